@@ -1,0 +1,35 @@
+// The handler table: one entry per API method, each delegating to a service.
+import type { AppInfo } from '../../shared/api.js';
+import type { JobService } from '../jobs/job-service.js';
+import type { Workspace } from '../workspace/workspace.js';
+import type { Handlers } from './router.js';
+
+export interface Services {
+  mode: AppInfo['mode'];
+  version: string;
+  workspace: Workspace;
+  jobs: JobService;
+}
+
+export function createHandlers(s: Services): Handlers {
+  return {
+    'app.info': async () => {
+      const { engines, error } = await s.jobs.engines();
+      return {
+        name: 'Heatlab',
+        version: s.version,
+        mode: s.mode,
+        workspace: s.workspace.dir,
+        catalogue: { path: s.workspace.catalogue.path, schemaVersion: s.workspace.catalogue.schemaVersion },
+        engines,
+        enginesError: error,
+        node: process.versions.node,
+        platform: `${process.platform}-${process.arch}`,
+      };
+    },
+    'jobs.list': ({ limit, status }) => s.jobs.list(limit, status),
+    'jobs.get': ({ id }) => s.jobs.get(id),
+    'jobs.cancel': ({ id }) => s.jobs.cancel(id),
+    'engine.check': (params) => s.jobs.submit('engine.check', params),
+  };
+}

@@ -1,0 +1,224 @@
+// The `heatlab` command line: browser mode, and each verb as a call through the in-process Api.
+// Errors are one sentence on stderr and a non-zero exit; `--json` prints machine-readable output.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Api, ApiResults } from '../../shared/api.js';
+import type { EngineCheckResult } from '../../shared/engine.js';
+import { HeatlabError, type ApiError, type Result } from '../../shared/errors.js';
+import type { Job, JobStatus } from '../../shared/jobs.js';
+import { createInProcessApi } from '../api/in-process.js';
+import { resolveWorkspaceDir } from '../workspace/location.js';
+import { formatDuration } from '../../shared/format.js';
+import { formatJobLine, progressBar } from './cli-format.js';
+import { openHeatlab, type Heatlab } from './heatlab.js';
+import { appVersion, rendererDir } from './paths.js';
+import { startServer } from './serve.js';
+
+const usage = `Usage: heatlab <command> [options]
+
+Commands:
+  serve                  Start browser mode on 127.0.0.1 and print its URL with the token
+  info                   Version, workspace, catalogue and the resolved engines
+  jobs                   Recent jobs (--status running,failed  --limit N)
+  engine-check           Run the engine check job (--seconds N for a longer benchmark)
+
+Options:
+  --workspace DIR        Use this workspace folder (default: $HEATLAB_HOME or ~/.local/share/heatlab)
+  --json                 Machine-readable output
+  --port N               serve: port to listen on (default: a free one)
+  -h, --help             This help
+  -v, --version          Heatlab's version`;
+
+class UsageError extends Error {}
+
+interface Options {
+  json: boolean;
+  workspace?: string;
+  port?: string;
+  seconds?: string;
+  status?: string;
+  limit?: string;
+}
+
+function out(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function unwrap<T>(result: Result<T>): T {
+  if (!result.ok) throw new HeatlabError(result.error.code, result.error.message, result.error.details);
+  return result.value;
+}
+
+function numberOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, not "${value}".`);
+  return n;
+}
+
+async function withHeatlab<T>(options: Options, body: (api: Api, heatlab: Heatlab) => Promise<T>): Promise<T> {
+  const heatlab = openHeatlab({ workspaceDir: options.workspace ?? resolveWorkspaceDir(), mode: 'cli' });
+  try {
+    return await body(createInProcessApi(heatlab.router, heatlab.events), heatlab);
+  } finally {
+    await heatlab.close();
+  }
+}
+
+function printInfo(info: ApiResults['app.info']): void {
+  out(`Heatlab ${info.version} (${info.mode}, Node ${info.node}, ${info.platform})`);
+  out(`Workspace   ${info.workspace}`);
+  out(`Catalogue   ${info.catalogue.path} (schema ${info.catalogue.schemaVersion})`);
+  if (info.engines === null) {
+    out(`Engines     unavailable: ${info.enginesError}`);
+    return;
+  }
+  const { tfjs, ort } = info.engines;
+  out(`tfjs        ${tfjs.backend} (tfjs ${tfjs.tfjsVersion}) — ${tfjs.reason}`);
+  for (const s of tfjs.skipped) out(`            not ${s.backend}: ${s.reason}`);
+  out(`ONNX RT     ${ort.version}, providers ${ort.executionProviders.join(', ')}, ${ort.threads} threads`);
+}
+
+function printCheck(result: EngineCheckResult): void {
+  const { tfjs, ort } = result;
+  out(`tfjs ${result.engines.tfjs.backend}: ${tfjs.size}×${tfjs.size} matmul ${tfjs.msPerRun.toFixed(2)} ms (${tfjs.gflops.toFixed(1)} GFLOP/s), max error ${tfjs.maxAbsError.toExponential(1)}`);
+  out(`ONNX Runtime: ${ort.graph}, batch ${ort.batch}: ${ort.msPerRun.toFixed(2)} ms (${Math.round(ort.imagesPerSecond)} images/s), max error ${ort.maxAbsError.toExponential(1)}`);
+  out(result.passed ? 'Both engines agree with the reference computations.' : 'An engine disagrees with the reference computations.');
+}
+
+/** Runs a job to its end, drawing a progress bar on stderr when it is a terminal. */
+async function followJob(api: Api, job: Job, json: boolean): Promise<Job> {
+  const draw = !json && process.stderr.isTTY;
+  const off = api.on('job.progress', ({ jobId, progress }) => {
+    if (draw && jobId === job.id) process.stderr.write(`\r${progressBar(progress)}`);
+  });
+  const finished = new Promise<Job>((resolve) => {
+    const offFinished = api.on('job.finished', (j) => {
+      if (j.id !== job.id) return;
+      offFinished();
+      resolve(j);
+    });
+  });
+  // Ctrl+C cancels the job cleanly rather than killing the host mid-write.
+  const onSigint = () => void api['jobs.cancel']({ id: job.id });
+  process.once('SIGINT', onSigint);
+  try {
+    const done = await finished;
+    if (draw) process.stderr.write('\r\x1b[2K');
+    return done;
+  } finally {
+    off();
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function failJob(job: Job): never {
+  const error: ApiError = job.error ?? { code: 'internal', message: `Job ${job.id} ended ${job.status}.` };
+  throw new HeatlabError(error.code, error.message, error.details);
+}
+
+const commands: Record<string, (options: Options) => Promise<void>> = {
+  async serve(options) {
+    if (!existsSync(join(rendererDir(), 'index.html'))) {
+      throw new HeatlabError('internal', 'The renderer is not built; run `npm run build` first.');
+    }
+    const heatlab = openHeatlab({ workspaceDir: options.workspace ?? resolveWorkspaceDir(), mode: 'browser', warmUp: true });
+    const server = await startServer({ router: heatlab.router, events: heatlab.events, rendererDir: rendererDir(), port: numberOption(options.port, 'port') });
+    if (options.json) out(JSON.stringify({ url: server.url, port: server.port, workspace: heatlab.workspace.dir }));
+    else {
+      out(`Heatlab is running in browser mode at ${server.url}`);
+      out(`Workspace: ${heatlab.workspace.dir}. Press Ctrl+C to stop.`);
+    }
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await server.close();
+    await heatlab.close();
+  },
+
+  async info(options) {
+    const info = await withHeatlab(options, async (api) => unwrap(await api['app.info']({})));
+    if (options.json) out(JSON.stringify(info, null, 2));
+    else printInfo(info);
+  },
+
+  async jobs(options) {
+    const status = options.status?.split(',').map((s) => s.trim()) as JobStatus[] | undefined;
+    const jobs = await withHeatlab(options, async (api) => unwrap(await api['jobs.list']({ status, limit: numberOption(options.limit, 'limit') })));
+    if (options.json) out(JSON.stringify(jobs, null, 2));
+    else if (jobs.length === 0) out('No jobs yet.');
+    else for (const job of jobs) out(formatJobLine(job));
+  },
+
+  async 'engine-check'(options) {
+    const job = await withHeatlab(options, async (api) => {
+      const started = unwrap(await api['engine.check']({ seconds: numberOption(options.seconds, 'seconds') }));
+      return followJob(api, started, options.json);
+    });
+    if (job.status !== 'done') failJob(job);
+    const result = job.result as EngineCheckResult;
+    if (options.json) out(JSON.stringify(result, null, 2));
+    else {
+      printCheck(result);
+      out(`Took ${formatDuration(result.totalMs / 1000)}.`);
+    }
+    if (!result.passed) process.exitCode = 1;
+  },
+};
+
+export async function runCli(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        workspace: { type: 'string' },
+        port: { type: 'string' },
+        seconds: { type: 'string' },
+        status: { type: 'string' },
+        limit: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${usage}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    out(appVersion());
+    return 0;
+  }
+  const [name, ...rest] = positionals;
+  if (values.help || name === undefined || name === 'help') {
+    out(usage);
+    return name === undefined && !values.help ? 2 : 0;
+  }
+  const command = commands[name];
+  if (command === undefined || rest.length > 0) {
+    process.stderr.write(`${command === undefined ? `Unknown command "${name}".` : `Unexpected argument "${rest[0]}".`}\n${usage}\n`);
+    return 2;
+  }
+  try {
+    await command(values as Options);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    if (values.json) process.stderr.write(`${JSON.stringify({ error: err instanceof HeatlabError ? err.toApiError() : { code: 'internal', message } })}\n`);
+    else process.stderr.write(`heatlab: ${message}\n`);
+    return 1;
+  }
+}
+
+if (typeof require !== 'undefined' && require.main === module) {
+  void runCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,39 @@
+import type { JobProgress } from '../../../shared/jobs.js';
+
+/** At most one progress message per this many milliseconds (≤ 10 per second). */
+export const progressIntervalMs = 100;
+
+/**
+ * Turns raw (done, total) counts into throttled JobProgress messages with rate and ETA.
+ * The first report and the one that completes the work always go out.
+ */
+export class ProgressReporter {
+  readonly #send: (progress: JobProgress) => void;
+  readonly #now: () => number;
+  readonly #start: number;
+  #lastSent = -Infinity;
+  #last: JobProgress | null = null;
+
+  constructor(send: (progress: JobProgress) => void, now: () => number = () => performance.now()) {
+    this.#send = send;
+    this.#now = now;
+    this.#start = now();
+  }
+
+  get last(): JobProgress | null {
+    return this.#last;
+  }
+
+  report(done: number, total: number, message: string, unit = 'steps'): void {
+    const t = this.#now();
+    const elapsed = (t - this.#start) / 1000;
+    const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
+    const rate = elapsed > 0.05 && done > 0 ? done / elapsed : null;
+    const etaSeconds = rate !== null && total > 0 ? Math.max(0, (total - done) / rate) : null;
+    this.#last = { done, total, fraction, message, etaSeconds, rate, unit };
+    const finished = total > 0 && done >= total;
+    if (!finished && t - this.#lastSent < progressIntervalMs) return;
+    this.#lastSent = t;
+    this.#send(this.#last);
+  }
+}

@@ -1,0 +1,11 @@
+// Which function runs each job kind in the compute host. Later issues add their kinds here.
+import type { JobKind, JobParams, JobResult } from '../../../shared/jobs.js';
+import { runEngineCheck } from '../kinds/engine-check.js';
+import type { Engines } from './engines.js';
+import type { JobContext } from './job-context.js';
+
+export type JobRunner<K extends JobKind> = (params: JobParams<K>, ctx: JobContext, engines: Engines) => Promise<JobResult<K>>;
+
+export const runners: { [K in JobKind]: JobRunner<K> } = {
+  'engine.check': runEngineCheck,
+};

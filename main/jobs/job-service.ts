@@ -1,0 +1,256 @@
+// Jobs: rows in the catalogue, a serial queue in main, and one compute host that runs them.
+// If the host dies, its job fails with the reason and the next job gets a fresh host; main and the
+// UI stay up.
+import type { EngineInfo } from '../../shared/engine.js';
+import { HeatlabError, type ApiError } from '../../shared/errors.js';
+import type { HostToMain } from '../../shared/host-protocol.js';
+import { isFinalStatus, type Job, type JobKind, type JobParams, type JobStatus } from '../../shared/jobs.js';
+import type { EventBus } from '../api/events.js';
+import type { JobsRepository } from '../catalogue/jobs-repository.js';
+import type { HostChannel, HostLauncher } from './host-launcher.js';
+
+export interface EngineStatus {
+  engines: EngineInfo | null;
+  error: string | null;
+}
+
+interface Host {
+  channel: HostChannel;
+  ready: Promise<EngineStatus>;
+  status: EngineStatus | null;
+}
+
+/** Consecutive host deaths before it became ready, after which queued jobs fail instead of retrying. */
+const MAX_FAILED_STARTS = 3;
+const READY_TIMEOUT_MS = 120_000;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class JobService {
+  readonly #repo: JobsRepository;
+  readonly #launch: HostLauncher;
+  readonly #events: EventBus;
+  readonly #workspace: string;
+  readonly #queue: number[] = [];
+  readonly #waiters = new Map<number, ((job: Job) => void)[]>();
+  #host: Host | null = null;
+  #running: number | null = null;
+  #failedStarts = 0;
+  #closed = false;
+
+  constructor(options: { repo: JobsRepository; launcher: HostLauncher; events: EventBus; workspace: string }) {
+    this.#repo = options.repo;
+    this.#launch = options.launcher;
+    this.#events = options.events;
+    this.#workspace = options.workspace;
+    for (const job of this.#repo.orphans(isAlive)) {
+      this.#repo.finish(job.id, 'interrupted', {
+        error: { code: 'interrupted', message: `Heatlab stopped while this job was ${job.status}; run it again.` },
+      });
+    }
+  }
+
+  /** The compute host's process id, while one is running. */
+  get hostPid(): number | undefined {
+    return this.#host?.channel.pid;
+  }
+
+  /** Starts the compute host now rather than on the first job (the app does this at start-up). */
+  warmUp(): void {
+    this.#ensureHost();
+  }
+
+  /** The engines the compute host resolved; starts the host if needed. */
+  async engines(): Promise<EngineStatus> {
+    if (this.#closed) return { engines: null, error: 'Heatlab is shutting down.' };
+    try {
+      return await this.#ensureHost().ready;
+    } catch (err) {
+      return { engines: null, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  /** Engines if the host is already ready, without waiting or starting one. */
+  enginesIfReady(): EngineStatus | null {
+    return this.#host?.status ?? null;
+  }
+
+  submit<K extends JobKind>(kind: K, params: JobParams<K>): Job {
+    if (this.#closed) throw new HeatlabError('conflict', 'Heatlab is shutting down and accepts no new jobs.');
+    const job = this.#repo.create(kind, params);
+    this.#queue.push(job.id);
+    this.#events.emit('job.updated', job);
+    this.#pump();
+    return job;
+  }
+
+  list(limit: number, statuses?: readonly JobStatus[]): Job[] {
+    return this.#repo.list(limit, statuses);
+  }
+
+  get(id: number): Job {
+    const job = this.#repo.get(id);
+    if (job === null) throw new HeatlabError('not_found', `There is no job ${id}.`);
+    return job;
+  }
+
+  cancel(id: number): Job {
+    const job = this.get(id);
+    if (isFinalStatus(job.status)) throw new HeatlabError('conflict', `Job ${id} has already finished (${job.status}).`);
+    const queued = this.#queue.indexOf(id);
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1);
+      return this.#finish(id, 'cancelled', { error: { code: 'cancelled', message: 'Cancelled before it started.' } });
+    }
+    if (this.#running === id) this.#host?.channel.send({ type: 'cancel', id });
+    return job;
+  }
+
+  /** Resolves with the job once it reaches a final status. */
+  waitFor(id: number): Promise<Job> {
+    const job = this.get(id);
+    if (isFinalStatus(job.status)) return Promise.resolve(job);
+    return new Promise((resolve) => {
+      const list = this.#waiters.get(id) ?? [];
+      list.push(resolve);
+      this.#waiters.set(id, list);
+    });
+  }
+
+  /** Cancels what is queued, stops the host, and marks a running job interrupted. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const id of this.#queue.splice(0)) {
+      this.#finish(id, 'cancelled', { error: { code: 'cancelled', message: 'Heatlab was closed before this job started.' } });
+    }
+    const host = this.#host;
+    if (host === null) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => host.channel.kill(), 2000);
+      host.channel.onExit(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (this.#running !== null) host.channel.send({ type: 'cancel', id: this.#running });
+      host.channel.send({ type: 'shutdown' });
+    });
+  }
+
+  #ensureHost(): Host {
+    if (this.#host) return this.#host;
+    const channel = this.#launch();
+    let markReady!: (status: EngineStatus) => void;
+    let failReady!: (err: Error) => void;
+    const ready = new Promise<EngineStatus>((resolve, reject) => {
+      markReady = resolve;
+      failReady = reject;
+    });
+    ready.catch(() => undefined); // observed by engines(); exits are handled in onExit
+    const host: Host = { channel, ready, status: null };
+    const timer = setTimeout(() => {
+      failReady(new Error(`The compute host did not become ready within ${READY_TIMEOUT_MS / 1000} s.`));
+      channel.kill();
+    }, READY_TIMEOUT_MS);
+    channel.onMessage((message) => {
+      if (message.type === 'ready') {
+        clearTimeout(timer);
+        this.#failedStarts = 0;
+        host.status = { engines: message.engines, error: message.enginesError };
+        markReady(host.status);
+        return;
+      }
+      this.#onHostMessage(message);
+    });
+    channel.onExit((how, lastOutput) => {
+      clearTimeout(timer);
+      if (this.#host === host) this.#host = null;
+      const reason = lastOutput ? `${how}; it last said: ${lastOutput.split('\n').at(-1)}` : how;
+      if (host.status === null) {
+        this.#failedStarts++;
+        failReady(new Error(`The compute host stopped before it was ready (${reason}).`));
+      }
+      this.#onHostExit(reason);
+    });
+    this.#host = host;
+    return host;
+  }
+
+  #onHostMessage(message: Exclude<HostToMain, { type: 'ready' }>): void {
+    if (message.id !== this.#running) return; // a late message about a job main has already settled
+    switch (message.type) {
+      case 'started': {
+        this.#repo.markRunning(message.id);
+        this.#events.emit('job.updated', this.get(message.id));
+        break;
+      }
+      case 'progress': {
+        this.#repo.saveProgress(message.id, message.progress);
+        const job = this.get(message.id);
+        this.#events.emit('job.progress', { jobId: message.id, kind: job.kind, progress: message.progress });
+        break;
+      }
+      case 'done':
+        this.#settle(message.id, 'done', { result: message.result });
+        break;
+      case 'failed':
+        this.#settle(message.id, 'failed', { error: message.error });
+        break;
+      case 'cancelled':
+        this.#settle(message.id, 'cancelled', { error: { code: 'cancelled', message: 'Cancelled by the user.' } });
+        break;
+    }
+  }
+
+  #onHostExit(reason: string): void {
+    if (this.#closed) {
+      if (this.#running !== null) {
+        this.#settle(this.#running, 'interrupted', { error: { code: 'interrupted', message: 'Heatlab was closed while this job was running.' } });
+      }
+      return;
+    }
+    if (this.#running !== null) {
+      this.#settle(this.#running, 'failed', {
+        error: { code: 'interrupted', message: `The compute host stopped unexpectedly (${reason}) while running this job; it has been restarted.` },
+      });
+      return; // #settle pumps, which starts a new host for the next job
+    }
+    if (this.#failedStarts >= MAX_FAILED_STARTS) {
+      for (const id of this.#queue.splice(0)) {
+        this.#finish(id, 'failed', {
+          error: { code: 'engine_unavailable', message: `The compute host could not start (${reason}).` },
+        });
+      }
+      return;
+    }
+    this.#pump();
+  }
+
+  #settle(id: number, status: 'done' | 'failed' | 'cancelled' | 'interrupted', outcome: { error?: ApiError; result?: unknown }): void {
+    this.#running = null;
+    this.#finish(id, status, outcome);
+    this.#pump();
+  }
+
+  #finish(id: number, status: 'done' | 'failed' | 'cancelled' | 'interrupted', outcome: { error?: ApiError; result?: unknown }): Job {
+    const job = this.#repo.finish(id, status, outcome);
+    this.#events.emit('job.finished', job);
+    for (const resolve of this.#waiters.get(id) ?? []) resolve(job);
+    this.#waiters.delete(id);
+    return job;
+  }
+
+  #pump(): void {
+    if (this.#closed || this.#running !== null || this.#queue.length === 0) return;
+    const id = this.#queue.shift()!;
+    const job = this.get(id);
+    this.#running = id;
+    this.#ensureHost().channel.send({ type: 'run', id, kind: job.kind, params: job.params, workspace: this.#workspace });
+  }
+}

@@ -1,0 +1,87 @@
+// The one contract between the renderer (or CLI, or tests) and main. Every transport —
+// Electron IPC, browser-mode WebSocket, in-process — implements exactly `Api`.
+import { z } from 'zod';
+import type { Result } from './errors.js';
+import { engineCheckParamsSchema, type EngineInfo } from './engine.js';
+import { jobStatuses, type Job, type JobProgressEvent } from './jobs.js';
+
+const jobId = z.int().min(1);
+const empty = z.object({}).strict();
+
+/** Request schema of every method; main parses each request with it before a service sees it. */
+export const requestSchemas = {
+  'app.info': empty,
+  'jobs.list': z
+    .object({
+      status: z.array(z.enum(jobStatuses)).optional(),
+      limit: z.int().min(1).max(1000).default(100),
+    })
+    .strict(),
+  'jobs.get': z.object({ id: jobId }).strict(),
+  'jobs.cancel': z.object({ id: jobId }).strict(),
+  'engine.check': engineCheckParamsSchema,
+} as const;
+
+export type MethodName = keyof typeof requestSchemas;
+/** What a caller sends: fields with defaults may be left out. */
+export type ApiRequest<M extends MethodName> = z.input<(typeof requestSchemas)[M]>;
+/** What a handler receives, after parsing and defaults. */
+export type ParsedRequest<M extends MethodName> = z.output<(typeof requestSchemas)[M]>;
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  /** `electron`, `browser` or `cli`: how this main process is being used. */
+  mode: 'electron' | 'browser' | 'cli';
+  workspace: string;
+  catalogue: { path: string; schemaVersion: number };
+  /** The compute host's engines; null while the host is still starting or if it failed to start. */
+  engines: EngineInfo | null;
+  /** Why `engines` is null, when it is. */
+  enginesError: string | null;
+  node: string;
+  platform: string;
+}
+
+/** What each method resolves to on success. */
+export interface ApiResults {
+  'app.info': AppInfo;
+  'jobs.list': Job[];
+  'jobs.get': Job;
+  'jobs.cancel': Job;
+  /** The engine check runs as a job; its result arrives with `job.finished` and `jobs.get`. */
+  'engine.check': Job;
+}
+
+/** Events main pushes to every connected renderer. */
+export interface ApiEvents {
+  /** A job was queued, started, or asked to stop. */
+  'job.updated': Job;
+  /** Throttled to at most 10 per second per job. */
+  'job.progress': JobProgressEvent;
+  /** The job reached a final status: done, failed, cancelled or interrupted. */
+  'job.finished': Job;
+}
+export type EventName = keyof ApiEvents;
+
+export const methodNames = Object.keys(requestSchemas) as MethodName[];
+export const eventNames: readonly EventName[] = ['job.updated', 'job.progress', 'job.finished'];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(requestSchemas, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && (eventNames as readonly string[]).includes(name);
+}
+
+export type Listener<E extends EventName> = (payload: ApiEvents[E]) => void;
+
+/** The API every transport exposes: one named method per entry of `requestSchemas`, plus events. */
+export type ApiMethods = {
+  [M in MethodName]: (request: ApiRequest<M>) => Promise<Result<ApiResults[M]>>;
+};
+export type Api = ApiMethods & {
+  /** Subscribe to an event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: Listener<E>): () => void;
+};

@@ -1,0 +1,31 @@
+// Formatting shared by the renderer and the CLI, so both say the same thing the same way.
+import type { JobProgress } from './jobs.js';
+
+/** "850 ms", "42 s", "3 min 05 s", "2 h 07 min". */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '—';
+  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
+  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${String(Math.round(seconds % 60)).padStart(2, '0')} s`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+/** "37 %", with one decimal below 10 %. */
+export function formatPercent(fraction: number): string {
+  const p = fraction * 100;
+  return `${p < 10 && p > 0 ? p.toFixed(1) : Math.round(p)} %`;
+}
+
+/** "3/10 runs · 12.5 runs/s · 1.2 s left". */
+export function formatProgress(p: JobProgress): string {
+  const parts = [`${formatCount(p.done)}/${formatCount(p.total)} ${p.unit}`];
+  if (p.rate !== null) parts.push(`${formatCount(p.rate)} ${p.unit}/s`);
+  if (p.etaSeconds !== null && p.fraction < 1) parts.push(`${formatDuration(p.etaSeconds)} left`);
+  return parts.join(' · ');
+}
+
+export function formatCount(n: number): string {
+  if (Number.isInteger(n)) return n.toLocaleString('en-US');
+  return n < 10 ? n.toFixed(1) : Math.round(n).toLocaleString('en-US');
+}

@@ -1,0 +1,63 @@
+import type { ApiError } from './errors.js';
+import type { EngineCheckParams, EngineCheckResult } from './engine.js';
+
+export const jobStatuses = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
+export type JobStatus = (typeof jobStatuses)[number];
+
+/** Statuses after which a job never changes again. */
+export const finalJobStatuses: readonly JobStatus[] = ['done', 'failed', 'cancelled', 'interrupted'];
+
+export function isFinalStatus(status: JobStatus): boolean {
+  return finalJobStatuses.includes(status);
+}
+
+/**
+ * Every kind of work the compute host runs: its parameters and its result.
+ * Later issues add kinds here (data generation, training, explanation, evaluation).
+ */
+export interface JobKinds {
+  'engine.check': { params: EngineCheckParams; result: EngineCheckResult };
+}
+export type JobKind = keyof JobKinds;
+export type JobParams<K extends JobKind> = JobKinds[K]['params'];
+export type JobResult<K extends JobKind> = JobKinds[K]['result'];
+
+export const jobKindLabels: { [K in JobKind]: string } = {
+  'engine.check': 'Engine check',
+};
+
+export interface JobProgress {
+  /** Units of work finished so far (batches, images, steps…). */
+  done: number;
+  total: number;
+  /** done / total, in [0, 1]. */
+  fraction: number;
+  /** What the job is doing now, e.g. "ONNX Runtime: timing a small graph". */
+  message: string;
+  /** Seconds left at the current rate; null until it can be estimated. */
+  etaSeconds: number | null;
+  /** Units per second over the job so far; null until measurable. */
+  rate: number | null;
+  unit: string;
+}
+
+export interface Job {
+  id: number;
+  kind: JobKind;
+  label: string;
+  status: JobStatus;
+  params: unknown;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  progress: JobProgress | null;
+  error: ApiError | null;
+  /** The job's result once it is `done`; shape given by JobKinds[kind]['result']. */
+  result: unknown;
+}
+
+export interface JobProgressEvent {
+  jobId: number;
+  kind: JobKind;
+  progress: JobProgress;
+}
