@@ -1,0 +1,90 @@
+// The browser-mode transport: the Api over one WebSocket to main/app/serve.ts. Calls are matched
+// to results by id; typed arrays travel as binary frames (shared/wire.ts).
+import { isEventName, methodNames, type Api, type ApiEvents, type ApiMethods, type EventName, type Listener } from '../../shared/api.js';
+import type { Result } from '../../shared/errors.js';
+import { decodeMessage, encodeMessage, type ServerMessage } from '../../shared/wire.js';
+
+/** The subset of the WebSocket constructor this client needs (the browser's, or `ws` in Node tests). */
+export type WebSocketConstructor = new (url: string) => WebSocket;
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+export interface WebSocketApi extends Api {
+  readonly state: ConnectionState;
+  onStateChange(listener: (state: ConnectionState) => void): () => void;
+  close(): void;
+}
+
+const lost = (): Result<never> => ({
+  ok: false,
+  error: { code: 'interrupted', message: 'The connection to Heatlab was lost; reload the page once it is running again.' },
+});
+
+/** Opens the socket and resolves once it is connected; rejects with a sentence if it cannot. */
+export function connectWebSocketApi(url: string, WS: WebSocketConstructor = WebSocket): Promise<WebSocketApi> {
+  return new Promise((resolve, reject) => {
+    const socket = new WS(url);
+    socket.binaryType = 'arraybuffer';
+    const pending = new Map<number, (result: Result<unknown>) => void>();
+    const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+    const stateListeners = new Set<(state: ConnectionState) => void>();
+    let state: ConnectionState = 'connecting';
+    let nextId = 1;
+
+    const setState = (next: ConnectionState) => {
+      state = next;
+      for (const l of stateListeners) l(next);
+    };
+
+    const call = (method: string, request: unknown): Promise<Result<unknown>> => {
+      if (state !== 'open') return Promise.resolve(lost());
+      const id = nextId++;
+      return new Promise((done) => {
+        pending.set(id, done);
+        socket.send(encodeMessage({ t: 'call', id, method, request: request ?? {} }));
+      });
+    };
+
+    const methods = Object.fromEntries(methodNames.map((m) => [m, (request: unknown) => call(m, request)])) as unknown as ApiMethods;
+
+    const api: WebSocketApi = {
+      ...methods,
+      get state() {
+        return state;
+      },
+      on<E extends EventName>(event: E, listener: Listener<E>) {
+        let set = listeners.get(event);
+        if (!set) listeners.set(event, (set = new Set()));
+        const l = listener as (payload: unknown) => void;
+        set.add(l);
+        return () => void set.delete(l);
+      },
+      onStateChange(listener) {
+        stateListeners.add(listener);
+        return () => void stateListeners.delete(listener);
+      },
+      close: () => socket.close(),
+    };
+
+    socket.addEventListener('open', () => {
+      setState('open');
+      resolve(api);
+    });
+    socket.addEventListener('message', (event: MessageEvent) => {
+      const message = decodeMessage<ServerMessage>(event.data as string | ArrayBuffer);
+      if (message.t === 'result') {
+        pending.get(message.id)?.(message.result);
+        pending.delete(message.id);
+      } else if (message.t === 'event' && isEventName(message.name)) {
+        for (const l of listeners.get(message.name) ?? []) l(message.payload as ApiEvents[typeof message.name]);
+      }
+    });
+    socket.addEventListener('close', () => {
+      const wasOpen = state === 'open';
+      setState('closed');
+      for (const done of pending.values()) done(lost());
+      pending.clear();
+      if (!wasOpen) reject(new Error(`Could not connect to Heatlab at ${url}.`));
+    });
+  });
+}
