@@ -73,7 +73,7 @@ export async function buildRenderer() {
     return;
   }
   const { build } = await import('vite');
-  await build({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: quiet ? 'error' : 'warn' });
+  await build({ configFile: join(root, 'renderer/vite.config.mts'), logLevel: quiet ? 'error' : 'warn' });
   log('built dist/renderer');
 }
 
