@@ -80,7 +80,9 @@ interface ParsedHeader {
 
 function parseHeader(bytes: Uint8Array, source: string): ParsedHeader {
   const bad = (why: string) => new HeatlabError('invalid_request', `${source} is not a readable .npy file: ${why}.`);
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw bad('it does not start with the NumPy magic bytes');
+  const magicSeen = bytes.length > 0 && MAGIC.every((b, i) => i >= bytes.length || bytes[i] === b);
+  if (!magicSeen) throw bad('it does not start with the NumPy magic bytes');
+  if (bytes.length < 10) throw bad('the header is truncated');
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let headerLength: number;
@@ -151,8 +153,8 @@ export function decodeNpy(bytes: Uint8Array, source = 'The array'): NpyArray {
   if (header.dataOffset + byteLength > bytes.length) {
     throw new HeatlabError('invalid_request', `${source} is truncated: its header promises ${byteLength} bytes of data.`);
   }
-  // Copy so that the result is aligned and owns its memory.
-  const raw = bytes.slice(header.dataOffset, header.dataOffset + byteLength);
+  // Copy so that the result is aligned and owns its memory (Buffer#slice would return a view).
+  const raw = new Uint8Array(bytes.subarray(header.dataOffset, header.dataOffset + byteLength));
   if (type.swap) {
     const size = ctor.BYTES_PER_ELEMENT;
     for (let i = 0; i < raw.length; i += size) raw.subarray(i, i + size).reverse();
