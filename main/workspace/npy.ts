@@ -34,12 +34,18 @@ function shapeLiteral(shape: readonly number[]): string {
   return `(${shape.join(', ')})`;
 }
 
+/** numpy leaves room for the first axis to grow to this many digits (format.py, GROWTH_AXIS_MAX_DIGITS). */
+const GROWTH_AXIS_MAX_DIGITS = 21;
+
 /** The header bytes (magic to final newline) numpy writes for this dtype and shape. */
 export function npyHeader(dtype: NpyDtype, shape: readonly number[]): Uint8Array {
   const dict = `{'descr': '${npyDtypes[dtype].descr}', 'fortran_order': False, 'shape': ${shapeLiteral(shape)}, }`;
-  const unpadded = MAGIC.length + 2 + 2 + dict.length + 1;
-  const total = Math.ceil(unpadded / ALIGN) * ALIGN;
-  const headerText = dict + ' '.repeat(total - unpadded) + '\n';
+  // As numpy's _write_array_header and _wrap_header: spare spaces for the growth axis, then 1–64
+  // spaces (never 0) and "\n" so that the data starts at a multiple of 64.
+  const growth = shape.length > 0 ? GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length : 0;
+  const unpadded = MAGIC.length + 2 + 2 + dict.length + growth + 1;
+  const total = unpadded + ALIGN - (unpadded % ALIGN);
+  const headerText = dict + ' '.repeat(total - MAGIC.length - 4 - dict.length - 1) + '\n';
   if (headerText.length > 0xffff) throw new HeatlabError('invalid_request', 'The array has too many dimensions for a .npy v1.0 header.');
   const out = new Uint8Array(total);
   out.set(MAGIC, 0);
