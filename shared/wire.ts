@@ -32,8 +32,9 @@ interface BinMarker {
 
 function typedArrayName(value: unknown): TypedArrayName | null {
   if (!ArrayBuffer.isView(value) || value instanceof DataView) return null;
-  const name = value.constructor.name;
-  return Object.hasOwn(typedArrayConstructors, name) ? (name as TypedArrayName) : null;
+  // instanceof rather than the constructor's name, so that subclasses such as Node's Buffer count.
+  for (const [name, ctor] of Object.entries(typedArrayConstructors)) if (value instanceof ctor) return name as TypedArrayName;
+  return null;
 }
 
 function isBinMarker(value: unknown): value is BinMarker {
@@ -117,7 +118,8 @@ export function decodeMessage<T extends ClientMessage | ServerMessage>(data: str
     const type = markers.find((m) => m.$bin === i)?.type ?? 'Uint8Array';
     const ctor = typedArrayConstructors[type];
     if (ctor === undefined) throw new Error(`Unknown typed array ${String(type)} in frame.`);
-    const copy = bytes.slice(offset, offset + length);
+    // A copy of its own: `bytes` may be a Buffer (from ws), whose slice() is a view into a larger chunk.
+    const copy = new Uint8Array(bytes.subarray(offset, offset + length));
     return new ctor(copy.buffer, 0, length / ctor.BYTES_PER_ELEMENT);
   });
   return restore(header.m, arrays) as T;
