@@ -158,7 +158,7 @@ describe('binary frames', () => {
   it('decodes a frame received as an ArrayBuffer, as a Uint8Array, or as a Buffer inside a larger one', () => {
     const f64 = Float64Array.from([1.5, -2]);
     const frame = encodeMessage(result({ f64 })) as Uint8Array;
-    const arrayBuffer = frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength);
+    const arrayBuffer = new Uint8Array(frame).buffer;
     // ws hands the server (and Node clients) Buffers that are views into a larger socket chunk.
     const chunk = Buffer.alloc(frame.length + 13, 0xab);
     chunk.set(frame, 5);
