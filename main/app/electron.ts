@@ -65,15 +65,33 @@ export function windowOptions(preload: string, dark: boolean): BrowserWindowOpti
 /** The renderer's files behind `app://heatlab/…`, with the CSP on every response. */
 export function rendererResponder(rendererDir: string): (request: { url: string; method: string }) => Response {
   const root = resolve(rendererDir);
-  return (request) => {
-    const url = new URL(request.url);
-    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
-    const file = normalize(join(root, relative));
-    const headers = { 'content-security-policy': electronCsp, 'x-content-type-options': 'nosniff' };
-    if (url.host !== 'heatlab' || !file.startsWith(root + sep) || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
-      return new Response('Not found', { status: 404, headers });
+  const headers = { 'content-security-policy': electronCsp, 'x-content-type-options': 'nosniff' };
+  /** The file a request names inside `root`, or null (other host, escape out of root, bad escape, NUL). */
+  const fileFor = (requestUrl: string): string | null => {
+    let url: URL;
+    let relative: string;
+    try {
+      url = new URL(requestUrl);
+      relative = url.pathname === '/' || url.pathname === '' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+    } catch {
+      return null; // a malformed URL or percent escape names no file
     }
-    return new Response(readFileSync(file), {
+    if (url.host !== 'heatlab' || relative.includes('\0')) return null;
+    const file = normalize(join(root, relative));
+    return file.startsWith(root + sep) ? file : null;
+  };
+  const read = (file: string) => {
+    try {
+      return statSync(file).isFile() ? readFileSync(file) : null;
+    } catch {
+      return null; // missing, or a path through a file (ENOTDIR), or unreadable
+    }
+  };
+  return (request) => {
+    const file = fileFor(request.url);
+    const body = file === null ? null : read(file);
+    if (file === null || body === null) return new Response('Not found', { status: 404, headers });
+    return new Response(body, {
       status: 200,
       headers: { ...headers, 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream' },
     });
