@@ -30,11 +30,20 @@ export function startElectronApp(electron: ElectronLike, env: NodeJS.ProcessEnv 
   const createWindow = (): BrowserWindowLike => {
     const window = new BrowserWindow(windowOptions(preloadEntry(), electron.nativeTheme?.shouldUseDarkColors ?? false));
     window.once('ready-to-show', () => window.show());
-    void window.loadURL(`${appOrigin}/`);
+    // Unhandled, a failed load would become Electron's stack-trace dialog.
+    window
+      .loadURL(`${appOrigin}/`)
+      .catch((err: unknown) => console.error(`Heatlab’s window could not load ${appOrigin}/: ${oneLine(err)}`));
     return window;
   };
 
-  const ready = app.whenReady().then(() => {
+  const refuseToStart = (err: unknown): null => {
+    electron.dialog.showErrorBox('Heatlab cannot start', sentence(err));
+    app.exit(1);
+    return null;
+  };
+
+  const ready = app.whenReady().then(async () => {
     let heatlab: Heatlab;
     try {
       heatlab = openHeatlab({
@@ -44,15 +53,19 @@ export function startElectronApp(electron: ElectronLike, env: NodeJS.ProcessEnv 
         warmUp: true,
       });
     } catch (err) {
-      electron.dialog.showErrorBox('Heatlab cannot start', err instanceof Error ? err.message : String(err));
-      app.exit(1);
-      return null;
+      return refuseToStart(err);
     }
-    hardenSession(electron.session.defaultSession);
-    electron.protocol.handle(appScheme, rendererResponder(rendererDir()));
-    registerIpc(electron.ipcMain, heatlab.router);
-    forwardEvents(heatlab.events, () => BrowserWindow.getAllWindows());
-    createWindow();
+    try {
+      hardenSession(electron.session.defaultSession);
+      electron.protocol.handle(appScheme, rendererResponder(rendererDir()));
+      registerIpc(electron.ipcMain, heatlab.router);
+      forwardEvents(heatlab.events, () => BrowserWindow.getAllWindows());
+      createWindow();
+    } catch (err) {
+      // Never run without the hardening or the window: stop the compute host and say why.
+      await heatlab.close().catch(() => undefined);
+      return refuseToStart(err);
+    }
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();
     });
@@ -61,12 +74,26 @@ export function startElectronApp(electron: ElectronLike, env: NodeJS.ProcessEnv 
     app.on('before-quit', (event) => {
       if (closed) return;
       event.preventDefault();
-      void heatlab.close().finally(() => {
-        closed = true;
-        app.quit();
-      });
+      void heatlab
+        .close()
+        .catch((err: unknown) => console.error(`Heatlab did not close cleanly: ${oneLine(err)}`))
+        .finally(() => {
+          closed = true;
+          app.quit();
+        });
     });
     return heatlab;
   });
   return { ready };
+}
+
+function oneLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0]!.trim();
+}
+
+/** An error as the one sentence the error box shows (never a stack trace). */
+function sentence(err: unknown): string {
+  const line = oneLine(err) || 'An unknown error occurred';
+  return /[.!?]$/.test(line) ? line : `${line}.`;
 }
