@@ -1,6 +1,6 @@
 // The catalogue: one SQLite file per workspace, opened with WAL and foreign keys, checked before
 // any write, and brought to the latest schema by numbered migrations.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { HeatlabError } from '../../shared/errors.js';
 import { latestSchemaVersion, migrations, type Migration } from './migrations.js';
@@ -16,26 +16,39 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** SQLite's own complaint in a few words: quick_check reports start with a "*** in database main ***" line. */
+function firstProblem(report: string): string {
+  const lines = report.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('***'));
+  return lines[0] ?? report.trim();
+}
+
 /**
  * Inspects an existing catalogue read-only: refuses a corrupt file or one written by a newer
  * Heatlab before anything is written to it.
  */
 function inspectExisting(path: string, known: number): void {
+  // A read-only connection to a WAL database creates empty -wal and -shm files; a refused catalogue
+  // should be left as it was found, so those are removed again (a healthy one keeps them for the real open).
+  const companions = [`${path}-wal`, `${path}-shm`].filter((p) => !existsSync(p));
   let db: Database | undefined;
   try {
     db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
     const check = db.pragma('quick_check', { simple: false }) as { quick_check: string }[];
     const problems = check.map((r) => r.quick_check).filter((r) => r !== 'ok');
     if (problems.length > 0) {
-      throw new HeatlabError('workspace', `The catalogue ${path} is damaged (${problems[0]}); Heatlab will not write to it. Restore it from a backup or move it aside.`);
+      throw new HeatlabError('workspace', `The catalogue ${path} is damaged (${firstProblem(problems[0]!)}), so Heatlab will not write to it; restore it from a backup or move it aside.`);
     }
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > known) {
       throw new HeatlabError('workspace', `The catalogue ${path} has schema version ${version}, newer than this Heatlab understands (${known}); update Heatlab to open it.`);
     }
   } catch (err) {
+    db?.close();
+    db = undefined;
+    const wal = `${path}-wal`;
+    if (!existsSync(wal) || statSync(wal).size === 0) for (const p of companions) rmSync(p, { force: true });
     if (err instanceof HeatlabError) throw err;
-    throw new HeatlabError('workspace', `The catalogue ${path} cannot be read as a SQLite database (${describe(err)}); Heatlab will not write to it. Restore it from a backup or move it aside.`);
+    throw new HeatlabError('workspace', `The catalogue ${path} cannot be read as a SQLite database (${describe(err)}), so Heatlab will not write to it; restore it from a backup or move it aside.`);
   } finally {
     db?.close();
   }
