@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 
 /**
  * Where the workspace lives: `$HEATLAB_HOME` when set, else Electron's per-user data folder,
@@ -10,6 +10,8 @@ export function resolveWorkspaceDir(options: { env?: NodeJS.ProcessEnv; electron
   const override = env.HEATLAB_HOME?.trim();
   if (override) return resolve(override);
   if (options.electronUserData) return join(options.electronUserData, 'workspace');
-  const dataHome = env.XDG_DATA_HOME?.trim() || join(homedir(), '.local', 'share');
+  // The XDG base directory spec says a relative XDG_DATA_HOME is invalid and must be ignored.
+  const xdg = env.XDG_DATA_HOME?.trim();
+  const dataHome = xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.local', 'share');
   return join(dataHome, 'heatlab');
 }
