@@ -1,4 +1,5 @@
 import type { ApiError } from './errors.js';
+import type { GenerateRequest, StagedDataset } from './datasets.js';
 import type { EngineCheckParams, EngineCheckResult } from './engine.js';
 
 export const jobStatuses = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
@@ -12,18 +13,21 @@ export function isFinalStatus(status: JobStatus): boolean {
 }
 
 /**
- * Every kind of work the compute host runs: its parameters and its result.
- * Later issues add kinds here (data generation, training, explanation, evaluation).
+ * Every kind of work the compute host runs: its parameters, what the host hands back (`staged`),
+ * and the job's final result once main has recorded the staged output in the catalogue.
  */
 export interface JobKinds {
-  'engine.check': { params: EngineCheckParams; result: EngineCheckResult };
+  'engine.check': { params: EngineCheckParams; staged: EngineCheckResult; result: EngineCheckResult };
+  'datasets.generate': { params: GenerateRequest; staged: StagedDataset; result: { datasetId: number } };
 }
 export type JobKind = keyof JobKinds;
 export type JobParams<K extends JobKind> = JobKinds[K]['params'];
+export type JobStaged<K extends JobKind> = JobKinds[K]['staged'];
 export type JobResult<K extends JobKind> = JobKinds[K]['result'];
 
 export const jobKindLabels: { [K in JobKind]: string } = {
   'engine.check': 'Engine check',
+  'datasets.generate': 'Generate dataset',
 };
 
 export interface JobProgress {

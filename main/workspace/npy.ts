@@ -13,7 +13,14 @@ export const npyDtypes = {
   float64: { descr: '<f8', ctor: Float64Array },
 } as const;
 export type NpyDtype = keyof typeof npyDtypes;
-export type NpyData<D extends NpyDtype = NpyDtype> = InstanceType<(typeof npyDtypes)[D]['ctor']>;
+interface NpyDataTypes {
+  uint8: Uint8Array;
+  uint16: Uint16Array;
+  int32: Int32Array;
+  float32: Float32Array;
+  float64: Float64Array;
+}
+export type NpyData<D extends NpyDtype = NpyDtype> = NpyDataTypes[D];
 
 export interface NpyArray<D extends NpyDtype = NpyDtype> {
   dtype: D;
@@ -77,14 +84,14 @@ export function encodeNpy(data: NpyData, shape: readonly number[]): Uint8Array {
   return out;
 }
 
-interface ParsedHeader {
+export interface ParsedHeader {
   descr: string;
   fortranOrder: boolean;
   shape: number[];
   dataOffset: number;
 }
 
-function parseHeader(bytes: Uint8Array, source: string): ParsedHeader {
+export function parseHeader(bytes: Uint8Array, source: string): ParsedHeader {
   const bad = (why: string) => new HeatlabError('invalid_request', `${source} is not a readable .npy file: ${why}.`);
   const magicSeen = bytes.length > 0 && MAGIC.every((b, i) => i >= bytes.length || bytes[i] === b);
   if (!magicSeen) throw bad('it does not start with the NumPy magic bytes');
@@ -118,7 +125,7 @@ function parseHeader(bytes: Uint8Array, source: string): ParsedHeader {
   return { descr, fortranOrder: fortran === 'True', shape, dataOffset: start + headerLength };
 }
 
-function dtypeForDescr(descr: string): { dtype: NpyDtype; swap: boolean } | null {
+export function dtypeForDescr(descr: string): { dtype: NpyDtype; swap: boolean } | null {
   const kind = descr.slice(1);
   const order = descr[0];
   for (const [name, { descr: ours }] of Object.entries(npyDtypes)) {

@@ -1,11 +1,13 @@
 // Which function runs each job kind in the compute host. Later issues add their kinds here.
-import type { JobKind, JobParams, JobResult } from '../../../shared/jobs.js';
+import type { JobKind, JobParams, JobStaged } from '../../../shared/jobs.js';
+import { runGenerate } from '../../data/generate-job.js';
 import { runEngineCheck } from '../kinds/engine-check.js';
 import type { Engines } from './engines.js';
 import type { JobContext } from './job-context.js';
 
-export type JobRunner<K extends JobKind> = (params: JobParams<K>, ctx: JobContext, engines: Engines) => Promise<JobResult<K>>;
+export type JobRunner<K extends JobKind> = (params: JobParams<K>, ctx: JobContext, engines: Engines) => Promise<JobStaged<K>>;
 
 export const runners: { [K in JobKind]: JobRunner<K> } = {
   'engine.check': runEngineCheck,
+  'datasets.generate': runGenerate,
 };

@@ -1,0 +1,85 @@
+// The generation job (compute host): streams a benchmark dataset to .npy files in a staging
+// folder, chunk by chunk, with progress and cancellation between chunks. Main records it.
+import { splitNames, type GenerateRequest, type SplitName, type StagedDataset } from '../../shared/datasets.js';
+import { generatorInfo, type GeneratorId, type GeneratorParams } from '../../shared/generators.js';
+import type { JobContext } from '../jobs/host/job-context.js';
+import { generators } from './generators/index.js';
+import { labelsAndSplits, quantize, synthesize } from './synthesize.js';
+import { StagingArea } from './staging.js';
+
+/** Images generated between two progress reports and cancellation checkpoints. */
+const CHUNK = 1024;
+
+export function classCountsBySplit(labels: Int32Array, splits: Uint8Array, classes: number): { [S in SplitName]: number[] } {
+  const counts = Object.fromEntries(splitNames.map((s) => [s, new Array<number>(classes).fill(0)])) as { [S in SplitName]: number[] };
+  for (let k = 0; k < labels.length; k++) counts[splitNames[splits[k]!]!]![labels[k]!]!++;
+  return counts;
+}
+
+export function defaultDatasetName(generator: GeneratorId, count: number, seed: number): string {
+  return `${generatorInfo[generator].label} · ${count.toLocaleString('en-US')} · seed ${seed}`;
+}
+
+async function generate<G extends GeneratorId>(generator: G, params: GeneratorParams<G>, name: string, ctx: JobContext): Promise<StagedDataset> {
+  const start = performance.now();
+  const gen = generators[generator];
+  const { count, seed, size, split } = params as GeneratorParams<G> & { count: number; seed: number; size: number; split: { train: number; validation: number; test: number } };
+  const classNames = gen.classNames(params);
+  const columns = gen.columns(params);
+  const { labels, splits } = labelsAndSplits(count, split, classNames.length, seed);
+
+  const staging = StagingArea.create(ctx.workspace, 'datasets', ctx.jobId);
+  try {
+    staging.writeArray('labels', 'labels.npy', labels, [count]);
+    staging.writeArray('splits', 'splits.npy', splits, [count]);
+    const images = staging.openArray('images', 'images.npy', 'uint8', [count, size, size, 1]);
+    const rows = staging.openArray('params', 'params.npy', 'float64', [count, columns.length]);
+    const pixels = new Float32Array(size * size);
+    ctx.progress(0, count, `Generating ${count.toLocaleString('en-US')} images`, 'images');
+    for (let first = 0; first < count; first += CHUNK) {
+      const n = Math.min(CHUNK, count - first);
+      const chunkImages = new Uint8Array(n * size * size);
+      const chunkRows = new Float64Array(n * columns.length);
+      for (let k = 0; k < n; k++) {
+        const index = first + k;
+        const row = synthesize(gen, params, labels[index]!, seed, index, pixels);
+        chunkRows.set(row, k * columns.length);
+        quantize(pixels, chunkImages.subarray(k * size * size, (k + 1) * size * size));
+      }
+      images.append(chunkImages);
+      rows.append(chunkRows);
+      ctx.progress(first + n, count, `Generating ${count.toLocaleString('en-US')} images`, 'images');
+      await ctx.checkpoint();
+    }
+    return {
+      stagingDir: staging.relativeDir,
+      name,
+      source: 'generated',
+      generator,
+      params: params as Record<string, unknown>,
+      seed,
+      count,
+      height: size,
+      width: size,
+      channels: 1,
+      dtype: 'uint8',
+      classNames,
+      classCountsBySplit: classCountsBySplit(labels, splits, classNames.length),
+      paramColumns: columns,
+      maskKinds: [...generatorInfo[generator].maskKinds],
+      report: null,
+      files: staging.finish(),
+      annotation: null,
+      seconds: (performance.now() - start) / 1000,
+    };
+  } catch (err) {
+    staging.discard();
+    throw err;
+  }
+}
+
+export function runGenerate(request: GenerateRequest, ctx: JobContext): Promise<StagedDataset> {
+  const params = request.params as GeneratorParams<GeneratorId> & { count: number; seed: number };
+  const name = request.name ?? defaultDatasetName(request.generator, params.count, params.seed);
+  return generate(request.generator, params, name, ctx);
+}
