@@ -5,13 +5,15 @@ export const progressIntervalMs = 100;
 
 /**
  * Turns raw (done, total) counts into throttled JobProgress messages with rate and ETA.
- * The first report and the one that completes the work always go out.
+ * The first report and the one that completes the work always go out; later reports at or past
+ * the total are throttled like the rest, so a loop that keeps reporting completion cannot flood.
  */
 export class ProgressReporter {
   readonly #send: (progress: JobProgress) => void;
   readonly #now: () => number;
   readonly #start: number;
   #lastSent = -Infinity;
+  #completionSent = false;
   #last: JobProgress | null = null;
 
   constructor(send: (progress: JobProgress) => void, now: () => number = () => performance.now()) {
@@ -31,8 +33,9 @@ export class ProgressReporter {
     const rate = elapsed > 0.05 && done > 0 ? done / elapsed : null;
     const etaSeconds = rate !== null && total > 0 ? Math.max(0, (total - done) / rate) : null;
     this.#last = { done, total, fraction, message, etaSeconds, rate, unit };
-    const finished = total > 0 && done >= total;
-    if (!finished && t - this.#lastSent < progressIntervalMs) return;
+    const completes = total > 0 && done >= total && !this.#completionSent;
+    if (!completes && t - this.#lastSent < progressIntervalMs) return;
+    if (completes) this.#completionSent = true;
     this.#lastSent = t;
     this.#send(this.#last);
   }
