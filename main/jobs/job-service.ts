@@ -24,6 +24,8 @@ interface Host {
 const MAX_FAILED_STARTS = 3;
 const READY_TIMEOUT_MS = 120_000;
 
+const closedWhileRunning: ApiError = { code: 'interrupted', message: 'Heatlab was closed while this job was running.' };
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -172,11 +174,12 @@ export class JobService {
       clearTimeout(timer);
       if (this.#host === host) this.#host = null;
       const reason = lastOutput ? `${how}; it last said: ${lastOutput.split('\n').at(-1)}` : how;
-      if (host.status === null) {
+      const wasReady = host.status !== null;
+      if (!wasReady) {
         this.#failedStarts++;
         failReady(new Error(`The compute host stopped before it was ready (${reason}).`));
       }
-      this.#onHostExit(reason);
+      this.#onHostExit(reason, wasReady);
     });
     this.#host = host;
     return host;
@@ -203,16 +206,22 @@ export class JobService {
         this.#settle(message.id, 'failed', { error: message.error });
         break;
       case 'cancelled':
-        this.#settle(message.id, 'cancelled', { error: { code: 'cancelled', message: 'Cancelled by the user.' } });
+        // close() cancels the running job too; that is Heatlab stopping, not the user cancelling.
+        if (this.#closed) this.#settle(message.id, 'interrupted', { error: closedWhileRunning });
+        else this.#settle(message.id, 'cancelled', { error: { code: 'cancelled', message: 'Cancelled by the user.' } });
         break;
     }
   }
 
-  #onHostExit(reason: string): void {
+  #onHostExit(reason: string, wasReady: boolean): void {
     if (this.#closed) {
-      if (this.#running !== null) {
-        this.#settle(this.#running, 'interrupted', { error: { code: 'interrupted', message: 'Heatlab was closed while this job was running.' } });
-      }
+      if (this.#running !== null) this.#settle(this.#running, 'interrupted', { error: closedWhileRunning });
+      return;
+    }
+    if (this.#running !== null && !wasReady) {
+      this.#settle(this.#running, 'failed', {
+        error: { code: 'engine_unavailable', message: `The compute host could not start (${reason}).` },
+      });
       return;
     }
     if (this.#running !== null) {
