@@ -2,6 +2,16 @@
 // Electron IPC, browser-mode WebSocket, in-process — implements exactly `Api`.
 import { z } from 'zod';
 import type { Result } from './errors.js';
+import {
+  datasetRequestSchemas,
+  type Dataset,
+  type DatasetIndex,
+  type DatasetItems,
+  type DatasetSummary,
+  type ImageBatch,
+  type MaskBatch,
+  type Preview,
+} from './datasets.js';
 import { engineCheckParamsSchema, type EngineInfo } from './engine.js';
 import { jobStatuses, type Job, type JobProgressEvent } from './jobs.js';
 
@@ -20,6 +30,7 @@ export const requestSchemas = {
   'jobs.get': z.object({ id: jobId }).strict(),
   'jobs.cancel': z.object({ id: jobId }).strict(),
   'engine.check': engineCheckParamsSchema,
+  ...datasetRequestSchemas,
 } as const;
 
 export type MethodName = keyof typeof requestSchemas;
@@ -51,6 +62,17 @@ export interface ApiResults {
   'jobs.cancel': Job;
   /** The engine check runs as a job; its result arrives with `job.finished` and `jobs.get`. */
   'engine.check': Job;
+  'datasets.list': DatasetSummary[];
+  'datasets.get': Dataset;
+  /** Generation runs as a job; its result is `{ datasetId }`. */
+  'datasets.generate': Job;
+  'datasets.preview': Preview;
+  'datasets.rename': Dataset;
+  'datasets.delete': { deleted: number };
+  'datasets.index': DatasetIndex;
+  'datasets.images': ImageBatch;
+  'datasets.masks': MaskBatch;
+  'datasets.items': DatasetItems;
 }
 
 /** Events main pushes to every connected renderer. */

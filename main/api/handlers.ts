@@ -1,7 +1,9 @@
 // The handler table: one entry per API method, each delegating to a service.
 import type { AppInfo } from '../../shared/api.js';
+import type { DatasetsService } from '../data/datasets-service.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { datasetHandlers } from './dataset-handlers.js';
 import type { Handlers } from './router.js';
 
 export interface Services {
@@ -9,6 +11,7 @@ export interface Services {
   version: string;
   workspace: Workspace;
   jobs: JobService;
+  datasets: DatasetsService;
 }
 
 export function createHandlers(s: Services): Handlers {
@@ -31,5 +34,6 @@ export function createHandlers(s: Services): Handlers {
     'jobs.get': ({ id }) => s.jobs.get(id),
     'jobs.cancel': ({ id }) => s.jobs.cancel(id),
     'engine.check': (params) => s.jobs.submit('engine.check', params),
+    ...datasetHandlers(s.datasets, s.jobs),
   };
 }

@@ -1,10 +1,15 @@
 // Assembles one running Heatlab: workspace and catalogue, job service with its compute host,
 // event bus and router. Transports (Electron, browser mode, CLI) wrap what this returns.
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AppInfo } from '../../shared/api.js';
 import { EventBus } from '../api/events.js';
 import { createHandlers } from '../api/handlers.js';
 import { Router } from '../api/router.js';
+import { DatasetsRepository } from '../catalogue/datasets-repository.js';
 import { JobsRepository } from '../catalogue/jobs-repository.js';
+import { DatasetsService } from '../data/datasets-service.js';
+import { stagingPrefix } from '../data/staging.js';
 import { forkHostLauncher, type HostLauncher } from '../jobs/host-launcher.js';
 import { JobService } from '../jobs/job-service.js';
 import { openWorkspace, type Workspace } from '../workspace/workspace.js';
@@ -14,6 +19,7 @@ export interface Heatlab {
   router: Router;
   events: EventBus;
   jobs: JobService;
+  datasets: DatasetsService;
   workspace: Workspace;
   close(): Promise<void>;
 }
@@ -30,21 +36,39 @@ export interface HeatlabOptions {
 export function openHeatlab(options: HeatlabOptions): Heatlab {
   const workspace = openWorkspace(options.workspaceDir);
   const events = new EventBus();
+  const version = appVersion();
+  const datasets = new DatasetsService({ workspace: workspace.dir, repo: new DatasetsRepository(workspace.catalogue.db), version });
+  datasets.removeStaleStaging();
   const jobs = new JobService({
     repo: new JobsRepository(workspace.catalogue.db),
     launcher: options.launcher ?? forkHostLauncher(hostEntry()),
     events,
     workspace: workspace.dir,
+    finalizers: {
+      'datasets.generate': (staged, job) => ({ datasetId: datasets.register(staged, job.id).id }),
+    },
+    onUnsuccessful: (job) => removeStaging(workspace.dataDir, job.id),
   });
-  const router = new Router(createHandlers({ mode: options.mode, version: appVersion(), workspace, jobs }));
+  const router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets }));
   if (options.warmUp) jobs.warmUp();
   let closing: Promise<void> | null = null;
   return {
     router,
     events,
     jobs,
+    datasets,
     workspace,
     close: () =>
-      (closing ??= jobs.close().finally(() => workspace.close())),
+      (closing ??= jobs.close().finally(() => {
+        datasets.close();
+        workspace.close();
+      })),
   };
+}
+
+/** Removes what an unsuccessful job may have staged under data/<kind>/. */
+function removeStaging(dataDir: string, jobId: number): void {
+  for (const entry of readdirSync(dataDir, { withFileTypes: true })) {
+    if (entry.isDirectory()) rmSync(join(dataDir, entry.name, `${stagingPrefix}${jobId}`), { recursive: true, force: true });
+  }
 }

@@ -32,6 +32,47 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'datasets and their array files',
+    up(db) {
+      db.exec(`
+        CREATE TABLE datasets (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL,
+          source TEXT NOT NULL CHECK (source IN ('generated', 'imported')),
+          generator TEXT,
+          params TEXT NOT NULL,
+          seed INTEGER,
+          count INTEGER NOT NULL CHECK (count > 0),
+          height INTEGER NOT NULL,
+          width INTEGER NOT NULL,
+          channels INTEGER NOT NULL,
+          dtype TEXT NOT NULL CHECK (dtype IN ('uint8', 'uint16')),
+          class_names TEXT NOT NULL,
+          class_counts TEXT NOT NULL,
+          param_columns TEXT NOT NULL,
+          mask_kinds TEXT NOT NULL,
+          report TEXT,
+          job_id INTEGER REFERENCES jobs (id) ON DELETE SET NULL,
+          heatlab_version TEXT NOT NULL,
+          seconds REAL NOT NULL,
+          created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE arrays (
+          id INTEGER PRIMARY KEY,
+          dataset_id INTEGER REFERENCES datasets (id) ON DELETE CASCADE,
+          role TEXT NOT NULL,
+          path TEXT NOT NULL UNIQUE,
+          dtype TEXT NOT NULL,
+          shape TEXT NOT NULL,
+          sha256 TEXT NOT NULL,
+          bytes INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX arrays_by_dataset ON arrays (dataset_id);
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)!.version;

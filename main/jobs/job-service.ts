@@ -2,9 +2,9 @@
 // If the host dies, its job fails with the reason and the next job gets a fresh host; main and the
 // UI stay up.
 import type { EngineInfo } from '../../shared/engine.js';
-import { HeatlabError, type ApiError } from '../../shared/errors.js';
+import { HeatlabError, toApiError, type ApiError } from '../../shared/errors.js';
 import type { HostToMain } from '../../shared/host-protocol.js';
-import { isFinalStatus, type Job, type JobKind, type JobParams, type JobStatus } from '../../shared/jobs.js';
+import { isFinalStatus, type Job, type JobKind, type JobParams, type JobResult, type JobStaged, type JobStatus } from '../../shared/jobs.js';
 import type { EventBus } from '../api/events.js';
 import type { JobsRepository } from '../catalogue/jobs-repository.js';
 import type { HostChannel, HostLauncher } from './host-launcher.js';
@@ -35,8 +35,26 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * What main does with a job's staged output before the job counts as done — e.g. recording a
+ * dataset in the catalogue. A throw fails the job with that error.
+ */
+export type Finalizers = { [K in JobKind]?: (staged: JobStaged<K>, job: Job) => JobResult<K> };
+
+export interface JobServiceOptions {
+  repo: JobsRepository;
+  launcher: HostLauncher;
+  events: EventBus;
+  workspace: string;
+  finalizers?: Finalizers;
+  /** Called after a job ends without success, to remove what it may have left half-made. */
+  onUnsuccessful?: (job: Job) => void;
+}
+
 export class JobService {
   readonly #repo: JobsRepository;
+  readonly #finalizers: Finalizers;
+  readonly #onUnsuccessful: (job: Job) => void;
   readonly #launch: HostLauncher;
   readonly #events: EventBus;
   readonly #workspace: string;
@@ -47,8 +65,10 @@ export class JobService {
   #failedStarts = 0;
   #closed = false;
 
-  constructor(options: { repo: JobsRepository; launcher: HostLauncher; events: EventBus; workspace: string }) {
+  constructor(options: JobServiceOptions) {
     this.#repo = options.repo;
+    this.#finalizers = options.finalizers ?? {};
+    this.#onUnsuccessful = options.onUnsuccessful ?? (() => undefined);
     this.#launch = options.launcher;
     this.#events = options.events;
     this.#workspace = options.workspace;
@@ -200,7 +220,7 @@ export class JobService {
         break;
       }
       case 'done':
-        this.#settle(message.id, 'done', { result: message.result });
+        this.#complete(message.id, message.result);
         break;
       case 'failed':
         this.#settle(message.id, 'failed', { error: message.error });
@@ -241,6 +261,20 @@ export class JobService {
     this.#pump();
   }
 
+  /** Runs the kind's finalizer on the staged output; the job is done only if it succeeds. */
+  #complete(id: number, staged: unknown): void {
+    const job = this.get(id);
+    const finalize = this.#finalizers[job.kind] as ((staged: unknown, job: Job) => unknown) | undefined;
+    let result: unknown;
+    try {
+      result = finalize ? finalize(staged, job) : staged;
+    } catch (err) {
+      this.#settle(id, 'failed', { error: toApiError(err) });
+      return;
+    }
+    this.#settle(id, 'done', { result });
+  }
+
   #settle(id: number, status: 'done' | 'failed' | 'cancelled' | 'interrupted', outcome: { error?: ApiError; result?: unknown }): void {
     this.#running = null;
     this.#finish(id, status, outcome);
@@ -249,6 +283,13 @@ export class JobService {
 
   #finish(id: number, status: 'done' | 'failed' | 'cancelled' | 'interrupted', outcome: { error?: ApiError; result?: unknown }): Job {
     const job = this.#repo.finish(id, status, outcome);
+    if (status !== 'done') {
+      try {
+        this.#onUnsuccessful(job);
+      } catch (err) {
+        console.error(`Cleaning up after job ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
     this.#events.emit('job.finished', job);
     for (const resolve of this.#waiters.get(id) ?? []) resolve(job);
     this.#waiters.delete(id);

@@ -1,7 +1,7 @@
 // The router: every request is parsed by its method's schema before a handler sees it, and every
 // failure comes back as a typed error value a user can read.
 import { describe, expect, it } from 'vitest';
-import type { ApiResults, MethodName, ParsedRequest } from '../../shared/api.js';
+import { methodNames, type ApiResults, type MethodName, type ParsedRequest } from '../../shared/api.js';
 import { HeatlabError, type ApiError, type Result } from '../../shared/errors.js';
 import type { Job } from '../../shared/jobs.js';
 import { Router, type Handlers } from '../../main/api/router.js';
@@ -29,10 +29,16 @@ function routerWith(override: Partial<Handlers> = {}): { router: Router; receive
       received.push([method, request]);
       return answer(request);
     };
+  const unused = Object.fromEntries(
+    methodNames.map((m) => [
+      m,
+      record(m, () => {
+        throw new Error(`${m} is not used here`);
+      }),
+    ]),
+  ) as unknown as Handlers;
   const handlers: Handlers = {
-    'app.info': record('app.info', () => {
-      throw new Error('not used here');
-    }),
+    ...unused,
     'jobs.list': record('jobs.list', () => []),
     'jobs.get': record('jobs.get', ({ id }) => job(id)),
     'jobs.cancel': record('jobs.cancel', ({ id }) => job(id)),

@@ -1,0 +1,226 @@
+// Datasets in main: the catalogue rows, their files in data/datasets/<id>/, and fast reads of any
+// selection of images, masks and per-image parameters for the UI and other services.
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type {
+  Dataset,
+  DatasetIndex,
+  DatasetItems,
+  DatasetSummary,
+  ImageBatch,
+  MaskBatch,
+  PixelDtype,
+  Preview,
+  PreviewRequest,
+  StagedDataset,
+} from '../../shared/datasets.js';
+import { HeatlabError } from '../../shared/errors.js';
+import { generatorInfo, generatorSchemas, type GeneratorId, type GeneratorParams, type MaskKind, type MaskOptions } from '../../shared/generators.js';
+import type { DatasetsRepository } from '../catalogue/datasets-repository.js';
+import { readNpy } from '../workspace/npy.js';
+import { NpyReader } from '../workspace/npy-stream.js';
+import { generators } from './generators/index.js';
+import { stagingPrefix } from './staging.js';
+import { labelsAndSplits, quantize, renderMasks, synthesize } from './synthesize.js';
+
+interface OpenDataset {
+  images: NpyReader;
+  params: NpyReader | null;
+  index: DatasetIndex;
+  sources: (string | null)[] | null;
+}
+
+export const datasetsFolder = (workspace: string) => join(workspace, 'data', 'datasets');
+
+export class DatasetsService {
+  readonly #workspace: string;
+  readonly #repo: DatasetsRepository;
+  readonly #version: string;
+  readonly #open = new Map<number, OpenDataset>();
+
+  constructor(options: { workspace: string; repo: DatasetsRepository; version: string }) {
+    this.#workspace = options.workspace;
+    this.#repo = options.repo;
+    this.#version = options.version;
+  }
+
+  list(): DatasetSummary[] {
+    return this.#repo.list();
+  }
+
+  get(id: number): Dataset {
+    const dataset = this.#repo.get(id);
+    if (dataset === null) throw new HeatlabError('not_found', `There is no dataset ${id}.`);
+    return dataset;
+  }
+
+  /** Records a staged dataset and moves its folder into place, atomically with the catalogue row. */
+  register(staged: StagedDataset, jobId: number | null): Dataset {
+    const stagingDir = join(this.#workspace, staged.stagingDir);
+    const id = this.#repo.insert(
+      {
+        name: staged.name,
+        source: staged.source,
+        generator: staged.generator,
+        params: staged.params,
+        seed: staged.seed,
+        count: staged.count,
+        height: staged.height,
+        width: staged.width,
+        channels: staged.channels,
+        dtype: staged.dtype,
+        classNames: staged.classNames,
+        classCountsBySplit: staged.classCountsBySplit,
+        paramColumns: staged.paramColumns,
+        maskKinds: staged.maskKinds,
+        report: staged.report,
+        files: [],
+        jobId,
+        heatlabVersion: this.#version,
+        seconds: staged.seconds,
+      },
+      (id) => staged.files.map((f) => ({ ...f, path: join('data', 'datasets', String(id), f.path) })),
+      (id) => renameSync(stagingDir, join(datasetsFolder(this.#workspace), String(id))),
+    );
+    return this.get(id);
+  }
+
+  /** Removes the row first, then the files (DESIGN.md: a row never points at missing files). */
+  delete(id: number): void {
+    this.get(id);
+    this.#close(id);
+    this.#repo.delete(id);
+    rmSync(join(datasetsFolder(this.#workspace), String(id)), { recursive: true, force: true });
+  }
+
+  rename(id: number, name: string): Dataset {
+    this.get(id);
+    this.#repo.rename(id, name);
+    return this.get(id);
+  }
+
+  /** Staging folders left by jobs that never finished (a crash); safe to remove at start-up. */
+  removeStaleStaging(): void {
+    const root = datasetsFolder(this.#workspace);
+    if (!existsSync(root)) return;
+    for (const entry of readdirSync(root)) if (entry.startsWith(stagingPrefix)) rmSync(join(root, entry), { recursive: true, force: true });
+  }
+
+  index(id: number): DatasetIndex {
+    return this.#opened(id).index;
+  }
+
+  images(id: number, indices: number[]): ImageBatch {
+    const dataset = this.get(id);
+    this.#checkIndices(dataset, indices);
+    const data = this.#opened(id).images.readRows(indices) as Uint8Array | Uint16Array;
+    return { shape: [indices.length, dataset.height, dataset.width, dataset.channels], dtype: dataset.dtype, data };
+  }
+
+  items(id: number, indices: number[]): DatasetItems {
+    const dataset = this.get(id);
+    this.#checkIndices(dataset, indices);
+    const open = this.#opened(id);
+    return {
+      columns: dataset.paramColumns,
+      rows: open.params === null ? new Float64Array(0) : (open.params.readRows(indices) as Float64Array),
+      labels: Int32Array.from(indices, (i) => open.index.labels[i]!),
+      splits: Uint8Array.from(indices, (i) => open.index.splits[i]!),
+      files: indices.map((i) => open.sources?.[i] ?? null),
+    };
+  }
+
+  /** Generated ground truth, rendered from the recorded per-image parameters. */
+  masks(id: number, kind: MaskKind, indices: number[], options: MaskOptions): MaskBatch {
+    const dataset = this.get(id);
+    this.#checkIndices(dataset, indices);
+    if (dataset.generator === null) {
+      throw new HeatlabError('invalid_request', `Dataset ${id} was imported, so it has no generated ground truth; use an annotation set instead.`);
+    }
+    if (!dataset.maskKinds.includes(kind)) {
+      throw new HeatlabError('invalid_request', `Dataset ${id} (${generatorInfo[dataset.generator].label}) has no "${kind}" ground truth; it has ${dataset.maskKinds.join(', ')}.`);
+    }
+    const open = this.#opened(id);
+    const generator = generators[dataset.generator] as (typeof generators)[GeneratorId];
+    const params = dataset.params as GeneratorParams<GeneratorId>;
+    const labels = Int32Array.from(indices, (i) => open.index.labels[i]!);
+    const rows = open.params!.readRows(indices) as Float64Array;
+    const data = renderMasks(generator as never, params as never, labels, rows, kind, options);
+    return { kind, shape: [indices.length, dataset.height, dataset.width], data };
+  }
+
+  /** The first `count` images the generator would make with these parameters, with every mask kind. */
+  preview(request: PreviewRequest): Preview {
+    const id = request.generator;
+    const params = generatorSchemas[id].parse(request.params) as GeneratorParams<GeneratorId> & { size: number; count: number; seed: number; split: { train: number; validation: number; test: number } };
+    const generator = generators[id] as unknown as (typeof generators)['triangles-squares'];
+    const p = params as never;
+    const classNames = generator.classNames(p);
+    const columns = generator.columns(p);
+    const count = Math.min(request.count, params.count);
+    const { labels } = labelsAndSplits(params.count, params.split, classNames.length, params.seed);
+    const px = params.size * params.size;
+    const images = new Uint8Array(count * px);
+    const rows = new Float64Array(count * columns.length);
+    const pixels = new Float32Array(px);
+    for (let k = 0; k < count; k++) {
+      rows.set(synthesize(generator, p, labels[k]!, params.seed, k, pixels), k * columns.length);
+      quantize(pixels, images.subarray(k * px, (k + 1) * px));
+    }
+    const first = labels.slice(0, count);
+    const options: MaskOptions = { edgeWidth: 1.5, cornerRadius: 0.25 };
+    const masks: Preview['masks'] = {};
+    for (const kind of generatorInfo[id].maskKinds) masks[kind] = renderMasks(generator, p, first, rows, kind, options);
+    return {
+      generator: id,
+      params: params as Record<string, unknown>,
+      classNames,
+      images: { shape: [count, params.size, params.size, 1], dtype: 'uint8', data: images },
+      labels: first,
+      masks,
+      columns,
+      rows,
+    };
+  }
+
+  close(): void {
+    for (const id of [...this.#open.keys()]) this.#close(id);
+  }
+
+  #checkIndices(dataset: Dataset, indices: number[]): void {
+    const bad = indices.find((i) => i >= dataset.count);
+    if (bad !== undefined) throw new HeatlabError('invalid_request', `Image ${bad} is outside dataset ${dataset.id}, which has ${dataset.count} images (0–${dataset.count - 1}).`);
+  }
+
+  #opened(id: number): OpenDataset {
+    const cached = this.#open.get(id);
+    if (cached) return cached;
+    const dataset = this.get(id);
+    const file = (role: string) => dataset.files.find((f) => f.role === role);
+    const path = (role: string) => {
+      const f = file(role);
+      if (f === undefined) throw new HeatlabError('internal', `Dataset ${id} has no ${role} file in the catalogue.`);
+      return join(this.#workspace, f.path);
+    };
+    const images = new NpyReader(path('images'));
+    const expected: PixelDtype = dataset.dtype;
+    if (images.dtype !== expected) throw new HeatlabError('internal', `Dataset ${id}'s images are ${images.dtype}, the catalogue says ${expected}.`);
+    const sourcesFile = join(datasetsFolder(this.#workspace), String(id), 'sources.json');
+    const open: OpenDataset = {
+      images,
+      params: file('params') ? new NpyReader(path('params')) : null,
+      index: { labels: readNpy(path('labels')).data as Int32Array, splits: readNpy(path('splits')).data as Uint8Array },
+      sources: existsSync(sourcesFile) ? (JSON.parse(readFileSync(sourcesFile, 'utf8')) as (string | null)[]) : null,
+    };
+    this.#open.set(id, open);
+    return open;
+  }
+
+  #close(id: number): void {
+    const open = this.#open.get(id);
+    if (!open) return;
+    open.images.close();
+    open.params?.close();
+    this.#open.delete(id);
+  }
+}
