@@ -79,6 +79,8 @@ export function connectWebSocketApi(url: string, WS: WebSocketConstructor = WebS
         for (const l of listeners.get(message.name) ?? []) l(message.payload as ApiEvents[typeof message.name]);
       }
     });
+    // The 'close' that follows every error reports it; without a listener Node's `ws` would throw instead.
+    socket.addEventListener('error', () => undefined);
     socket.addEventListener('close', () => {
       const wasOpen = state === 'open';
       setState('closed');
