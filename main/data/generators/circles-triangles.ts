@@ -6,24 +6,23 @@
 import type { GeneratorParams, MaskKind, MaskOptions } from '../../../shared/generators.js';
 import type { Random } from '../../numeric/random.js';
 import { drawGreys, paint, type Generator } from './generator.js';
-import { centreMask, convexEdgeDistance, gaussianKernel, regularPolygon } from './geometry.js';
+import { centreMask, gaussianKernel, regularPolygon } from './geometry.js';
 import { polygonMask, type PolygonShape } from './polygons.js';
+import { ConvexShape, cover, Disc, markInside, type Shape } from './shapes.js';
 
 type Params = GeneratorParams<'circles-triangles'>;
 
 export const CIRCLE = 0;
 const TRIANGLE = 1;
-const HALF_DIAGONAL = Math.SQRT1_2;
 
 function shapeOf(row: Float64Array): PolygonShape {
   return { theta: row[0]!, radius: row[1]!, centerRow: row[2]!, centerCol: row[3]!, sides: 3 };
 }
 
-function distanceOf(label: number, row: Float64Array): (r: number, c: number) => number {
-  if (label === CIRCLE) return (r, c) => Math.hypot(r - row[2]!, c - row[3]!) - row[1]!;
+function shapeFor(label: number, row: Float64Array): Shape {
+  if (label === CIRCLE) return new Disc(row[2]!, row[3]!, row[1]!);
   const s = shapeOf(row);
-  const poly = regularPolygon(s.centerRow, s.centerCol, s.radius, s.theta, 3);
-  return (r, c) => convexEdgeDistance(poly, r, c);
+  return new ConvexShape(regularPolygon(s.centerRow, s.centerCol, s.radius, s.theta, 3));
 }
 
 /** Per-axis weights of the s samples inside a pixel: the blur kernel's taps around the centre sample. */
@@ -50,29 +49,7 @@ export const circlesTriangles: Generator<'circles-triangles'> = {
   },
 
   render(p: Params, label: number, row: Float64Array, out: Float32Array) {
-    const distance = distanceOf(label, row);
-    const s = p.supersample;
-    const w = sampleWeights(s, p.blurSigma);
-    let norm = 0;
-    for (let a = 0; a < s; a++) for (let b = 0; b < s; b++) norm += w[a]! * w[b]!;
-    const coverage = new Float32Array(p.size * p.size);
-    for (let i = 0; i < p.size; i++) {
-      for (let j = 0; j < p.size; j++) {
-        const d = distance(i + 0.5, j + 0.5);
-        let c: number;
-        if (d <= -HALF_DIAGONAL) c = 1;
-        else if (d >= HALF_DIAGONAL) c = 0;
-        else {
-          c = 0;
-          for (let a = 0; a < s; a++) {
-            const r = i + (a + 0.5) / s;
-            for (let b = 0; b < s; b++) if (distance(r, j + (b + 0.5) / s) < 0) c += w[a]! * w[b]!;
-          }
-          c /= norm;
-        }
-        coverage[i * p.size + j] = c;
-      }
-    }
+    const coverage = cover(shapeFor(label, row), p.size, p.size, sampleWeights(p.supersample, p.blurSigma), new Float32Array(p.size * p.size));
     paint(coverage, row[4]!, row[5]!, out);
   },
 
@@ -86,7 +63,7 @@ export const circlesTriangles: Generator<'circles-triangles'> = {
     switch (kind) {
       case 'object':
       case 'instances':
-        centreMask((r, c) => dist(r, c) < radius, p.size, p.size, out);
+        markInside(new Disc(cr, cc, radius), p.size, p.size, out.fill(0));
         return;
       case 'band':
         centreMask((r, c) => dist(r, c) < 1.25 * radius && dist(r, c) >= 0.75 * radius, p.size, p.size, out);

@@ -5,7 +5,8 @@ import type { GeneratorParams, MaskKind, MaskOptions } from '../../../shared/gen
 import { HeatlabError } from '../../../shared/errors.js';
 import type { Random } from '../../numeric/random.js';
 import { drawGreys, paint, type Generator } from './generator.js';
-import { centreMask, renderCoverage } from './geometry.js';
+import { centreMask } from './geometry.js';
+import { cover, Disc, markInside, uniformWeights } from './shapes.js';
 
 type Params = GeneratorParams<'counting-circles'>;
 
@@ -24,15 +25,6 @@ function circlesOf(row: Float64Array): Circle[] {
     circles.push({ row: row[k]!, col: row[k + 1]!, radius: row[k + 2]! });
   }
   return circles;
-}
-
-/** Signed distance to the union of circles. */
-function unionDistance(circles: Circle[]): (r: number, c: number) => number {
-  return (r, c) => {
-    let best = Infinity;
-    for (const s of circles) best = Math.min(best, Math.hypot(r - s.row, c - s.col) - s.radius);
-    return best;
-  };
 }
 
 export const countingCircles: Generator<'counting-circles'> = {
@@ -61,7 +53,10 @@ export const countingCircles: Generator<'counting-circles'> = {
   },
 
   render(p: Params, _label: number, row: Float64Array, out: Float32Array) {
-    const coverage = renderCoverage(unionDistance(circlesOf(row)), p.size, p.size, p.antialias ? p.samples : 1, new Float32Array(p.size * p.size));
+    // The circles are disjoint, so their coverages add up to the union's.
+    const coverage = new Float32Array(p.size * p.size);
+    const weights = uniformWeights(p.antialias ? p.samples : 1);
+    for (const s of circlesOf(row)) cover(new Disc(s.row, s.col, s.radius), p.size, p.size, weights, coverage);
     paint(coverage, row[0]!, row[1]!, out);
   },
 
@@ -70,14 +65,9 @@ export const countingCircles: Generator<'counting-circles'> = {
     const inside = (scale: number) => (r: number, c: number) => circles.some((s) => Math.hypot(r - s.row, c - s.col) < s.radius * scale);
     switch (kind) {
       case 'object':
-        centreMask(inside(1), p.size, p.size, out);
-        return;
       case 'instances':
-        for (let i = 0; i < p.size; i++)
-          for (let j = 0; j < p.size; j++) {
-            const k = circles.findIndex((s) => Math.hypot(i + 0.5 - s.row, j + 0.5 - s.col) < s.radius);
-            out[i * p.size + j] = k + 1;
-          }
+        out.fill(0);
+        circles.forEach((s, k) => markInside(new Disc(s.row, s.col, s.radius), p.size, p.size, out, kind === 'object' ? 1 : k + 1));
         return;
       case 'band':
         centreMask((r, c) => inside(1.25)(r, c) && !inside(0.75)(r, c), p.size, p.size, out);

@@ -17,37 +17,6 @@ export function regularPolygon(centerRow: number, centerCol: number, radius: num
   return p;
 }
 
-/** +1 if the vertices run counter-clockwise in (row, col) axes, −1 otherwise. */
-function orientation(p: Polygon): number {
-  let area = 0;
-  const n = p.length / 2;
-  for (let k = 0; k < n; k++) {
-    const m = (k + 1) % n;
-    area += p[2 * k]! * p[2 * m + 1]! - p[2 * m]! * p[2 * k + 1]!;
-  }
-  return area >= 0 ? 1 : -1;
-}
-
-/**
- * The signed distance of a point to a convex polygon, measured to the edges' supporting lines:
- * exact inside (negative), and a lower bound of the true distance outside — enough to know that
- * a pixel lies wholly inside or outside.
- */
-export function convexEdgeDistance(p: Polygon, row: number, col: number, sign = orientation(p)): number {
-  const n = p.length / 2;
-  let worst = -Infinity;
-  for (let k = 0; k < n; k++) {
-    const m = (k + 1) % n;
-    const er = p[2 * m]! - p[2 * k]!;
-    const ec = p[2 * m + 1]! - p[2 * k + 1]!;
-    const len = Math.hypot(er, ec);
-    // The cross product is positive on the inner side of edge k→m; the distance is positive outside.
-    const d = (-sign * (er * (col - p[2 * k + 1]!) - ec * (row - p[2 * k]!))) / len;
-    if (d > worst) worst = d;
-  }
-  return worst;
-}
-
 /** The Euclidean distance from a point to the polygon's outline (its edges as segments). */
 export function distanceToOutline(p: Polygon, row: number, col: number): number {
   const n = p.length / 2;
@@ -125,38 +94,6 @@ export function crossFilter(mask: Uint8Array, size: number, out = new Uint8Array
       const neighbours =
         (i > 0 ? mask[k - size]! : 0) + (i < size - 1 ? mask[k + size]! : 0) + (j > 0 ? mask[k - 1]! : 0) + (j < size - 1 ? mask[k + 1]! : 0);
       out[k] = neighbours > 1 ? 1 : 0;
-    }
-  }
-  return out;
-}
-
-/** A shape for coverage rendering: its signed distance (exact inside, ≤ true distance outside). */
-export type SignedDistance = (row: number, col: number) => number;
-
-const HALF_DIAGONAL = Math.SQRT1_2;
-
-/**
- * Fraction of each pixel covered by the shape, by s×s supersampling — only where the pixel
- * straddles the outline; pixels wholly inside or outside are 1 or 0 at once.
- */
-export function renderCoverage(distance: SignedDistance, height: number, width: number, samples: number, out: Float32Array): Float32Array {
-  const step = 1 / samples;
-  const total = samples * samples;
-  for (let i = 0; i < height; i++) {
-    for (let j = 0; j < width; j++) {
-      const d = distance(i + 0.5, j + 0.5);
-      let c: number;
-      if (d <= -HALF_DIAGONAL) c = 1;
-      else if (d >= HALF_DIAGONAL) c = 0;
-      else {
-        let hits = 0;
-        for (let a = 0; a < samples; a++) {
-          const r = i + (a + 0.5) * step;
-          for (let b = 0; b < samples; b++) if (distance(r, j + (b + 0.5) * step) < 0) hits++;
-        }
-        c = hits / total;
-      }
-      out[i * width + j] = c;
     }
   }
   return out;

@@ -6,7 +6,7 @@ import type { GeneratorParams, MaskKind, MaskOptions } from '../../../shared/gen
 import type { Random } from '../../numeric/random.js';
 import { drawGreys, paint, type Generator } from './generator.js';
 import { centreMask, crossFilter, distanceToOutline, latticePolygonMask, latticeVertices } from './geometry.js';
-import { polygonCoverage, polygonMask, type PolygonShape } from './polygons.js';
+import { cornerMask, polygonCoverage, polygonMask, type PolygonShape } from './polygons.js';
 
 type Params = GeneratorParams<'triangles-squares'>;
 
@@ -82,15 +82,9 @@ export const trianglesSquares: Generator<'triangles-squares'> = {
         centreMask((r, c) => distanceToOutline(poly, r, c) <= options.edgeWidth, p.size, p.size, out);
         return;
       }
-      case 'corners': {
-        const poly = roundedPolygon(p.size, radius, theta, sides);
-        const rc = options.cornerRadius * radius;
-        centreMask((r, c) => {
-          for (let k = 0; k < sides; k++) if (Math.hypot(r - poly[2 * k]!, c - poly[2 * k + 1]!) <= rc) return true;
-          return false;
-        }, p.size, p.size, out);
+      case 'corners':
+        cornerMask(roundedPolygon(p.size, radius, theta, sides), options.cornerRadius * radius, p.size, out);
         return;
-      }
     }
   },
 };

@@ -1,0 +1,86 @@
+// Plumbing shared by the CLI's commands: options, output, and running a job to its end.
+import type { Api } from '../../shared/api.js';
+import { HeatlabError, type ApiError, type Result } from '../../shared/errors.js';
+import type { Job } from '../../shared/jobs.js';
+import { createInProcessApi } from '../api/in-process.js';
+import { resolveWorkspaceDir } from '../workspace/location.js';
+import { progressBar } from './cli-format.js';
+import { openHeatlab, type Heatlab } from './heatlab.js';
+
+/** A mistake in the command line itself: exit code 2 with the usage. */
+export class UsageError extends Error {}
+
+export interface Options {
+  json: boolean;
+  workspace?: string;
+  port?: string;
+  seconds?: string;
+  status?: string;
+  limit?: string;
+  n?: string;
+  seed?: string;
+  size?: string;
+  name?: string;
+  set?: string[];
+  split?: string;
+  grey?: boolean;
+  resize?: string;
+  masks?: string;
+}
+
+export function out(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+export function unwrap<T>(result: Result<T>): T {
+  if (!result.ok) throw new HeatlabError(result.error.code, result.error.message, result.error.details);
+  return result.value;
+}
+
+export function numberOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, not "${value}".`);
+  return n;
+}
+
+export async function withHeatlab<T>(options: Options, body: (api: Api, heatlab: Heatlab) => Promise<T>): Promise<T> {
+  const heatlab = openHeatlab({ workspaceDir: options.workspace ?? resolveWorkspaceDir(), mode: 'cli' });
+  try {
+    return await body(createInProcessApi(heatlab.router, heatlab.events), heatlab);
+  } finally {
+    await heatlab.close();
+  }
+}
+
+/** Runs a job to its end, drawing a progress bar on stderr when it is a terminal. */
+export async function followJob(api: Api, job: Job, json: boolean): Promise<Job> {
+  const draw = !json && process.stderr.isTTY;
+  const off = api.on('job.progress', ({ jobId, progress }) => {
+    if (draw && jobId === job.id) process.stderr.write(`\r${progressBar(progress)}`);
+  });
+  const finished = new Promise<Job>((resolve) => {
+    const offFinished = api.on('job.finished', (j) => {
+      if (j.id !== job.id) return;
+      offFinished();
+      resolve(j);
+    });
+  });
+  // Ctrl+C cancels the job cleanly rather than killing the host mid-write.
+  const onSigint = () => void api['jobs.cancel']({ id: job.id });
+  process.once('SIGINT', onSigint);
+  try {
+    const done = await finished;
+    if (draw) process.stderr.write('\r\x1b[2K');
+    return done;
+  } finally {
+    off();
+    process.off('SIGINT', onSigint);
+  }
+}
+
+export function failJob(job: Job): never {
+  const error: ApiError = job.error ?? { code: 'internal', message: `Job ${job.id} ended ${job.status}.` };
+  throw new HeatlabError(error.code, error.message, error.details);
+}
+
