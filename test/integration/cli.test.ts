@@ -1,0 +1,145 @@
+// The built command line (dist/main/cli.cjs, rebuilt by the test setup), run as a user would run it,
+// with HEATLAB_HOME pointing at a fresh temporary workspace.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AppInfo } from '../../shared/api.js';
+import type { EngineCheckResult } from '../../shared/engine.js';
+import type { Job } from '../../shared/jobs.js';
+import { appRoot } from '../../main/app/paths.js';
+
+const cli = join(appRoot(), 'dist', 'main', 'cli.cjs');
+
+let home: string;
+
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), 'heatlab-cli-'));
+});
+
+afterEach(() => {
+  rmSync(home, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function heatlab(...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, HEATLAB_HOME: home };
+    delete env.XDG_DATA_HOME;
+    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** What Heatlab itself wrote to stderr, without the compute host's diagnostics. */
+const ownStderr = (run: Run) =>
+  run.stderr
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('[compute host]'))
+    .join('\n');
+
+/** One line, capitalised, ending with a full stop, with no second sentence inside. */
+function expectOneSentence(message: string): void {
+  expect(message).toMatch(/^[A-Z][^\n]*\.$/);
+  expect(message).not.toMatch(/[.!?]\s+[A-Z]/);
+}
+
+/** The error line, which reads "heatlab: <one sentence>". */
+function errorSentence(run: Run): string {
+  const line = ownStderr(run);
+  expect(line).toMatch(/^heatlab: /);
+  const message = line.replace(/^heatlab: /, '');
+  expectOneSentence(message);
+  return message;
+}
+
+describe('the heatlab command', () => {
+  it('prints info as JSON naming the workspace from HEATLAB_HOME', async () => {
+    const run = await heatlab('info', '--json');
+    expect(run.code).toBe(0);
+    const info = JSON.parse(run.stdout) as AppInfo;
+    expect(info.name).toBe('Heatlab');
+    expect(info.mode).toBe('cli');
+    expect(info.workspace).toBe(home);
+    expect(info.catalogue.path).toBe(join(home, 'catalogue.sqlite'));
+    expect(info.catalogue.schemaVersion).toBeGreaterThanOrEqual(1);
+    expect(info.version).toBe((JSON.parse(readFileSync(join(appRoot(), 'package.json'), 'utf8')) as { version: string }).version);
+  });
+
+  it('runs the engine check to a passing result, and then lists it among the jobs', async () => {
+    const check = await heatlab('engine-check', '--json');
+    expect(check.code).toBe(0);
+    const result = JSON.parse(check.stdout) as EngineCheckResult;
+    expect(result.passed).toBe(true);
+    expect(result.tfjs.maxAbsError).toBeLessThan(1e-3);
+    expect(result.ort.maxAbsError).toBeLessThan(1e-4);
+
+    const listed = await heatlab('jobs', '--json');
+    expect(listed.code).toBe(0);
+    const jobs = JSON.parse(listed.stdout) as Job[];
+    expect(jobs.map((j) => [j.kind, j.status])).toEqual([['engine.check', 'done']]);
+    expect(jobs[0]!.result).toEqual(result);
+
+    const text = await heatlab('jobs');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`^#${jobs[0]!.id}\\s+Engine check\\s+done\\s`, 'm'));
+  });
+
+  it('says so when there are no jobs yet', async () => {
+    const run = await heatlab('jobs');
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe('No jobs yet.');
+  });
+
+  it('exits 2 with the usage on stderr for an unknown command', async () => {
+    const run = await heatlab('frobnicate');
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^Unknown command "frobnicate"\./);
+    expect(run.stderr).toContain('Usage: heatlab <command>');
+    expect(readdirSync(home)).toEqual([]);
+  });
+
+  it('exits 1 with one sentence naming the field for a bad --status', async () => {
+    const run = await heatlab('jobs', '--status', 'bogus');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    const message = errorSentence(run);
+    expect(message).toContain('"status.0"');
+    expect(message).toContain('"failed"');
+  });
+
+  it('reports the same error as JSON with its code under --json', async () => {
+    const run = await heatlab('jobs', '--status', 'bogus', '--json');
+    expect(run.code).toBe(1);
+    const { error } = JSON.parse(ownStderr(run)) as { error: { code: string; message: string; details?: { issues?: { path: string }[] } } };
+    expect(error.code).toBe('invalid_request');
+    expect(error.details?.issues?.[0]?.path).toBe('status.0');
+  });
+
+  it('refuses a workspace whose catalogue is corrupt with one sentence and leaves the file as it was', async () => {
+    const path = join(home, 'catalogue.sqlite');
+    writeFileSync(path, Buffer.from('SQLite format 3\0'.padEnd(4096, '\u00a5'), 'latin1'));
+    const bytes = readFileSync(path);
+    const mtimeMs = statSync(path).mtimeMs;
+
+    const run = await heatlab('jobs');
+    expect(run.code).toBe(1);
+    const message = errorSentence(run);
+    expect(message).toContain(path);
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+    expect(statSync(path).mtimeMs).toBe(mtimeMs);
+    expect(readdirSync(home)).toEqual(['catalogue.sqlite']);
+  });
+});
