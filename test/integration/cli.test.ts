@@ -30,7 +30,7 @@ interface Run {
 
 function heatlab(...args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, HEATLAB_HOME: home };
+    const env: NodeJS.ProcessEnv = { ...process.env, HEATLAB_HOME: home };
     delete env.XDG_DATA_HOME;
     const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
