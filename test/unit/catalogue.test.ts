@@ -74,6 +74,20 @@ function raw(path: string, readonly = true): BetterSqlite3.Database {
   return new BetterSqlite3(path, { readonly, fileMustExist: true });
 }
 
+/**
+ * 1-based numbers of the table-leaf b-tree pages (type byte 0x0D, SQLite file format §1.6) holding
+ * at least two cells: where job rows live, wherever the row sizes happened to put them.
+ */
+function leafTablePages(bytes: Buffer): number[] {
+  const pageSize = bytes.readUInt16BE(16);
+  const pages: number[] = [];
+  for (let page = 2; page * pageSize <= bytes.length; page++) {
+    const start = (page - 1) * pageSize;
+    if (bytes[start] === 0x0d && bytes.readUInt16BE(start + 3) >= 2) pages.push(page);
+  }
+  return pages;
+}
+
 /** A catalogue with enough job rows to span several pages, closed again. */
 function populatedCatalogue(path: string): void {
   const catalogue = openCatalogue(path);
@@ -236,9 +250,10 @@ describe('catalogues Heatlab must not touch', () => {
     populatedCatalogue(path);
     const bytes = readFileSync(path);
     const pageSize = bytes.readUInt16BE(16);
-    expect(bytes.length / pageSize).toBeGreaterThan(4);
-    // Page 3 holds job rows; fill it with a pattern that is no valid b-tree page.
-    bytes.fill(0xa5, 2 * pageSize, 3 * pageSize);
+    const page = leafTablePages(bytes)[0]!;
+    expect(page).toBeGreaterThan(1);
+    // Fill a page of job rows with a pattern that is no valid b-tree page.
+    bytes.fill(0xa5, (page - 1) * pageSize, page * pageSize);
     writeFileSync(path, bytes);
     const before = snapshot(path);
 
@@ -254,14 +269,15 @@ describe('catalogues Heatlab must not touch', () => {
     populatedCatalogue(path);
     const bytes = readFileSync(path);
     const pageSize = bytes.readUInt16BE(16);
-    // The cell pointer array of page 4 (a leaf of jobs) now points at offset 0.
-    bytes.fill(0, 3 * pageSize + 8, 3 * pageSize + 12);
+    const page = leafTablePages(bytes)[0]!;
+    // The first two cell pointers of a page of job rows (after its 8-byte header) now point at offset 0.
+    bytes.fill(0, (page - 1) * pageSize + 8, (page - 1) * pageSize + 12);
     writeFileSync(path, bytes);
     const before = snapshot(path);
 
     const error = thrown(() => openWorkspace(dir));
     expect(error.code).toBe('workspace');
-    expect(error.message).toMatch(/is damaged \(.*page 4/i);
+    expect(error.message).toMatch(new RegExp(`is damaged \\(.*page ${page}\\b`, 'i'));
     expect(error.message).not.toContain('***');
     expectOneSentence(error.message);
     expect(snapshot(path)).toEqual(before);
