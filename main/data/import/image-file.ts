@@ -1,0 +1,90 @@
+// One image file, whatever its format: its header (size, grey or colour, bit depth) and its
+// pixels. The format is told by the file's first bytes, not its extension: PNG and BMP go to
+// Heatlab's own decoders (speed; sharp cannot read BMP), JPEG, TIFF (first page) and WebP to sharp.
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { extname } from 'node:path';
+import sharp from 'sharp';
+import { sentence } from '../../../shared/errors.js';
+import { decodeBmp, isBmp, readBmpHeader } from './bmp.js';
+import { decodePng, isPng, readPngHeader } from './png.js';
+import type { ImageHeader, Raster } from './raster.js';
+
+/** Extensions read from class folders (compared lower-case); any other file is ignored. */
+export const imageExtensions: ReadonlySet<string> = new Set(['.png', '.jpg', '.jpeg', '.jpe', '.jfif', '.tif', '.tiff', '.webp', '.bmp', '.dib']);
+
+export function hasImageExtension(name: string): boolean {
+  return imageExtensions.has(extname(name).toLowerCase());
+}
+
+function sniff(path: string): 'png' | 'bmp' | 'other' {
+  const fd = openSync(path, 'r');
+  try {
+    const head = new Uint8Array(8);
+    const got = readSync(fd, head, 0, 8, 0);
+    const bytes = head.subarray(0, got);
+    return isPng(bytes) ? 'png' : isBmp(bytes) ? 'bmp' : 'other';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const sharpOptions = { failOn: 'warning', autoOrient: true } as const;
+
+/** sharp reports grey images as b-w/grey16; anything else (sRGB, CMYK, …) is read as colour. */
+function isGreySpace(space: string): boolean {
+  return space === 'b-w' || space === 'grey16';
+}
+
+function bitsOfDepth(depth: string): 8 | 16 {
+  if (depth === 'uchar' || depth === 'char') return 8;
+  if (depth === 'ushort' || depth === 'short') return 16;
+  throw new Error(`it holds ${depth} samples; Heatlab reads 8- and 16-bit images`);
+}
+
+/** Size, channels and bit depth from the header only (EXIF orientation applied, as on decode). */
+export async function readImageHeader(path: string): Promise<ImageHeader> {
+  const kind = sniff(path);
+  if (kind === 'png') return readPngHeader(path);
+  if (kind === 'bmp') return readBmpHeader(path);
+  const m = await sharp(path, sharpOptions).metadata();
+  return { width: m.autoOrient.width, height: m.autoOrient.height, channels: isGreySpace(m.space) ? 1 : 3, bits: bitsOfDepth(m.depth) };
+}
+
+/**
+ * The pixels. sharp's results are flattened on black already (its flatten() with a black
+ * background, the same rule raster.ts applies to PNG and BMP alpha); EXIF orientation is applied.
+ * Pass the header read before to spare sharp a second look at the file.
+ */
+export async function decodeImage(path: string, header?: ImageHeader): Promise<Raster> {
+  const kind = sniff(path);
+  if (kind === 'bmp') return decodeBmp(readFileSync(path));
+  if (kind === 'png') {
+    const png = decodePng(readFileSync(path));
+    if (png !== null) return png;
+  }
+  const { bits, channels } = header ?? (await readImageHeader(path));
+  // sharp converts to 8-bit sRGB unless told otherwise: name the colourspace that keeps the source's.
+  const space = channels === 1 ? (bits === 16 ? 'grey16' : 'b-w') : bits === 16 ? 'rgb16' : 'srgb';
+  let pipeline = sharp(path, sharpOptions);
+  if (bits === 16) pipeline = pipeline.pipelineColourspace(space);
+  const { data, info } = await pipeline
+    .flatten({ background: '#000000' })
+    .toColourspace(space)
+    .raw({ depth: bits === 16 ? 'ushort' : 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  const pixels =
+    bits === 16 ? new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return { width: info.width, height: info.height, channels: info.channels, data: pixels };
+}
+
+/** Why a file could not be read, as a sentence for the import report. */
+export function unreadableReason(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/^Input file is missing/.test(message)) return 'The file disappeared during the import.';
+  if (/unsupported image format/i.test(message)) return 'Its contents are not in an image format Heatlab reads.';
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'Heatlab is not allowed to read it.';
+  if (code === 'ENOENT') return 'The file disappeared during the import.';
+  // Heatlab's own decoders explain in words ("its IDAT chunk fails its checksum"); sharp's messages come from libvips.
+  return /^(it|its|the) /i.test(message) ? sentence(message) : `It could not be decoded (${message.replace(/\s+/g, ' ').trim().replace(/\.$/, '')}).`;
+}
