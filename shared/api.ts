@@ -9,6 +9,7 @@ import {
   type DatasetItems,
   type DatasetSummary,
   type ImageBatch,
+  type ImportPlan,
   type MaskBatch,
   type Preview,
 } from './datasets.js';
@@ -31,6 +32,14 @@ export const requestSchemas = {
   'jobs.cancel': z.object({ id: jobId }).strict(),
   'engine.check': engineCheckParamsSchema,
   ...datasetRequestSchemas,
+  'files.browse': z
+    .object({
+      /** Absolute path; the user's home folder when left out. */
+      path: z.string().min(1).optional(),
+      /** Show dot-files and dot-folders. */
+      hidden: z.boolean().default(false),
+    })
+    .strict(),
 } as const;
 
 export type MethodName = keyof typeof requestSchemas;
@@ -54,6 +63,15 @@ export interface AppInfo {
   platform: string;
 }
 
+/** One folder on this machine, for the import and export pickers (browser mode has no native dialog). */
+export interface FolderListing {
+  path: string;
+  parent: string | null;
+  entries: { name: string; kind: 'folder' | 'file'; bytes: number | null; modified: string | null }[];
+  /** Good starting points: the home folder, the filesystem root, the workspace. */
+  places: { label: string; path: string }[];
+}
+
 /** What each method resolves to on success. */
 export interface ApiResults {
   'app.info': AppInfo;
@@ -67,12 +85,17 @@ export interface ApiResults {
   /** Generation runs as a job; its result is `{ datasetId }`. */
   'datasets.generate': Job;
   'datasets.preview': Preview;
+  /** A quick scan of a folder or file: what an import would bring in, and what stands in its way. */
+  'datasets.inspect': ImportPlan;
+  /** Import runs as a job; its result is `{ datasetId, annotationSetId }`. */
+  'datasets.import': Job;
   'datasets.rename': Dataset;
   'datasets.delete': { deleted: number };
   'datasets.index': DatasetIndex;
   'datasets.images': ImageBatch;
   'datasets.masks': MaskBatch;
   'datasets.items': DatasetItems;
+  'files.browse': FolderListing;
 }
 
 /** Events main pushes to every connected renderer. */

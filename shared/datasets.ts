@@ -147,6 +147,8 @@ export const datasetRequestSchemas = {
   'datasets.get': z.object({ id }).strict(),
   'datasets.generate': generateRequestSchema,
   'datasets.preview': previewRequestSchema,
+  'datasets.inspect': z.object({ path: z.string().min(1) }).strict(),
+  'datasets.import': importOptionsSchema,
   'datasets.rename': z.object({ id, name }).strict(),
   'datasets.delete': z.object({ id }).strict(),
   'datasets.index': z.object({ id }).strict(),

@@ -1,5 +1,5 @@
 import type { ApiError } from './errors.js';
-import type { GenerateRequest, StagedDataset } from './datasets.js';
+import type { GenerateRequest, ImportOptions, StagedDataset } from './datasets.js';
 import type { EngineCheckParams, EngineCheckResult } from './engine.js';
 
 export const jobStatuses = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
@@ -19,6 +19,7 @@ export function isFinalStatus(status: JobStatus): boolean {
 export interface JobKinds {
   'engine.check': { params: EngineCheckParams; staged: EngineCheckResult; result: EngineCheckResult };
   'datasets.generate': { params: GenerateRequest; staged: StagedDataset; result: { datasetId: number } };
+  'datasets.import': { params: ImportOptions; staged: StagedDataset; result: { datasetId: number; annotationSetId: number | null } };
 }
 export type JobKind = keyof JobKinds;
 export type JobParams<K extends JobKind> = JobKinds[K]['params'];
@@ -28,6 +29,7 @@ export type JobResult<K extends JobKind> = JobKinds[K]['result'];
 export const jobKindLabels: { [K in JobKind]: string } = {
   'engine.check': 'Engine check',
   'datasets.generate': 'Generate dataset',
+  'datasets.import': 'Import dataset',
 };
 
 export interface JobProgress {

@@ -1,5 +1,6 @@
 // API handlers for datasets: generation jobs, fast reads of images, masks and parameters.
 import type { DatasetsService } from '../data/datasets-service.js';
+import { inspectImport } from '../data/import/index.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { Handlers } from './router.js';
 
@@ -9,6 +10,8 @@ type DatasetMethods = Pick<
   | 'datasets.get'
   | 'datasets.generate'
   | 'datasets.preview'
+  | 'datasets.inspect'
+  | 'datasets.import'
   | 'datasets.rename'
   | 'datasets.delete'
   | 'datasets.index'
@@ -23,6 +26,8 @@ export function datasetHandlers(datasets: DatasetsService, jobs: JobService): Da
     'datasets.get': ({ id }) => datasets.get(id),
     'datasets.generate': (request) => jobs.submit('datasets.generate', request),
     'datasets.preview': (request) => datasets.preview(request),
+    'datasets.inspect': ({ path }) => inspectImport(path),
+    'datasets.import': (options) => jobs.submit('datasets.import', options),
     'datasets.rename': ({ id, name }) => datasets.rename(id, name),
     'datasets.delete': ({ id }) => {
       datasets.delete(id);

@@ -3,6 +3,7 @@ import type { AppInfo } from '../../shared/api.js';
 import type { DatasetsService } from '../data/datasets-service.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { browseFolder } from '../workspace/folder-browser.js';
 import { datasetHandlers } from './dataset-handlers.js';
 import type { Handlers } from './router.js';
 
@@ -35,5 +36,6 @@ export function createHandlers(s: Services): Handlers {
     'jobs.cancel': ({ id }) => s.jobs.cancel(id),
     'engine.check': (params) => s.jobs.submit('engine.check', params),
     ...datasetHandlers(s.datasets, s.jobs),
+    'files.browse': ({ path, hidden }) => browseFolder(path, hidden, s.workspace.dir),
   };
 }

@@ -3,25 +3,27 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Api, ApiResults } from '../../shared/api.js';
+import type { ApiResults } from '../../shared/api.js';
 import type { EngineCheckResult } from '../../shared/engine.js';
-import { HeatlabError, type ApiError, type Result } from '../../shared/errors.js';
-import type { Job, JobStatus } from '../../shared/jobs.js';
-import { createInProcessApi } from '../api/in-process.js';
-import { resolveWorkspaceDir } from '../workspace/location.js';
+import { HeatlabError } from '../../shared/errors.js';
 import { formatDuration } from '../../shared/format.js';
-import { formatJobLine, progressBar } from './cli-format.js';
-import { openHeatlab, type Heatlab } from './heatlab.js';
+import type { JobStatus } from '../../shared/jobs.js';
+import { resolveWorkspaceDir } from '../workspace/location.js';
+import { formatJobLine } from './cli-format.js';
+import { dataCommand, dataUsage } from './cli-data.js';
+import { failJob, followJob, numberOption, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
+import { openHeatlab } from './heatlab.js';
 import { appVersion, rendererDir } from './paths.js';
 import { startServer } from './serve.js';
 
-const usage = `Usage: heatlab <command> [options]
+const usage = () => `Usage: heatlab <command> [options]
 
 Commands:
   serve                  Start browser mode on 127.0.0.1 and print its URL with the token
   info                   Version, workspace, catalogue and the resolved engines
   jobs                   Recent jobs (--status running,failed  --limit N)
   engine-check           Run the engine check job (--seconds N for a longer benchmark)
+${dataUsage}
 
 Options:
   --workspace DIR        Use this workspace folder (default: $HEATLAB_HOME or ~/.local/share/heatlab)
@@ -29,42 +31,6 @@ Options:
   --port N               serve: port to listen on (default: a free one)
   -h, --help             This help
   -v, --version          Heatlab's version`;
-
-class UsageError extends Error {}
-
-interface Options {
-  json: boolean;
-  workspace?: string;
-  port?: string;
-  seconds?: string;
-  status?: string;
-  limit?: string;
-}
-
-function out(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
-
-function unwrap<T>(result: Result<T>): T {
-  if (!result.ok) throw new HeatlabError(result.error.code, result.error.message, result.error.details);
-  return result.value;
-}
-
-function numberOption(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, not "${value}".`);
-  return n;
-}
-
-async function withHeatlab<T>(options: Options, body: (api: Api, heatlab: Heatlab) => Promise<T>): Promise<T> {
-  const heatlab = openHeatlab({ workspaceDir: options.workspace ?? resolveWorkspaceDir(), mode: 'cli' });
-  try {
-    return await body(createInProcessApi(heatlab.router, heatlab.events), heatlab);
-  } finally {
-    await heatlab.close();
-  }
-}
 
 function printInfo(info: ApiResults['app.info']): void {
   out(`Heatlab ${info.version} (${info.mode}, Node ${info.node}, ${info.platform})`);
@@ -87,38 +53,8 @@ function printCheck(result: EngineCheckResult): void {
   out(result.passed ? 'Both engines agree with the reference computations.' : 'An engine disagrees with the reference computations.');
 }
 
-/** Runs a job to its end, drawing a progress bar on stderr when it is a terminal. */
-async function followJob(api: Api, job: Job, json: boolean): Promise<Job> {
-  const draw = !json && process.stderr.isTTY;
-  const off = api.on('job.progress', ({ jobId, progress }) => {
-    if (draw && jobId === job.id) process.stderr.write(`\r${progressBar(progress)}`);
-  });
-  const finished = new Promise<Job>((resolve) => {
-    const offFinished = api.on('job.finished', (j) => {
-      if (j.id !== job.id) return;
-      offFinished();
-      resolve(j);
-    });
-  });
-  // Ctrl+C cancels the job cleanly rather than killing the host mid-write.
-  const onSigint = () => void api['jobs.cancel']({ id: job.id });
-  process.once('SIGINT', onSigint);
-  try {
-    const done = await finished;
-    if (draw) process.stderr.write('\r\x1b[2K');
-    return done;
-  } finally {
-    off();
-    process.off('SIGINT', onSigint);
-  }
-}
-
-function failJob(job: Job): never {
-  const error: ApiError = job.error ?? { code: 'internal', message: `Job ${job.id} ended ${job.status}.` };
-  throw new HeatlabError(error.code, error.message, error.details);
-}
-
-const commands: Record<string, (options: Options) => Promise<void>> = {
+/** Each command gets the options and its own positional arguments. */
+const commands: Record<string, (options: Options, args: string[]) => Promise<void>> = {
   async serve(options) {
     if (!existsSync(join(rendererDir(), 'index.html'))) {
       throw new HeatlabError('internal', 'The renderer is not built; run `npm run build` first.');
@@ -152,6 +88,10 @@ const commands: Record<string, (options: Options) => Promise<void>> = {
     else for (const job of jobs) out(formatJobLine(job));
   },
 
+  async data(options, args) {
+    await dataCommand(options, args);
+  },
+
   async 'engine-check'(options) {
     const job = await withHeatlab(options, async (api) => {
       const started = unwrap(await api['engine.check']({ seconds: numberOption(options.seconds, 'seconds') }));
@@ -181,12 +121,21 @@ export async function runCli(argv: string[]): Promise<number> {
         seconds: { type: 'string' },
         status: { type: 'string' },
         limit: { type: 'string' },
+        n: { type: 'string' },
+        seed: { type: 'string' },
+        size: { type: 'string' },
+        name: { type: 'string' },
+        set: { type: 'string', multiple: true },
+        split: { type: 'string' },
+        grey: { type: 'boolean' },
+        resize: { type: 'string' },
+        masks: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
     });
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${usage}\n`);
+    process.stderr.write(`${(err as Error).message}\n${usage()}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -195,17 +144,21 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   }
   const [name, ...rest] = positionals;
-  if (values.help || name === undefined || name === 'help') {
-    out(usage);
-    return name === undefined && !values.help ? 2 : 0;
+  if (values.help || name === 'help') {
+    out(usage());
+    return 0;
+  }
+  if (name === undefined) {
+    process.stderr.write(`${usage()}\n`);
+    return 2;
   }
   const command = commands[name];
-  if (command === undefined || rest.length > 0) {
-    process.stderr.write(`${command === undefined ? `Unknown command "${name}".` : `Unexpected argument "${rest[0]}".`}\n${usage}\n`);
+  if (command === undefined || (name !== 'data' && rest.length > 0)) {
+    process.stderr.write(`${command === undefined ? `Unknown command "${name}".` : `Unexpected argument "${rest[0]}".`}\n${usage()}\n`);
     return 2;
   }
   try {
-    await command(values as Options);
+    await command(values as Options, rest);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof UsageError) {

@@ -6,6 +6,7 @@ import type { AppInfo } from '../../shared/api.js';
 import { EventBus } from '../api/events.js';
 import { createHandlers } from '../api/handlers.js';
 import { Router } from '../api/router.js';
+import { AnnotationSetsRepository } from '../catalogue/annotation-sets-repository.js';
 import { DatasetsRepository } from '../catalogue/datasets-repository.js';
 import { JobsRepository } from '../catalogue/jobs-repository.js';
 import { DatasetsService } from '../data/datasets-service.js';
@@ -37,7 +38,12 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
   const workspace = openWorkspace(options.workspaceDir);
   const events = new EventBus();
   const version = appVersion();
-  const datasets = new DatasetsService({ workspace: workspace.dir, repo: new DatasetsRepository(workspace.catalogue.db), version });
+  const datasets = new DatasetsService({
+    workspace: workspace.dir,
+    repo: new DatasetsRepository(workspace.catalogue.db),
+    annotations: new AnnotationSetsRepository(workspace.catalogue.db),
+    version,
+  });
   datasets.removeStaleStaging();
   const jobs = new JobService({
     repo: new JobsRepository(workspace.catalogue.db),
@@ -45,7 +51,11 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
     events,
     workspace: workspace.dir,
     finalizers: {
-      'datasets.generate': (staged, job) => ({ datasetId: datasets.register(staged, job.id).id }),
+      'datasets.generate': (staged, job) => ({ datasetId: datasets.register(staged, job.id).dataset.id }),
+      'datasets.import': (staged, job) => {
+        const { dataset, annotationSetId } = datasets.register(staged, job.id);
+        return { datasetId: dataset.id, annotationSetId };
+      },
     },
     onUnsuccessful: (job) => removeStaging(workspace.dataDir, job.id),
   });

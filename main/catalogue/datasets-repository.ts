@@ -70,6 +70,7 @@ export class DatasetsRepository {
   readonly #arrays: Statement<[number], ArrayRow>;
   readonly #delete: Statement<[number]>;
   readonly #rename: Statement<[string, number]>;
+  readonly #setReport: Statement<[string, number]>;
 
   constructor(db: Database) {
     this.#db = db;
@@ -87,6 +88,7 @@ export class DatasetsRepository {
     this.#arrays = db.prepare(`SELECT role, path, dtype, shape, sha256, bytes FROM arrays WHERE dataset_id = ? ORDER BY id`);
     this.#delete = db.prepare(`DELETE FROM datasets WHERE id = ?`);
     this.#rename = db.prepare(`UPDATE datasets SET name = ? WHERE id = ?`);
+    this.#setReport = db.prepare(`UPDATE datasets SET report = ? WHERE id = ?`);
   }
 
   /**
@@ -143,6 +145,10 @@ export class DatasetsRepository {
       heatlabVersion: row.heatlab_version,
       seconds: row.seconds,
     };
+  }
+
+  setReport(id: number, report: ImportReport): void {
+    this.#setReport.run(JSON.stringify(report), id);
   }
 
   rename(id: number, name: string): void {

@@ -73,6 +73,25 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'annotation sets',
+    up(db) {
+      db.exec(`
+        CREATE TABLE annotation_sets (
+          id INTEGER PRIMARY KEY,
+          dataset_id INTEGER NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+          name TEXT NOT NULL,
+          annotator TEXT NOT NULL,
+          labels TEXT NOT NULL,
+          source TEXT NOT NULL CHECK (source IN ('empty', 'generated', 'imported')),
+          created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX annotation_sets_by_dataset ON annotation_sets (dataset_id);
+        ALTER TABLE arrays ADD COLUMN annotation_set_id INTEGER REFERENCES annotation_sets (id) ON DELETE CASCADE;
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)!.version;

@@ -16,10 +16,12 @@ import type {
 } from '../../shared/datasets.js';
 import { HeatlabError } from '../../shared/errors.js';
 import { generatorInfo, generatorSchemas, type GeneratorId, type GeneratorParams, type MaskKind, type MaskOptions } from '../../shared/generators.js';
+import type { AnnotationSetsRepository } from '../catalogue/annotation-sets-repository.js';
 import type { DatasetsRepository } from '../catalogue/datasets-repository.js';
 import { readNpy } from '../workspace/npy.js';
 import { NpyReader } from '../workspace/npy-stream.js';
 import { generators } from './generators/index.js';
+import { SOURCES_FILE } from './import/index.js';
 import { stagingPrefix } from './staging.js';
 import { labelsAndSplits, quantize, renderMasks, synthesize } from './synthesize.js';
 
@@ -35,12 +37,14 @@ export const datasetsFolder = (workspace: string) => join(workspace, 'data', 'da
 export class DatasetsService {
   readonly #workspace: string;
   readonly #repo: DatasetsRepository;
+  readonly #annotations: AnnotationSetsRepository;
   readonly #version: string;
   readonly #open = new Map<number, OpenDataset>();
 
-  constructor(options: { workspace: string; repo: DatasetsRepository; version: string }) {
+  constructor(options: { workspace: string; repo: DatasetsRepository; annotations: AnnotationSetsRepository; version: string }) {
     this.#workspace = options.workspace;
     this.#repo = options.repo;
+    this.#annotations = options.annotations;
     this.#version = options.version;
   }
 
@@ -54,9 +58,14 @@ export class DatasetsService {
     return dataset;
   }
 
-  /** Records a staged dataset and moves its folder into place, atomically with the catalogue row. */
-  register(staged: StagedDataset, jobId: number | null): Dataset {
+  /**
+   * Records a staged dataset (and the annotation set imported with it) and moves its folder into
+   * place, atomically with the catalogue rows.
+   */
+  register(staged: StagedDataset, jobId: number | null): { dataset: Dataset; annotationSetId: number | null } {
     const stagingDir = join(this.#workspace, staged.stagingDir);
+    const finalPath = (id: number, file: string) => join('data', 'datasets', String(id), file);
+    let annotationSetId: number | null = null;
     const id = this.#repo.insert(
       {
         name: staged.name,
@@ -79,10 +88,19 @@ export class DatasetsService {
         heatlabVersion: this.#version,
         seconds: staged.seconds,
       },
-      (id) => staged.files.map((f) => ({ ...f, path: join('data', 'datasets', String(id), f.path) })),
-      (id) => renameSync(stagingDir, join(datasetsFolder(this.#workspace), String(id))),
+      (id) => staged.files.map((f) => ({ ...f, path: finalPath(id, f.path) })),
+      (id) => {
+        if (staged.annotation !== null) {
+          const { name, file } = staged.annotation;
+          annotationSetId = this.#annotations.insert({ datasetId: id, name, annotator: 'imported', labels: ['region'], source: 'imported' }, [
+            { ...file, path: finalPath(id, file.path) },
+          ]);
+          if (staged.report) this.#repo.setReport(id, { ...staged.report, annotationSetId });
+        }
+        renameSync(stagingDir, join(datasetsFolder(this.#workspace), String(id)));
+      },
     );
-    return this.get(id);
+    return { dataset: this.get(id), annotationSetId };
   }
 
   /** Removes the row first, then the files (DESIGN.md: a row never points at missing files). */
@@ -205,7 +223,7 @@ export class DatasetsService {
     const images = new NpyReader(path('images'));
     const expected: PixelDtype = dataset.dtype;
     if (images.dtype !== expected) throw new HeatlabError('internal', `Dataset ${id}'s images are ${images.dtype}, the catalogue says ${expected}.`);
-    const sourcesFile = join(datasetsFolder(this.#workspace), String(id), 'sources.json');
+    const sourcesFile = join(datasetsFolder(this.#workspace), String(id), SOURCES_FILE);
     const open: OpenDataset = {
       images,
       params: file('params') ? new NpyReader(path('params')) : null,

@@ -2,7 +2,7 @@
 // runs over a WebSocket to the page's own origin (the token travels as a same-site cookie).
 import type { Api } from '../../shared/api.js';
 import { HeatlabError, type Result } from '../../shared/errors.js';
-import { connectWebSocketApi, type ConnectionState } from './ws-api.js';
+import { connectWebSocketApi, type ConnectionState } from '../../shared/ws-client.js';
 
 declare global {
   interface Window {

@@ -14,7 +14,7 @@ import { decodeMessage, encodeMessage, type ServerMessage } from '../../shared/w
 import { createInProcessApi } from '../../main/api/in-process.js';
 import { openHeatlab, type Heatlab } from '../../main/app/heatlab.js';
 import { startServer, type RunningServer } from '../../main/app/serve.js';
-import { connectWebSocketApi, type WebSocketApi, type WebSocketConstructor } from '../../renderer/lib/ws-api.js';
+import { connectWebSocketApi, type WebSocketApi, type WebSocketConstructor } from '../../shared/ws-client.js';
 
 const indexHtml = '<!doctype html><title>Heatlab test renderer</title><script src="/assets/app.js"></script>';
 const appJs = 'console.log("renderer");';

@@ -1,6 +1,7 @@
 // Which function runs each job kind in the compute host. Later issues add their kinds here.
 import type { JobKind, JobParams, JobStaged } from '../../../shared/jobs.js';
 import { runGenerate } from '../../data/generate-job.js';
+import { runImport } from '../../data/import/index.js';
 import { runEngineCheck } from '../kinds/engine-check.js';
 import type { Engines } from './engines.js';
 import type { JobContext } from './job-context.js';
@@ -10,4 +11,5 @@ export type JobRunner<K extends JobKind> = (params: JobParams<K>, ctx: JobContex
 export const runners: { [K in JobKind]: JobRunner<K> } = {
   'engine.check': runEngineCheck,
   'datasets.generate': runGenerate,
+  'datasets.import': runImport,
 };

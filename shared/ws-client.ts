@@ -1,8 +1,8 @@
 // The browser-mode transport: the Api over one WebSocket to main/app/serve.ts. Calls are matched
 // to results by id; typed arrays travel as binary frames (shared/wire.ts).
-import { isEventName, methodNames, type Api, type ApiEvents, type ApiMethods, type EventName, type Listener } from '../../shared/api.js';
-import type { Result } from '../../shared/errors.js';
-import { decodeMessage, encodeMessage, type ServerMessage } from '../../shared/wire.js';
+import { isEventName, methodNames, type Api, type ApiEvents, type ApiMethods, type EventName, type Listener } from './api.js';
+import type { Result } from './errors.js';
+import { decodeMessage, encodeMessage, type ServerMessage } from './wire.js';
 
 /** The subset of the WebSocket constructor this client needs (the browser's, or `ws` in Node tests). */
 export type WebSocketConstructor = new (url: string) => WebSocket;

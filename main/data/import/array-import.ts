@@ -1,0 +1,118 @@
+// Importing arrays (IDX, .npy, .npz): images of shape [N, H, W] or [N, H, W, C] with C = 1 or 3
+// (channels last), uint8 or uint16, or float with values in [0, 1] — stored as uint8,
+// round(255·v), as a float image in [0, 1] is meant to be read. Rows stream through in chunks.
+import type { ImportOptions } from '../../../shared/datasets.js';
+import type { JobContext } from '../../jobs/host/job-context.js';
+import { dtypeNames, elementBytes, type ArrayHeader } from './array-header.js';
+import { readArrayHeader, readLabels, type ArrayPart, type ArraySource } from './array-source.js';
+import { SourceProblem } from './source-problem.js';
+import { rowChunks } from './byte-stream.js';
+import type { DatasetSink, SinkItem } from './dataset-sink.js';
+import { fitToSize, type TargetSize } from './fit.js';
+import { toFormat, type PixelFormat, type Raster } from './raster.js';
+import { settleAll } from './settle-all.js';
+
+/** Input bytes read per chunk. */
+const CHUNK_BYTES = 16 << 20;
+
+export interface ArrayImages {
+  count: number;
+  height: number;
+  width: number;
+  channels: 1 | 3;
+  bits: 8 | 16;
+  header: ArrayHeader;
+}
+
+export interface ArrayPartInfo {
+  part: ArrayPart;
+  images: ArrayImages;
+  labels: Int32Array;
+}
+
+/** The images' layout from the header; a sentence when Heatlab cannot read them as images. */
+export function describeImages(header: ArrayHeader, label: string): ArrayImages {
+  const [count, height, width, channels = 1, ...more] = header.shape;
+  if (count === undefined || height === undefined || width === undefined || more.length > 0 || (channels !== 1 && channels !== 3) || height === 0 || width === 0) {
+    throw new SourceProblem(`The array ${label} has shape (${header.shape.join(', ')}); Heatlab reads images of shape (N, H, W) or (N, H, W, C) with C = 1 or 3, channels last.`);
+  }
+  if (!['u1', 'u2', 'f4', 'f8'].includes(header.type)) {
+    throw new SourceProblem(`The array ${label} holds ${dtypeNames[header.type]} values; Heatlab reads images stored as uint8, uint16, or float with values in [0, 1].`);
+  }
+  return { count, height, width, channels, bits: header.type === 'u2' ? 16 : 8, header };
+}
+
+/** Headers and labels of every part; a sentence when they do not fit together. */
+export async function inspectParts(source: ArraySource): Promise<ArrayPartInfo[]> {
+  const infos: ArrayPartInfo[] = [];
+  for (const part of source.parts) {
+    const images = describeImages(await readArrayHeader(part.images), part.images.label);
+    infos.push({ part, images, labels: await readLabels(part.labels, images.count) });
+  }
+  return infos;
+}
+
+export function arrayPixelFormat(infos: readonly ArrayPartInfo[], channels: ImportOptions['channels']): PixelFormat {
+  const grey = channels === 'grey' || infos.every((i) => i.images.channels === 1);
+  return { channels: grey ? 1 : 3, dtype: infos.some((i) => i.images.bits === 16) ? 'uint16' : 'uint8' };
+}
+
+/** One row of the array as a raster (floats checked against [0, 1] and scaled to uint8). */
+function rowRaster(bytes: Buffer, images: ArrayImages, label: string, row: number): Raster {
+  const { width, height, channels, header } = images;
+  const n = width * height * channels;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (header.type === 'u1') return { width, height, channels, data: new Uint8Array(bytes) };
+  if (header.type === 'u2') {
+    const data = new Uint16Array(n);
+    for (let k = 0; k < n; k++) data[k] = view.getUint16(2 * k, header.littleEndian);
+    return { width, height, channels, data };
+  }
+  const data = new Uint8Array(n);
+  const double = header.type === 'f8';
+  for (let k = 0; k < n; k++) {
+    const v = double ? view.getFloat64(8 * k, header.littleEndian) : view.getFloat32(4 * k, header.littleEndian);
+    if (!(v >= 0 && v <= 1)) throw new SourceProblem(`The array ${label} holds the value ${v} in image ${row}; float images must have values in [0, 1].`);
+    data[k] = Math.round(v * 255);
+  }
+  return { width, height, channels, data };
+}
+
+/** Streams every part's images into the sink, part after part; returns each image's part. */
+export async function readArrays(
+  infos: readonly ArrayPartInfo[],
+  sink: DatasetSink,
+  target: TargetSize | null,
+  ctx: JobContext,
+): Promise<{ resized: number; parts: ArrayPart['part'][] }> {
+  const total = infos.reduce((n, i) => n + i.images.count, 0);
+  const message = `Importing ${total.toLocaleString('en-US')} images`;
+  const parts: ArrayPart['part'][] = [];
+  let resized = 0;
+  let done = 0;
+  ctx.progress(0, total, message, 'images');
+  for (const { part, images, labels } of infos) {
+    const rowBytes = images.width * images.height * images.channels * elementBytes(images.header.type);
+    const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / rowBytes));
+    let row = 0;
+    const label = part.images.label;
+    for await (const chunk of rowChunks(part.images.open(), images.header.dataOffset, rowBytes, images.count, perChunk, label)) {
+      const rows = chunk.length / rowBytes;
+      const first = row;
+      const rasters = Array.from({ length: rows }, (_, k) => toFormat(rowRaster(chunk.subarray(k * rowBytes, (k + 1) * rowBytes), images, label, first + k), sink.format));
+      const fitted = await settleAll(rasters, 8, async (r) => (target === null ? r : fitToSize(r, target, 'lanczos3')));
+      const items: SinkItem[] = fitted.map((f, k) => {
+        if (!f.ok) throw f.error;
+        return { pixels: f.value.data, label: labels[first + k]!, source: null, mask: null };
+      });
+      if (target !== null && (images.width !== target.width || images.height !== target.height)) resized += rows;
+      sink.append(items);
+      for (let k = 0; k < rows; k++) parts.push(part.part);
+      row += rows;
+      done += rows;
+      ctx.progress(done, total, message, 'images');
+      await ctx.checkpoint();
+    }
+  }
+  return { resized, parts };
+}
