@@ -1,7 +1,7 @@
 // The built command line (dist/main/cli.cjs, rebuilt by the test setup), run as a user would run it,
 // with HEATLAB_HOME pointing at a fresh temporary workspace.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -141,5 +141,53 @@ describe('the heatlab command', () => {
     expect(readFileSync(path).equals(bytes)).toBe(true);
     expect(statSync(path).mtimeMs).toBe(mtimeMs);
     expect(readdirSync(home)).toEqual(['catalogue.sqlite']);
+  });
+});
+
+describe('heatlab data', () => {
+  it('generates, lists and removes a dataset, with JSON output that names it', async () => {
+    const generated = await heatlab('data', 'generate', 'triangles-squares', '--n', '120', '--seed', '5', '--name', 'tiny shapes', '--json');
+    expect(generated.code).toBe(0);
+    const dataset = JSON.parse(generated.stdout) as { id: number; name: string; count: number; seed: number; classNames: string[] };
+    expect(dataset).toMatchObject({ name: 'tiny shapes', count: 120, seed: 5, classNames: ['square', 'triangle'] });
+
+    const listed = await heatlab('data', 'list');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(`#${dataset.id}  tiny shapes`);
+
+    const removed = await heatlab('data', 'rm', String(dataset.id));
+    expect(removed.code).toBe(0);
+    expect(removed.stdout.trim()).toBe(`Deleted dataset ${dataset.id} and its files.`);
+    expect(readdirSync(join(home, 'data', 'datasets'))).toEqual([]);
+    expect((await heatlab('data', 'list')).stdout).toContain('No datasets yet.');
+  });
+
+  it('passes generator settings through --set and refuses a bad one as a usage error', async () => {
+    const ok = await heatlab('data', 'generate', 'counting-circles', '--n', '30', '--set', 'maxCircles=3', '--json');
+    expect(ok.code).toBe(0);
+    expect((JSON.parse(ok.stdout) as { classNames: string[] }).classNames).toEqual(['1', '2', '3']);
+    const bad = await heatlab('data', 'generate', 'counting-circles', '--set', 'maxCircles=99');
+    expect(bad.code).toBe(2);
+    expect(ownStderr(bad)).toContain('maxCircles');
+  });
+
+  it('says which generators exist when the name is wrong', async () => {
+    const run = await heatlab('data', 'generate', 'hexagons');
+    expect(run.code).toBe(2);
+    expect(ownStderr(run)).toContain('triangles-squares, triangles-squares-scaled, counting-circles, circles-triangles');
+  });
+
+  it('refuses to import a folder with a single class, in one sentence, leaving no dataset', async () => {
+    const source = mkdtempSync(join(tmpdir(), 'heatlab-cli-src-'));
+    try {
+      mkdirSync(join(source, 'cats'));
+      writeFileSync(join(source, 'cats', 'a.npy'), 'not an image');
+      const run = await heatlab('data', 'import', source);
+      expect(run.code).toBe(1);
+      expectOneSentence(errorSentence(run));
+      expect((await heatlab('data', 'list')).stdout).toContain('No datasets yet.');
+    } finally {
+      rmSync(source, { recursive: true, force: true });
+    }
   });
 });
