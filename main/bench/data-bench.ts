@@ -5,24 +5,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateRequestSchema } from '../../shared/datasets.js';
-import { generatorSchemas } from '../../shared/generators.js';
+import { generatorSchemas, type GeneratorId, type GeneratorParams } from '../../shared/generators.js';
 import { runGenerate } from '../data/generate-job.js';
-import { generators } from '../data/generators/index.js';
+import { generatorFor } from '../data/generators/index.js';
 import { labelsAndSplits, quantize, synthesize } from '../data/synthesize.js';
 import type { JobContext } from '../jobs/host/job-context.js';
 import { atLeast, atMost, record } from './table.js';
 
 /** Images per second of synthesis + quantisation alone, in this process (one core). */
 function synthesisRate(id: 'triangles-squares' | 'triangles-squares-scaled' | 'counting-circles' | 'circles-triangles', n: number): number {
-  const params = generatorSchemas[id].parse({ count: n }) as never as { size: number; count: number; seed: number; split: { train: number; validation: number; test: number } };
-  const gen = generators[id] as never as (typeof generators)['triangles-squares'];
-  const { labels } = labelsAndSplits(n, params.split, gen.classNames(params as never).length, params.seed);
+  const params: GeneratorParams<GeneratorId> = generatorSchemas[id].parse({ count: n });
+  const gen = generatorFor(id);
+  const { labels } = labelsAndSplits(n, params.split, gen.classNames(params).length, params.seed);
   const pixels = new Float32Array(params.size * params.size);
   const out = new Uint8Array(pixels.length);
-  for (let i = 0; i < 200; i++) synthesize(gen, params as never, labels[i]!, params.seed, i, pixels); // warm-up
+  for (let i = 0; i < 200; i++) synthesize(gen, params, labels[i]!, params.seed, i, pixels); // warm-up
   const start = performance.now();
   for (let i = 0; i < n; i++) {
-    synthesize(gen, params as never, labels[i]!, params.seed, i, pixels);
+    synthesize(gen, params, labels[i]!, params.seed, i, pixels);
     quantize(pixels, out);
   }
   return n / ((performance.now() - start) / 1000);

@@ -15,12 +15,12 @@ import type {
   StagedDataset,
 } from '../../shared/datasets.js';
 import { HeatlabError } from '../../shared/errors.js';
-import { generatorInfo, generatorSchemas, type GeneratorId, type GeneratorParams, type MaskKind, type MaskOptions } from '../../shared/generators.js';
+import { generatorInfo, maskOptionsSchema, type GeneratorId, type GeneratorParams, type MaskKind, type MaskOptions } from '../../shared/generators.js';
 import type { AnnotationSetsRepository } from '../catalogue/annotation-sets-repository.js';
 import type { DatasetsRepository } from '../catalogue/datasets-repository.js';
 import { readNpy } from '../workspace/npy.js';
 import { NpyReader } from '../workspace/npy-stream.js';
-import { generators } from './generators/index.js';
+import { generatorFor } from './generators/index.js';
 import { SOURCES_FILE } from './import/index.js';
 import { stagingPrefix } from './staging.js';
 import { labelsAndSplits, quantize, renderMasks, synthesize } from './synthesize.js';
@@ -159,22 +159,19 @@ export class DatasetsService {
       throw new HeatlabError('invalid_request', `Dataset ${id} (${generatorInfo[dataset.generator].label}) has no "${kind}" ground truth; it has ${dataset.maskKinds.join(', ')}.`);
     }
     const open = this.#opened(id);
-    const generator = generators[dataset.generator] as (typeof generators)[GeneratorId];
-    const params = dataset.params as GeneratorParams<GeneratorId>;
     const labels = Int32Array.from(indices, (i) => open.index.labels[i]!);
     const rows = open.params!.readRows(indices) as Float64Array;
-    const data = renderMasks(generator as never, params as never, labels, rows, kind, options);
+    const data = renderMasks(generatorFor(dataset.generator), dataset.params as GeneratorParams<GeneratorId>, labels, rows, kind, options);
     return { kind, shape: [indices.length, dataset.height, dataset.width], data };
   }
 
   /** The first `count` images the generator would make with these parameters, with every mask kind. */
   preview(request: PreviewRequest): Preview {
     const id = request.generator;
-    const params = generatorSchemas[id].parse(request.params) as GeneratorParams<GeneratorId> & { size: number; count: number; seed: number; split: { train: number; validation: number; test: number } };
-    const generator = generators[id] as unknown as (typeof generators)['triangles-squares'];
-    const p = params as never;
-    const classNames = generator.classNames(p);
-    const columns = generator.columns(p);
+    const generator = generatorFor(id);
+    const params = request.params as GeneratorParams<GeneratorId>;
+    const classNames = generator.classNames(params);
+    const columns = generator.columns(params);
     const count = Math.min(request.count, params.count);
     const { labels } = labelsAndSplits(params.count, params.split, classNames.length, params.seed);
     const px = params.size * params.size;
@@ -182,13 +179,13 @@ export class DatasetsService {
     const rows = new Float64Array(count * columns.length);
     const pixels = new Float32Array(px);
     for (let k = 0; k < count; k++) {
-      rows.set(synthesize(generator, p, labels[k]!, params.seed, k, pixels), k * columns.length);
+      rows.set(synthesize(generator, params, labels[k]!, params.seed, k, pixels), k * columns.length);
       quantize(pixels, images.subarray(k * px, (k + 1) * px));
     }
     const first = labels.slice(0, count);
-    const options: MaskOptions = { edgeWidth: 1.5, cornerRadius: 0.25 };
+    const options = maskOptionsSchema.parse({});
     const masks: Preview['masks'] = {};
-    for (const kind of generatorInfo[id].maskKinds) masks[kind] = renderMasks(generator, p, first, rows, kind, options);
+    for (const kind of generatorInfo[id].maskKinds) masks[kind] = renderMasks(generator, params, first, rows, kind, options);
     return {
       generator: id,
       params: params as Record<string, unknown>,

@@ -3,7 +3,7 @@
 import { splitNames, type GenerateRequest, type SplitName, type StagedDataset } from '../../shared/datasets.js';
 import { generatorInfo, type GeneratorId, type GeneratorParams } from '../../shared/generators.js';
 import type { JobContext } from '../jobs/host/job-context.js';
-import { generators } from './generators/index.js';
+import { generatorFor } from './generators/index.js';
 import { labelsAndSplits, quantize, synthesize } from './synthesize.js';
 import { StagingArea } from './staging.js';
 
@@ -20,10 +20,13 @@ export function defaultDatasetName(generator: GeneratorId, count: number, seed: 
   return `${generatorInfo[generator].label} · ${count.toLocaleString('en-US')} · seed ${seed}`;
 }
 
-async function generate<G extends GeneratorId>(generator: G, params: GeneratorParams<G>, name: string, ctx: JobContext): Promise<StagedDataset> {
+export async function runGenerate(request: GenerateRequest, ctx: JobContext): Promise<StagedDataset> {
   const start = performance.now();
-  const gen = generators[generator];
-  const { count, seed, size, split } = params as GeneratorParams<G> & { count: number; seed: number; size: number; split: { train: number; validation: number; test: number } };
+  const generator = request.generator;
+  const gen = generatorFor(generator);
+  const params: GeneratorParams<GeneratorId> = request.params;
+  const { count, seed, size, split } = params;
+  const name = request.name ?? defaultDatasetName(generator, count, seed);
   const classNames = gen.classNames(params);
   const columns = gen.columns(params);
   const { labels, splits } = labelsAndSplits(count, split, classNames.length, seed);
@@ -76,10 +79,4 @@ async function generate<G extends GeneratorId>(generator: G, params: GeneratorPa
     staging.discard();
     throw err;
   }
-}
-
-export function runGenerate(request: GenerateRequest, ctx: JobContext): Promise<StagedDataset> {
-  const params = request.params as GeneratorParams<GeneratorId> & { count: number; seed: number };
-  const name = request.name ?? defaultDatasetName(request.generator, params.count, params.seed);
-  return generate(request.generator, params, name, ctx);
 }

@@ -11,3 +11,10 @@ export const generators: { [G in GeneratorId]: Generator<G> } = {
   'counting-circles': countingCircles,
   'circles-triangles': circlesTriangles,
 };
+
+/** A generator chosen at run time by id, its parameter type not known statically. */
+export type AnyGenerator = Generator<GeneratorId>;
+
+export function generatorFor(id: GeneratorId): AnyGenerator {
+  return generators[id];
+}
