@@ -1,6 +1,6 @@
 // The pieces of array imports and of the import's output: array names, the zip reader, IDX
 // headers, the growing .npy writer and the stratified splits.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { classifyArrayName } from '../../main/data/import/array-names.js';
 import { readAll } from '../../main/data/import/byte-stream.js';
 import { GrowingNpyWriter } from '../../main/data/import/growing-npy.js';
 import { parseIdxHeader } from '../../main/data/import/idx.js';
+import { fileSystemProblem } from '../../main/data/import/source-problem.js';
 import { carveValidation, stratifiedSplits } from '../../main/data/import/splits.js';
 import { openZipEntry, readZipEntries } from '../../main/data/import/zip.js';
 import { encodeNpy } from '../../main/workspace/npy.js';
@@ -117,5 +118,19 @@ describe('splits', () => {
     expect(count(carved, 1, splitCodes.validation)).toBe(8);
     expect(carved.filter((s, k) => s === splitCodes.test && own[k] !== splitCodes.test).length).toBe(0);
     expect(carved.filter((s) => s === splitCodes.test).length).toBe(20);
+  });
+});
+
+describe('file-system problems', () => {
+  it('names the path and the reason of a file-system error, and leaves other errors alone', () => {
+    const missing = join(tempDir(), 'gone');
+    let thrown: unknown;
+    try {
+      readdirSync(missing);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(fileSystemProblem(thrown)?.message).toBe(`Heatlab cannot read ${missing}: it is gone.`);
+    expect(fileSystemProblem(new Error('a bug'))).toBeNull();
   });
 });

@@ -6,7 +6,7 @@ import type { ImportFormat, ImportPlan } from '../../../shared/datasets.js';
 import { HeatlabError, sentence } from '../../../shared/errors.js';
 import { inspectParts, type ArrayPartInfo } from './array-import.js';
 import { locateIdx, locateNpy, locateNpz } from './array-source.js';
-import { SourceProblem } from './source-problem.js';
+import { fileSystemProblem, SourceProblem } from './source-problem.js';
 import { probeFolder, type FolderItem } from './folder-import.js';
 import { scanFolder, type FolderScan } from './scan-folder.js';
 import { detectFormat } from './source-format.js';
@@ -91,10 +91,8 @@ export async function inspectImport(path: string): Promise<ImportPlan> {
   return plan;
 }
 
-/** A thrown error as a problem sentence (file-system errors named by their code). */
+/** A thrown error as a problem sentence (file-system errors naming the path). */
 export function problemOf(err: unknown): string {
   if (err instanceof SourceProblem || err instanceof HeatlabError) return err.message;
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return 'Heatlab is not allowed to read part of the source.';
-  return sentence(err instanceof Error ? err.message : String(err));
+  return fileSystemProblem(err)?.message ?? sentence(err instanceof Error ? err.message : String(err));
 }

@@ -21,7 +21,7 @@ import { MaskFolder } from './masks.js';
 import type { PixelFormat } from './raster.js';
 import { scanFolder } from './scan-folder.js';
 import { detectFormat } from './source-format.js';
-import { SourceProblem } from './source-problem.js';
+import { fileSystemProblem, SourceProblem } from './source-problem.js';
 import { carveValidation, stratifiedSplits } from './splits.js';
 
 /** The source file of each image, relative to the imported folder ("/"-separated); `null` for array sources. */
@@ -43,7 +43,11 @@ interface Prepared {
   read(sink: DatasetSink): Promise<{ skipped: Skipped[]; resized: number; parts: ArrayPartName[] | null }>;
 }
 
-const asRequestError = (err: unknown): unknown => (err instanceof SourceProblem ? new HeatlabError('invalid_request', err.message) : err);
+/** Problems with the source (and file-system errors met reading it) become invalid_request sentences. */
+function asRequestError(err: unknown): unknown {
+  const problem = err instanceof SourceProblem ? err : fileSystemProblem(err);
+  return problem === null ? err : new HeatlabError('invalid_request', problem.message);
+}
 
 async function prepareFolder(path: string, options: ImportOptions, masks: MaskFolder | null, ctx: JobContext): Promise<Prepared> {
   const scan = scanFolder(path);
