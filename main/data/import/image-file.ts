@@ -1,7 +1,7 @@
 // One image file, whatever its format: its header (size, grey or colour, bit depth) and its
 // pixels. The format is told by the file's first bytes, not its extension: PNG and BMP go to
 // Heatlab's own decoders (speed; sharp cannot read BMP), JPEG, TIFF (first page) and WebP to sharp.
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import sharp from 'sharp';
 import { sentence } from '../../../shared/errors.js';
@@ -30,6 +30,13 @@ function sniff(path: string): 'png' | 'bmp' | 'other' {
 
 const sharpOptions = { failOn: 'warning', autoOrient: true } as const;
 
+/** Files up to this size reach sharp as a buffer: libvips opens a buffer about three times faster than a path. */
+const BUFFER_LIMIT = 32 << 20;
+
+function sharpInput(path: string): Buffer | string {
+  return statSync(path).size <= BUFFER_LIMIT ? readFileSync(path) : path;
+}
+
 /** sharp reports grey images as b-w/grey16; anything else (sRGB, CMYK, …) is read as colour. */
 function isGreySpace(space: string): boolean {
   return space === 'b-w' || space === 'grey16';
@@ -46,7 +53,7 @@ export async function readImageHeader(path: string): Promise<ImageHeader> {
   const kind = sniff(path);
   if (kind === 'png') return readPngHeader(path);
   if (kind === 'bmp') return readBmpHeader(path);
-  const m = await sharp(path, sharpOptions).metadata();
+  const m = await sharp(sharpInput(path), sharpOptions).metadata();
   return { width: m.autoOrient.width, height: m.autoOrient.height, channels: isGreySpace(m.space) ? 1 : 3, bits: bitsOfDepth(m.depth) };
 }
 
@@ -58,14 +65,19 @@ export async function readImageHeader(path: string): Promise<ImageHeader> {
 export async function decodeImage(path: string, header?: ImageHeader): Promise<Raster> {
   const kind = sniff(path);
   if (kind === 'bmp') return decodeBmp(readFileSync(path));
+  let input: Buffer | string;
   if (kind === 'png') {
-    const png = decodePng(readFileSync(path));
+    const bytes = readFileSync(path);
+    const png = decodePng(bytes);
     if (png !== null) return png;
+    input = bytes;
+  } else {
+    input = sharpInput(path);
   }
   const { bits, channels } = header ?? (await readImageHeader(path));
   // sharp converts to 8-bit sRGB unless told otherwise: name the colourspace that keeps the source's.
   const space = channels === 1 ? (bits === 16 ? 'grey16' : 'b-w') : bits === 16 ? 'rgb16' : 'srgb';
-  let pipeline = sharp(path, sharpOptions);
+  let pipeline = sharp(input, sharpOptions);
   if (bits === 16) pipeline = pipeline.pipelineColourspace(space);
   const { data, info } = await pipeline
     .flatten({ background: '#000000' })
