@@ -2,6 +2,8 @@
 // images with labels by name (array-names.ts). Picking one file of a family brings its
 // siblings: train-images-idx3-ubyte.gz brings train-labels-idx1-ubyte.gz and, when present,
 // t10k-images/-labels as the test part; x_train.npy brings y_train.npy, x_test.npy, y_test.npy.
+// A source with two or more parts keeps its own split (validation carved from train unless it
+// has a validation part); a lone pair — x/y, or only x_train/y_train — is split by the seed.
 import { createReadStream, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
