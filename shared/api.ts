@@ -29,7 +29,13 @@ export const requestSchemas = {
     })
     .strict(),
   'jobs.get': z.object({ id: jobId }).strict(),
-  'jobs.cancel': z.object({ id: jobId }).strict(),
+  'jobs.cancel': z
+    .object({
+      id: jobId,
+      /** Stop early and keep what the job has so far (a training run keeps its last completed epoch). */
+      keep: z.boolean().default(false),
+    })
+    .strict(),
   'engine.check': engineCheckParamsSchema,
   ...datasetRequestSchemas,
   'files.browse': z

@@ -13,7 +13,8 @@ export type MainToHost =
       /** Workspace folder the job may read and write. */
       workspace: string;
     }
-  | { type: 'cancel'; id: number }
+  /** keep: stop early and keep the result so far, where the job supports it (training). */
+  | { type: 'cancel'; id: number; keep?: boolean }
   | { type: 'shutdown' };
 
 export type HostToMain =

@@ -45,6 +45,11 @@ export interface JobProgress {
   /** Units per second over the job so far; null until measurable. */
   rate: number | null;
   unit: string;
+  /**
+   * Kind-specific numbers for live views, complete in every report so none is lost to throttling
+   * (training: the epoch history and the latest batch).
+   */
+  detail?: unknown;
 }
 
 export interface Job {

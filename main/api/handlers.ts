@@ -33,7 +33,7 @@ export function createHandlers(s: Services): Handlers {
     },
     'jobs.list': ({ limit, status }) => s.jobs.list(limit, status),
     'jobs.get': ({ id }) => s.jobs.get(id),
-    'jobs.cancel': ({ id }) => s.jobs.cancel(id),
+    'jobs.cancel': ({ id, keep }) => s.jobs.cancel(id, keep),
     'engine.check': (params) => s.jobs.submit('engine.check', params),
     ...datasetHandlers(s.datasets, s.jobs),
     'files.browse': ({ path, hidden }) => browseFolder(path, hidden, s.workspace.dir),

@@ -46,7 +46,7 @@ export async function benchData(): Promise<void> {
 export async function childGenerateScaled(): Promise<void> {
   const workspace = mkdtempSync(join(tmpdir(), 'heatlab-bench-gen-'));
   try {
-    const ctx: JobContext = { jobId: 1, workspace, progress: () => undefined, checkpoint: async () => undefined, cancelRequested: false };
+    const ctx: JobContext = { jobId: 1, workspace, progress: () => undefined, checkpoint: async () => undefined, cancelRequested: false, stopRequested: false };
     const request = generateRequestSchema.parse({ generator: 'triangles-squares-scaled', params: { count: 100_000 } });
     const start = performance.now();
     await runGenerate(request, ctx);

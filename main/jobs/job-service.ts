@@ -123,7 +123,8 @@ export class JobService {
     return job;
   }
 
-  cancel(id: number): Job {
+  /** `keep`: a running job that can (training) stops early and keeps its result so far. */
+  cancel(id: number, keep = false): Job {
     const job = this.get(id);
     if (isFinalStatus(job.status)) throw new HeatlabError('conflict', `Job ${id} has already finished (${job.status}).`);
     const queued = this.#queue.indexOf(id);
@@ -131,7 +132,7 @@ export class JobService {
       this.#queue.splice(queued, 1);
       return this.#finish(id, 'cancelled', { error: { code: 'cancelled', message: 'Cancelled before it started.' } });
     }
-    if (this.#running === id) this.#host?.channel.send({ type: 'cancel', id });
+    if (this.#running === id) this.#host?.channel.send({ type: 'cancel', id, keep });
     return job;
   }
 

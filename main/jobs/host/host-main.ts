@@ -85,7 +85,7 @@ async function main(): Promise<void> {
         break;
       case 'cancel': {
         const ctx = contexts.get(message.id);
-        if (ctx) ctx.requestCancel();
+        if (ctx) ctx.requestCancel(message.keep ?? false);
         else cancelledBeforeStart.add(message.id);
         break;
       }

@@ -7,10 +7,16 @@ export interface JobContext {
   readonly jobId: number;
   readonly workspace: string;
   /** Throttled to ≤ 10 messages per second; the report that reaches `total` always goes out. */
-  progress(done: number, total: number, message: string, unit?: string): void;
-  /** Lets a pending cancel request arrive (yields to the event loop), then throws if there was one. */
-  checkpoint(): Promise<void>;
+  progress(done: number, total: number, message: string, unit?: string, detail?: unknown): void;
+  /**
+   * Lets a pending cancel request arrive (yields to the event loop), then throws if there was one.
+   * A job that can finish early with what it has (training) passes `stoppable` and, after the
+   * checkpoint, looks at `stopRequested` instead of being thrown out.
+   */
+  checkpoint(stoppable?: boolean): Promise<void>;
   readonly cancelRequested: boolean;
+  /** The user asked to stop early and keep the result so far. */
+  readonly stopRequested: boolean;
 }
 
 export class CancelledError extends HeatlabError {
@@ -26,6 +32,7 @@ export class HostJobContext implements JobContext {
   readonly workspace: string;
   readonly #reporter: ProgressReporter;
   #cancelRequested = false;
+  #stopRequested = false;
 
   constructor(jobId: number, workspace: string, send: (progress: JobProgress) => void) {
     this.jobId = jobId;
@@ -37,16 +44,22 @@ export class HostJobContext implements JobContext {
     return this.#cancelRequested;
   }
 
-  requestCancel(): void {
-    this.#cancelRequested = true;
+  get stopRequested(): boolean {
+    return this.#stopRequested;
   }
 
-  progress(done: number, total: number, message: string, unit?: string): void {
-    this.#reporter.report(done, total, message, unit);
+  /** `keep`: stop early and keep the result so far, where the job supports it. */
+  requestCancel(keep = false): void {
+    if (keep) this.#stopRequested = true;
+    else this.#cancelRequested = true;
   }
 
-  async checkpoint(): Promise<void> {
+  progress(done: number, total: number, message: string, unit?: string, detail?: unknown): void {
+    this.#reporter.report(done, total, message, unit, detail);
+  }
+
+  async checkpoint(stoppable = false): Promise<void> {
     await yieldToEventLoop();
-    if (this.#cancelRequested) throw new CancelledError();
+    if (this.#cancelRequested || (this.#stopRequested && !stoppable)) throw new CancelledError();
   }
 }

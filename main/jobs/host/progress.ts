@@ -26,13 +26,14 @@ export class ProgressReporter {
     return this.#last;
   }
 
-  report(done: number, total: number, message: string, unit = 'steps'): void {
+  /** `detail` is kind-specific (e.g. a training run's epoch history); each report carries it whole. */
+  report(done: number, total: number, message: string, unit = 'steps', detail?: unknown): void {
     const t = this.#now();
     const elapsed = (t - this.#start) / 1000;
     const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
     const rate = elapsed > 0.05 && done > 0 ? done / elapsed : null;
     const etaSeconds = rate !== null && total > 0 ? Math.max(0, (total - done) / rate) : null;
-    this.#last = { done, total, fraction, message, etaSeconds, rate, unit };
+    this.#last = detail === undefined ? { done, total, fraction, message, etaSeconds, rate, unit } : { done, total, fraction, message, etaSeconds, rate, unit, detail };
     const completes = total > 0 && done >= total && !this.#completionSent;
     if (!completes && t - this.#lastSent < progressIntervalMs) return;
     if (completes) this.#completionSent = true;
