@@ -1,6 +1,7 @@
 // The one contract between the renderer (or CLI, or tests) and main. Every transport —
 // Electron IPC, browser-mode WebSocket, in-process — implements exactly `Api`.
 import { z } from 'zod';
+import type { AnnotationSetSummary } from './annotations.js';
 import type { Result } from './errors.js';
 import {
   datasetRequestSchemas,
@@ -38,6 +39,8 @@ export const requestSchemas = {
     .strict(),
   'engine.check': engineCheckParamsSchema,
   ...datasetRequestSchemas,
+  'annotations.list': z.object({ datasetId: jobId }).strict(),
+  'annotations.masks': z.object({ id: jobId, indices: z.array(z.int().min(0)).min(1).max(4096) }).strict(),
   'files.browse': z
     .object({
       /** Absolute path; the user's home folder when left out. */
@@ -101,6 +104,9 @@ export interface ApiResults {
   'datasets.images': ImageBatch;
   'datasets.masks': MaskBatch;
   'datasets.items': DatasetItems;
+  'annotations.list': AnnotationSetSummary[];
+  /** Region masks of an annotation set for the given images; 0 = background or not annotated. */
+  'annotations.masks': MaskBatch & { setId: number };
   'files.browse': FolderListing;
 }
 

@@ -1,4 +1,5 @@
 // API handlers for datasets: generation jobs, fast reads of images, masks and parameters.
+import type { AnnotationSets } from '../annotate/annotation-sets.js';
 import type { DatasetsService } from '../data/datasets-service.js';
 import { inspectImport } from '../data/import/index.js';
 import type { JobService } from '../jobs/job-service.js';
@@ -20,7 +21,7 @@ type DatasetMethods = Pick<
   | 'datasets.items'
 >;
 
-export function datasetHandlers(datasets: DatasetsService, jobs: JobService): DatasetMethods {
+export function datasetHandlers(datasets: DatasetsService, annotations: AnnotationSets, jobs: JobService): DatasetMethods {
   return {
     'datasets.list': () => datasets.list(),
     'datasets.get': ({ id }) => datasets.get(id),
@@ -30,6 +31,7 @@ export function datasetHandlers(datasets: DatasetsService, jobs: JobService): Da
     'datasets.import': (options) => jobs.submit('datasets.import', options),
     'datasets.rename': ({ id, name }) => datasets.rename(id, name),
     'datasets.delete': ({ id }) => {
+      annotations.forget(id);
       datasets.delete(id);
       return { deleted: id };
     },

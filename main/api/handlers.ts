@@ -1,5 +1,6 @@
 // The handler table: one entry per API method, each delegating to a service.
 import type { AppInfo } from '../../shared/api.js';
+import type { AnnotationSets } from '../annotate/annotation-sets.js';
 import type { DatasetsService } from '../data/datasets-service.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -13,6 +14,7 @@ export interface Services {
   workspace: Workspace;
   jobs: JobService;
   datasets: DatasetsService;
+  annotations: AnnotationSets;
 }
 
 export function createHandlers(s: Services): Handlers {
@@ -35,7 +37,12 @@ export function createHandlers(s: Services): Handlers {
     'jobs.get': ({ id }) => s.jobs.get(id),
     'jobs.cancel': ({ id, keep }) => s.jobs.cancel(id, keep),
     'engine.check': (params) => s.jobs.submit('engine.check', params),
-    ...datasetHandlers(s.datasets, s.jobs),
+    ...datasetHandlers(s.datasets, s.annotations, s.jobs),
+    'annotations.list': ({ datasetId }) => {
+      s.datasets.get(datasetId);
+      return s.annotations.list(datasetId);
+    },
+    'annotations.masks': ({ id, indices }) => s.annotations.masks(id, indices),
     'files.browse': ({ path, hidden }) => browseFolder(path, hidden, s.workspace.dir),
   };
 }

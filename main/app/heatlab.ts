@@ -8,6 +8,7 @@ import { createHandlers } from '../api/handlers.js';
 import { Router } from '../api/router.js';
 import { AnnotationSetsRepository } from '../catalogue/annotation-sets-repository.js';
 import { DatasetsRepository } from '../catalogue/datasets-repository.js';
+import { AnnotationSets } from '../annotate/annotation-sets.js';
 import { JobsRepository } from '../catalogue/jobs-repository.js';
 import { DatasetsService } from '../data/datasets-service.js';
 import { stagingPrefix } from '../data/staging.js';
@@ -38,10 +39,12 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
   const workspace = openWorkspace(options.workspaceDir);
   const events = new EventBus();
   const version = appVersion();
+  const annotationRows = new AnnotationSetsRepository(workspace.catalogue.db);
+  const annotations = new AnnotationSets(workspace.dir, annotationRows);
   const datasets = new DatasetsService({
     workspace: workspace.dir,
     repo: new DatasetsRepository(workspace.catalogue.db),
-    annotations: new AnnotationSetsRepository(workspace.catalogue.db),
+    annotations: annotationRows,
     version,
   });
   datasets.removeStaleStaging();
@@ -59,7 +62,7 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
     },
     onUnsuccessful: (job) => removeStaging(workspace.dataDir, job.id),
   });
-  const router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets }));
+  const router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations }));
   if (options.warmUp) jobs.warmUp();
   let closing: Promise<void> | null = null;
   return {
@@ -71,6 +74,7 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
     close: () =>
       (closing ??= jobs.close().finally(() => {
         datasets.close();
+        annotations.close();
         workspace.close();
       })),
   };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Api } from '../../shared/api.js';
 import type { Result } from '../../shared/errors.js';
@@ -136,5 +136,59 @@ describe('dataset generation', () => {
     const after = await api['datasets.get']({ id });
     expect(after.ok).toBe(false);
     if (!after.ok) expect(after.error.code).toBe('not_found');
+  });
+});
+
+describe('dataset import through the API', () => {
+  async function writePng(path: string, pixels: Uint8Array, size: number): Promise<void> {
+    const sharp = (await import('sharp')).default;
+    mkdirSync(dirname(path), { recursive: true });
+    await sharp(Buffer.from(pixels), { raw: { width: size, height: size, channels: 1 } }).toColourspace('b-w').png().toFile(path);
+  }
+
+  it('imports a class folder with masks into a dataset and an annotation set whose masks line up', async () => {
+    const source = mkdtempSync(join(tmpdir(), 'heatlab-import-src-'));
+    try {
+      const size = 8;
+      for (const [c, cls] of ['cats', 'dogs'].entries()) {
+        for (let k = 0; k < 3; k++) {
+          const pixels = new Uint8Array(size * size).fill(40 * (k + 1) + c);
+          const mask = new Uint8Array(size * size);
+          mask[k * size + c] = 255; // one marked pixel, different per image
+          await writePng(join(source, 'images', cls, `${k}.png`), pixels, size);
+          await writePng(join(source, 'masks', cls, `${k}.png`), mask, size);
+        }
+      }
+      const plan = ok(await api['datasets.inspect']({ path: join(source, 'images') }));
+      expect(plan.problems).toEqual([]);
+      expect(plan.classes).toEqual([
+        { name: 'cats', count: 3 },
+        { name: 'dogs', count: 3 },
+      ]);
+      const job = ok(await api['datasets.import']({ path: join(source, 'images'), masksPath: join(source, 'masks'), name: 'pets' }));
+      const done = await heatlab.jobs.waitFor(job.id);
+      expect(done.status).toBe('done');
+      const { datasetId, annotationSetId } = done.result as { datasetId: number; annotationSetId: number };
+      const dataset = ok(await api['datasets.get']({ id: datasetId }));
+      expect(dataset).toMatchObject({ name: 'pets', source: 'imported', count: 6, height: 8, width: 8, channels: 1, classNames: ['cats', 'dogs'] });
+      expect(dataset.report).toMatchObject({ imported: 6, masksMatched: 6, annotationSetId });
+      const sets = ok(await api['annotations.list']({ datasetId }));
+      expect(sets.map((s) => s.id)).toEqual([annotationSetId]);
+      const items = ok(await api['datasets.items']({ id: datasetId, indices: [0, 1, 2, 3, 4, 5] }));
+      const masks = ok(await api['annotations.masks']({ id: annotationSetId, indices: [0, 1, 2, 3, 4, 5] }));
+      items.files.forEach((file, i) => {
+        const [cls, name] = file!.split('/') as [string, string];
+        const k = Number(name.replace('.png', ''));
+        const c = cls === 'cats' ? 0 : 1;
+        const marked = Array.from(masks.data.subarray(i * 64, (i + 1) * 64)).flatMap((v, p) => (v ? [p] : []));
+        expect(marked).toEqual([k * size + c]);
+      });
+      // Deleting the dataset takes the annotation set with it.
+      ok(await api['datasets.delete']({ id: datasetId }));
+      const gone = await api['annotations.masks']({ id: annotationSetId, indices: [0] });
+      expect(gone.ok).toBe(false);
+    } finally {
+      rmSync(source, { recursive: true, force: true });
+    }
   });
 });
