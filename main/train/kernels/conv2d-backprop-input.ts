@@ -1,0 +1,111 @@
+// Conv2DBackpropInput for the wasm backend, replacing the stock per-pixel loop.
+// The input gradient is a transposed convolution. Computed naively it would convolve a dY dilated
+// by the stride (mostly zeros); instead each of the s_h·s_w output phases gets its own sub-filter
+// (sub-pixel convolution, Shi et al. 2016): with kc = ⌈k/s⌉ and row j = q·s + r of the padded frame,
+//   dX[q·s + r − pad] = Σ_{t<kc} dY[q − t] · W[t·s + r]   (W zero beyond k, flipped, in/out swapped)
+// so one XNNPACK convolution of the undilated dY with a [kc_h, kc_w, Co, s_h·s_w·Ci] filter yields
+// every phase, and a transpose interleaves the phases back into rows and columns.
+import type { Conv2DBackpropInputAttrs, KernelConfig, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { withScratch, type Tfjs } from './wasm-scratch.js';
+
+export function conv2dBackpropInputKernel(tf: Tfjs): KernelConfig {
+  return {
+    kernelName: 'Conv2DBackpropInput',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) =>
+      conv2dBackpropInput(tf, inputs, backend as BackendWasm, attrs as unknown as Conv2DBackpropInputAttrs),
+  };
+}
+
+/** Rows (or columns) of one spatial axis: which phase rows exist and how dY is framed for them. */
+function axisPlan(inSize: number, outSize: number, filterSize: number, stride: number, padBefore: number) {
+  const taps = Math.ceil(filterSize / stride); // kc: sub-filter length per phase
+  const first = Math.floor(padBefore / stride); // q of the first frame row holding dX row 0
+  const end = Math.ceil((padBefore + inSize) / stride); // q past the last frame row needed
+  return {
+    taps,
+    // dY rows q − taps + 1 … end − 1 feed frame rows first … end − 1.
+    dyBefore: taps - 1 - first,
+    dyAfter: end - outSize,
+    frameRows: end - first,
+    // Where dX row 0 sits in the interleaved frame.
+    offset: padBefore - first * stride,
+  };
+}
+
+/**
+ * The sub-filters as one [kc_h, kc_w, Co, s_h·s_w·Ci] filter: F[t, u, o, (r, q, i)] = W[(kc_h−1−t)·s_h + r,
+ * (kc_w−1−u)·s_w + q, i, o], zero past the kernel. Built directly: the filter is small, and the
+ * equivalent pad/reverse/rank-6 transpose run as slow generic loops on the wasm backend.
+ */
+function phaseFilter(w: Float32Array, kh: number, kw: number, ci: number, co: number, sh: number, sw: number, th: number, tw: number): Float32Array {
+  const out = new Float32Array(th * tw * co * sh * sw * ci);
+  let k = 0;
+  for (let t = 0; t < th; t++)
+    for (let u = 0; u < tw; u++)
+      for (let o = 0; o < co; o++)
+        for (let r = 0; r < sh; r++)
+          for (let q = 0; q < sw; q++) {
+            const a = (th - 1 - t) * sh + r;
+            const b = (tw - 1 - u) * sw + q;
+            if (a >= kh || b >= kw) {
+              k += ci;
+              continue;
+            }
+            for (let i = 0; i < ci; i++) out[k++] = w[((a * kw + b) * ci + i) * co + o]!;
+          }
+  return out;
+}
+
+function conv2dBackpropInput(tf: Tfjs, inputs: NamedTensorInfoMap, backend: BackendWasm, attrs: Conv2DBackpropInputAttrs): TensorInfo {
+  const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
+  const nchw = dataFormat === 'NCHW';
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    nchw ? 'channelsFirst' : 'channelsLast',
+  );
+  const { batchSize, inHeight, inWidth, inChannels, outChannels, outHeight, outWidth, strideHeight: sh, strideWidth: sw } = info;
+  const { filterHeight: kh, filterWidth: kw, padInfo } = info;
+  const rows = axisPlan(inHeight, outHeight, kh, sh, padInfo.top);
+  const cols = axisPlan(inWidth, outWidth, kw, sw, padInfo.left);
+
+  return withScratch(tf, backend, (s) => {
+    const wPhases = s.constant(
+      [rows.taps, cols.taps, outChannels, sh * sw * inChannels],
+      'float32',
+      phaseFilter(backend.typedArrayFromHeap(filter) as Float32Array, kh, kw, inChannels, outChannels, sh, sw, rows.taps, cols.taps),
+    );
+    const dyNhwc = nchw ? s.transpose(dy, [0, 2, 3, 1]) : dy;
+    const dyCut = s.padOrCrop(dyNhwc, [[0, 0], [Math.min(0, rows.dyBefore), Math.min(0, rows.dyAfter)], [Math.min(0, cols.dyBefore), Math.min(0, cols.dyAfter)], [0, 0]]);
+    const phases = s.run(
+      'Conv2D',
+      { x: dyCut, filter: wPhases },
+      {
+        strides: [1, 1],
+        dilations: [1, 1],
+        pad: [[0, 0], [Math.max(0, rows.dyBefore), Math.max(0, rows.dyAfter)], [Math.max(0, cols.dyBefore), Math.max(0, cols.dyAfter)], [0, 0]],
+        dataFormat: 'NHWC',
+      },
+    );
+    // [N, U, V, s_h, s_w, Ci] → [N, U, s_h, V, s_w, Ci] = [N, U·s_h, V·s_w, Ci]
+    const frame = s.reshape(
+      s.transpose(s.reshape(phases, [batchSize, rows.frameRows, cols.frameRows, sh, sw, inChannels]), [0, 1, 3, 2, 4, 5]),
+      [batchSize, rows.frameRows * sh, cols.frameRows * sw, inChannels],
+    );
+    const dx = s.padOrCrop(frame, [
+      [0, 0],
+      [-rows.offset, inHeight + rows.offset - rows.frameRows * sh],
+      [-cols.offset, inWidth + cols.offset - cols.frameRows * sw],
+      [0, 0],
+    ]);
+    return nchw ? s.transpose(dx, [0, 3, 1, 2]) : dx;
+  });
+}
