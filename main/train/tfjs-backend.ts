@@ -3,6 +3,7 @@
 // tfjs's native addon loads once per process, so this runs only in the compute host.
 import { createRequire } from 'node:module';
 import { tfjsBackends, type TfjsBackendId, type TfjsEngineInfo } from '../../shared/engine.js';
+import { registerKernelPack } from './kernels/index.js';
 
 const require = createRequire(import.meta.url);
 export type Tfjs = typeof import('@tensorflow/tfjs');
@@ -45,7 +46,7 @@ async function tryBackend(tf: Tfjs, id: TfjsBackendId): Promise<{ extraKernels: 
       throw new Error(`@tensorflow/tfjs-backend-wasm could not be loaded: ${(err as Error).message}`);
     }
     if (!(await tf.setBackend('wasm'))) throw new Error('The wasm backend did not initialise.');
-    return { extraKernels: [] };
+    return { extraKernels: registerKernelPack(tf) };
   }
   if (!(await tf.setBackend('cpu'))) throw new Error('The cpu backend did not initialise.');
   return { extraKernels: [] };
