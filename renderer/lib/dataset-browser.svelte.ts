@@ -1,10 +1,10 @@
 // One dataset's page: its facts, the class/split index for filtering, the selection, and the
 // loaders that fetch thumbnails and ground-truth masks for whatever the grid shows.
 import type { Api } from '../../shared/api.js';
+import type { AnnotationSetSummary } from '../../shared/annotations.js';
 import type { Dataset, DatasetIndex } from '../../shared/datasets.js';
-import type { MaskKind } from '../../shared/generators.js';
 import { errorText, unwrap } from './api.js';
-import { OverlaySettings } from './overlay.svelte.js';
+import { annotationSources, generatedSources, OverlaySettings, parseSource, type OverlaySource } from './overlay.svelte.js';
 import { PagedLoader } from './paged-loader.svelte.js';
 import { imageAt, maskAt, maskPicture, shrinkFactor } from './pixels.js';
 
@@ -28,7 +28,9 @@ export class DatasetBrowser {
   selected = $state<number | null>(null);
   readonly overlay = new OverlaySettings(false);
   images = $state.raw<PagedLoader<ImageBitmap> | null>(null);
-  #masks = $state.raw<Map<MaskKind, PagedLoader<ImageBitmap>>>(new Map());
+  #masks = $state.raw<Map<string, PagedLoader<ImageBitmap>>>(new Map());
+  /** What can be drawn over the images: generated mask kinds, then annotation sets. */
+  sources = $state.raw<OverlaySource[]>([]);
   /** How much thumbnails are shrunk (1: full resolution). */
   factor = $state(1);
 
@@ -53,7 +55,14 @@ export class DatasetBrowser {
 
   /** The mask loader for the overlay now shown, or null when the overlay is off. */
   get masks(): PagedLoader<ImageBitmap> | null {
-    return this.overlay.on ? (this.#masks.get(this.overlay.kind) ?? null) : null;
+    return this.overlay.on ? (this.#masks.get(this.overlay.source) ?? null) : null;
+  }
+
+  /** Masks [k, H, W] of one overlay source for some images. */
+  async fetchMasks(source: string, indices: number[]): Promise<Uint8Array> {
+    const what = parseSource(source);
+    const result = 'setId' in what ? await this.#api['annotations.masks']({ id: what.setId, indices }) : await this.#api['datasets.masks']({ id: this.id, kind: what.kind, indices });
+    return unwrap(result).data;
   }
 
   className(label: number): string {
@@ -62,8 +71,12 @@ export class DatasetBrowser {
 
   async load(): Promise<void> {
     try {
-      const [dataset, index] = await Promise.all([this.#api['datasets.get']({ id: this.id }), this.#api['datasets.index']({ id: this.id })]);
-      this.#start(unwrap(dataset), unwrap(index));
+      const [dataset, index, sets] = await Promise.all([
+        this.#api['datasets.get']({ id: this.id }),
+        this.#api['datasets.index']({ id: this.id }),
+        this.#api['annotations.list']({ datasetId: this.id }),
+      ]);
+      this.#start(unwrap(dataset), unwrap(index), unwrap(sets));
     } catch (err) {
       this.error = errorText(err);
     }
@@ -81,7 +94,7 @@ export class DatasetBrowser {
     return result.ok ? null : result.error.message;
   }
 
-  #start(dataset: Dataset, index: DatasetIndex): void {
+  #start(dataset: Dataset, index: DatasetIndex, sets: AnnotationSetSummary[]): void {
     const { id, height: h, width: w, channels: c } = dataset;
     const factor = shrinkFactor(h, w, THUMB_SIDE);
     const thumbBytes = Math.ceil(h / factor) * Math.ceil(w / factor) * 4;
@@ -95,20 +108,22 @@ export class DatasetBrowser {
       },
       { capacity, pageSize, dispose: (bitmap) => bitmap.close() },
     );
-    const masks = new Map<MaskKind, PagedLoader<ImageBitmap>>();
+    const masks = new Map<string, PagedLoader<ImageBitmap>>();
     const [th, tw] = [Math.ceil(h / factor), Math.ceil(w / factor)];
-    for (const kind of dataset.generator ? dataset.maskKinds : []) {
+    const sources = [...generatedSources(dataset.generator ? dataset.maskKinds : []), ...annotationSources(sets)];
+    for (const { value } of sources) {
       const loader = new PagedLoader(
         async (indices) => {
-          const batch = unwrap(await api['datasets.masks']({ id, kind, indices }));
-          return Promise.all(indices.map((_, k) => createImageBitmap(maskPicture(maskAt(batch.data, k, h, w, factor), tw, th, kind === 'instances'))));
+          const data = await this.fetchMasks(value, indices);
+          return Promise.all(indices.map((_, k) => createImageBitmap(maskPicture(maskAt(data, k, h, w, factor), tw, th, value === 'instances'))));
         },
         { capacity, pageSize: Math.min(512, pageSize * c), dispose: (bitmap) => bitmap.close() },
       );
-      masks.set(kind, loader);
+      masks.set(value, loader);
     }
     this.#masks = masks;
-    this.overlay.fit(dataset.maskKinds);
+    this.sources = sources;
+    this.overlay.fit(sources);
     this.factor = factor;
     this.dataset = dataset;
     this.index = index;
