@@ -15,6 +15,7 @@ import {
   type Preview,
 } from './datasets.js';
 import { engineCheckParamsSchema, type EngineInfo } from './engine.js';
+import { modelRequestSchemas, trainRequestSchema, type Misclassified, type Model, type ModelSummary } from './models.js';
 import { jobStatuses, type Job, type JobProgressEvent } from './jobs.js';
 
 const jobId = z.int().min(1);
@@ -39,6 +40,8 @@ export const requestSchemas = {
     .strict(),
   'engine.check': engineCheckParamsSchema,
   ...datasetRequestSchemas,
+  'models.train': trainRequestSchema,
+  ...modelRequestSchemas,
   'annotations.list': z.object({ datasetId: jobId }).strict(),
   'annotations.masks': z.object({ id: jobId, indices: z.array(z.int().min(0)).min(1).max(4096) }).strict(),
   'files.browse': z
@@ -104,6 +107,14 @@ export interface ApiResults {
   'datasets.images': ImageBatch;
   'datasets.masks': MaskBatch;
   'datasets.items': DatasetItems;
+  /** Training runs as a job; its result is `{ modelId }`. */
+  'models.train': Job;
+  'models.list': ModelSummary[];
+  'models.get': Model;
+  'models.rename': Model;
+  'models.delete': { deleted: number };
+  'models.export': { path: string };
+  'models.misclassified': Misclassified;
   'annotations.list': AnnotationSetSummary[];
   /** Region masks of an annotation set for the given images; 0 = background or not annotated. */
   'annotations.masks': MaskBatch & { setId: number };

@@ -226,3 +226,17 @@ export interface StagedDataset {
   annotation: { name: string; file: ArrayFile; matched: number } | null;
   seconds: number;
 }
+
+/** What the compute host needs to know of a dataset to read it (training, explaining). */
+export interface DatasetRef {
+  id: number;
+  name: string;
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+  dtype: PixelDtype;
+  classNames: string[];
+  /** Workspace-relative paths of images.npy, labels.npy and splits.npy. */
+  files: { images: string; labels: string; splits: string };
+}

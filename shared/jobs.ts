@@ -1,6 +1,7 @@
 import type { ApiError } from './errors.js';
-import type { GenerateRequest, ImportOptions, StagedDataset } from './datasets.js';
+import type { DatasetRef, GenerateRequest, ImportOptions, StagedDataset } from './datasets.js';
 import type { EngineCheckParams, EngineCheckResult } from './engine.js';
+import type { StagedModel, TrainRequest } from './models.js';
 
 export const jobStatuses = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export type JobStatus = (typeof jobStatuses)[number];
@@ -20,6 +21,8 @@ export interface JobKinds {
   'engine.check': { params: EngineCheckParams; staged: EngineCheckResult; result: EngineCheckResult };
   'datasets.generate': { params: GenerateRequest; staged: StagedDataset; result: { datasetId: number } };
   'datasets.import': { params: ImportOptions; staged: StagedDataset; result: { datasetId: number; annotationSetId: number | null } };
+  /** `dataset` is filled in by main from the catalogue, so the compute host needs no database. */
+  'models.train': { params: TrainRequest & { dataset: DatasetRef }; staged: StagedModel; result: { modelId: number } };
 }
 export type JobKind = keyof JobKinds;
 export type JobParams<K extends JobKind> = JobKinds[K]['params'];
@@ -30,6 +33,7 @@ export const jobKindLabels: { [K in JobKind]: string } = {
   'engine.check': 'Engine check',
   'datasets.generate': 'Generate dataset',
   'datasets.import': 'Import dataset',
+  'models.train': 'Train model',
 };
 
 export interface JobProgress {

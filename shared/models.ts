@@ -89,6 +89,16 @@ export const trainingSchema = z
   .strict();
 export type TrainingParams = z.output<typeof trainingSchema>;
 
+export const modelRequestSchemas = {
+  'models.list': z.object({}).strict(),
+  'models.get': z.object({ id: z.int().min(1) }).strict(),
+  'models.rename': z.object({ id: z.int().min(1), name: z.string().trim().min(1).max(200) }).strict(),
+  'models.delete': z.object({ id: z.int().min(1) }).strict(),
+  /** Copies the .onnx file into a folder the user picked. */
+  'models.export': z.object({ id: z.int().min(1), folder: z.string().min(1) }).strict(),
+  'models.misclassified': z.object({ id: z.int().min(1) }).strict(),
+} as const;
+
 export const trainRequestSchema = z
   .object({
     datasetId: z.int().min(1),
@@ -170,10 +180,15 @@ export interface Model extends ModelSummary {
   training: TrainingParams | null;
   preprocessing: Preprocessing;
   epochs: EpochRecord[];
-  /** Why training ended: 'completed', 'early-stopped', 'cancelled', 'diverged'. */
-  stopReason: string | null;
+  /** Why training ended (null for imported models). */
+  stopReason: StopReason | null;
+  /** One sentence when training ended other than as planned. */
+  stopNote: string | null;
   test: TestMetrics | null;
+  /** `path` is relative to the workspace. */
   onnx: { path: string; opset: number; sha256: string; bytes: number; maxAbsDifference: number | null };
+  /** tfjs artifacts (trained models), relative to the workspace. */
+  tfjs: { modelJson: string; weights: string } | null;
   jobId: number | null;
   heatlabVersion: string;
   seconds: number;
@@ -186,4 +201,40 @@ export interface Misclassified {
   predicted: Int32Array;
   /** [k, classes] row-major. */
   probabilities: Float32Array;
+}
+
+export type StopReason = 'completed' | 'early-stopped' | 'stopped' | 'diverged';
+
+/** The live numbers of a training run, in every progress report's `detail`. */
+export interface TrainingDetail {
+  epochs: EpochRecord[];
+  batch: BatchRecord | null;
+}
+
+/** What the compute host hands main after training: everything to record the model. */
+export interface StagedModel {
+  /** Relative to the workspace. */
+  stagingDir: string;
+  name: string;
+  datasetId: number;
+  datasetName: string;
+  architecture: string;
+  architectureSpec: Architecture;
+  layers: LayerSummary[];
+  parameters: number;
+  classNames: string[];
+  training: TrainingParams;
+  preprocessing: Preprocessing;
+  backend: TfjsBackendId;
+  epochs: EpochRecord[];
+  stopReason: StopReason;
+  /** One sentence when training ended other than as planned (stopped by the user, a NaN loss). */
+  stopNote: string | null;
+  test: TestMetrics;
+  /** Arrays (misclassified images) with paths relative to the staging folder. */
+  files: import('./datasets.js').ArrayFile[];
+  /** tfjs artifacts and the ONNX file, relative to the staging folder. */
+  tfjs: { modelJson: string; weights: string };
+  onnx: { path: string; opset: number; sha256: string; bytes: number; maxAbsDifference: number };
+  seconds: number;
 }

@@ -5,7 +5,9 @@ import type { DatasetsService } from '../data/datasets-service.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { browseFolder } from '../workspace/folder-browser.js';
+import type { ModelsService } from '../train/models-service.js';
 import { datasetHandlers } from './dataset-handlers.js';
+import { modelHandlers } from './model-handlers.js';
 import type { Handlers } from './router.js';
 
 export interface Services {
@@ -15,6 +17,7 @@ export interface Services {
   jobs: JobService;
   datasets: DatasetsService;
   annotations: AnnotationSets;
+  models: ModelsService;
 }
 
 export function createHandlers(s: Services): Handlers {
@@ -38,6 +41,7 @@ export function createHandlers(s: Services): Handlers {
     'jobs.cancel': ({ id, keep }) => s.jobs.cancel(id, keep),
     'engine.check': (params) => s.jobs.submit('engine.check', params),
     ...datasetHandlers(s.datasets, s.annotations, s.jobs),
+    ...modelHandlers(s.models, s.jobs),
     'annotations.list': ({ datasetId }) => {
       s.datasets.get(datasetId);
       return s.annotations.list(datasetId);

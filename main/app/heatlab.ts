@@ -8,6 +8,8 @@ import { createHandlers } from '../api/handlers.js';
 import { Router } from '../api/router.js';
 import { AnnotationSetsRepository } from '../catalogue/annotation-sets-repository.js';
 import { DatasetsRepository } from '../catalogue/datasets-repository.js';
+import { ModelsRepository } from '../catalogue/models-repository.js';
+import { ModelsService } from '../train/models-service.js';
 import { AnnotationSets } from '../annotate/annotation-sets.js';
 import { JobsRepository } from '../catalogue/jobs-repository.js';
 import { DatasetsService } from '../data/datasets-service.js';
@@ -22,6 +24,7 @@ export interface Heatlab {
   events: EventBus;
   jobs: JobService;
   datasets: DatasetsService;
+  models: ModelsService;
   workspace: Workspace;
   close(): Promise<void>;
 }
@@ -48,6 +51,7 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
     version,
   });
   datasets.removeStaleStaging();
+  const models = new ModelsService({ workspace: workspace.dir, repo: new ModelsRepository(workspace.catalogue.db), datasets, version });
   const jobs = new JobService({
     repo: new JobsRepository(workspace.catalogue.db),
     launcher: options.launcher ?? forkHostLauncher(hostEntry()),
@@ -59,10 +63,11 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
         const { dataset, annotationSetId } = datasets.register(staged, job.id);
         return { datasetId: dataset.id, annotationSetId };
       },
+      'models.train': (staged, job) => ({ modelId: models.register(staged, job.id).id }),
     },
     onUnsuccessful: (job) => removeStaging(workspace.dataDir, job.id),
   });
-  const router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations }));
+  const router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models }));
   if (options.warmUp) jobs.warmUp();
   let closing: Promise<void> | null = null;
   return {
@@ -70,6 +75,7 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
     events,
     jobs,
     datasets,
+    models,
     workspace,
     close: () =>
       (closing ??= jobs.close().finally(() => {

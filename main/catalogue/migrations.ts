@@ -92,6 +92,42 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'models',
+    up(db) {
+      db.exec(`
+        CREATE TABLE models (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL,
+          source TEXT NOT NULL CHECK (source IN ('trained', 'imported')),
+          dataset_id INTEGER REFERENCES datasets (id) ON DELETE SET NULL,
+          dataset_name TEXT,
+          architecture TEXT NOT NULL,
+          architecture_spec TEXT,
+          layers TEXT NOT NULL,
+          parameters INTEGER NOT NULL,
+          class_names TEXT NOT NULL,
+          training TEXT,
+          preprocessing TEXT NOT NULL,
+          backend TEXT,
+          epochs TEXT NOT NULL,
+          stop_reason TEXT,
+          stop_note TEXT,
+          test TEXT,
+          test_accuracy REAL,
+          onnx TEXT NOT NULL,
+          tfjs TEXT,
+          job_id INTEGER REFERENCES jobs (id) ON DELETE SET NULL,
+          heatlab_version TEXT NOT NULL,
+          seconds REAL NOT NULL,
+          created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX models_by_dataset ON models (dataset_id);
+        ALTER TABLE arrays ADD COLUMN model_id INTEGER REFERENCES models (id) ON DELETE CASCADE;
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)!.version;

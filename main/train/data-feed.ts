@@ -1,25 +1,11 @@
 // Batches for training and evaluation, read from the dataset's .npy files by index (never the
 // whole dataset in memory), preprocessed into NHWC float32 as tfjs wants them.
 import { join } from 'node:path';
-import { splitCodes, type SplitName } from '../../shared/datasets.js';
+import { splitCodes, type DatasetRef, type SplitName } from '../../shared/datasets.js';
 import type { Preprocessing } from '../../shared/models.js';
 import { Random } from '../numeric/random.js';
 import { readNpy } from '../workspace/npy.js';
 import { NpyReader } from '../workspace/npy-stream.js';
-
-/** What the compute host needs to know of a dataset to train on it. */
-export interface DatasetRef {
-  id: number;
-  name: string;
-  count: number;
-  height: number;
-  width: number;
-  channels: number;
-  dtype: 'uint8' | 'uint16';
-  classNames: string[];
-  /** Workspace-relative paths of images.npy, labels.npy and splits.npy. */
-  files: { images: string; labels: string; splits: string };
-}
 
 /** x = pixel / scale, with mean 0 and std 1: inputs in [0, 1], as the ONNX metadata records. */
 export function preprocessingFor(dataset: Pick<DatasetRef, 'dtype' | 'channels' | 'height' | 'width'>): Preprocessing {

@@ -68,6 +68,7 @@ async function main(): Promise<void> {
       const runner = runners[message.kind as JobKind] as JobRunner<JobKind> | undefined;
       if (runner === undefined) throw new HeatlabError('invalid_request', `The compute host does not know job kind ${message.kind}.`);
       const result = await runner(message.params as never, ctx, engines);
+      ctx.flushProgress();
       parent.send({ type: 'done', id, result });
     } catch (err) {
       const error = toApiError(err);

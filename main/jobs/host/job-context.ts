@@ -58,6 +58,11 @@ export class HostJobContext implements JobContext {
     this.#reporter.report(done, total, message, unit, detail);
   }
 
+  /** Delivers a progress report held back by throttling; called when the job ends. */
+  flushProgress(): void {
+    this.#reporter.flush();
+  }
+
   async checkpoint(stoppable = false): Promise<void> {
     await yieldToEventLoop();
     if (this.#cancelRequested || (this.#stopRequested && !stoppable)) throw new CancelledError();

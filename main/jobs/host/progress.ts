@@ -15,6 +15,7 @@ export class ProgressReporter {
   #lastSent = -Infinity;
   #completionSent = false;
   #last: JobProgress | null = null;
+  #pending = false;
 
   constructor(send: (progress: JobProgress) => void, now: () => number = () => performance.now()) {
     this.#send = send;
@@ -35,9 +36,21 @@ export class ProgressReporter {
     const etaSeconds = rate !== null && total > 0 ? Math.max(0, (total - done) / rate) : null;
     this.#last = detail === undefined ? { done, total, fraction, message, etaSeconds, rate, unit } : { done, total, fraction, message, etaSeconds, rate, unit, detail };
     const completes = total > 0 && done >= total && !this.#completionSent;
-    if (!completes && t - this.#lastSent < progressIntervalMs) return;
+    if (!completes && t - this.#lastSent < progressIntervalMs) {
+      this.#pending = true;
+      return;
+    }
     if (completes) this.#completionSent = true;
     this.#lastSent = t;
+    this.#pending = false;
+    this.#send(this.#last);
+  }
+
+  /** Sends the latest report if throttling held it back, so the last state is never lost. */
+  flush(): void {
+    if (!this.#pending || this.#last === null) return;
+    this.#pending = false;
+    this.#lastSent = this.#now();
     this.#send(this.#last);
   }
 }

@@ -1,0 +1,27 @@
+// API handlers for models: training jobs, the catalogue, ONNX export, misclassified images.
+import type { JobService } from '../jobs/job-service.js';
+import { checkLayers, layersFor } from '../train/architectures.js';
+import type { ModelsService } from '../train/models-service.js';
+import type { Handlers } from './router.js';
+
+type ModelMethods = Pick<Handlers, 'models.train' | 'models.list' | 'models.get' | 'models.rename' | 'models.delete' | 'models.export' | 'models.misclassified'>;
+
+export function modelHandlers(models: ModelsService, jobs: JobService): ModelMethods {
+  return {
+    'models.train': (request) => {
+      const dataset = models.datasetRef(request.datasetId);
+      // An impossible architecture is a bad request now, not a failed job later.
+      checkLayers(layersFor(request.architecture, dataset.classNames.length), dataset);
+      return jobs.submit('models.train', { ...request, dataset });
+    },
+    'models.list': () => models.list(),
+    'models.get': ({ id }) => models.get(id),
+    'models.rename': ({ id, name }) => models.rename(id, name),
+    'models.delete': ({ id }) => {
+      models.delete(id);
+      return { deleted: id };
+    },
+    'models.export': ({ id, folder }) => models.exportOnnx(id, folder),
+    'models.misclassified': ({ id }) => models.misclassified(id),
+  };
+}

@@ -1,0 +1,148 @@
+// Models in main: the catalogue rows, their files in data/models/<id>/, ONNX export to a folder the
+// user picks, and the misclassified test images.
+import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { DatasetRef } from '../../shared/datasets.js';
+import { HeatlabError } from '../../shared/errors.js';
+import type { Misclassified, Model, ModelSummary, StagedModel } from '../../shared/models.js';
+import { modelFolder, type ModelsRepository } from '../catalogue/models-repository.js';
+import type { DatasetsService } from '../data/datasets-service.js';
+import { readNpy } from '../workspace/npy.js';
+
+export const modelsFolder = (workspace: string) => join(workspace, 'data', 'models');
+
+/** A file name from a model name: letters, digits, dot, dash and underscore only. */
+export function fileSafe(name: string): string {
+  return name.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80) || 'model';
+}
+
+export class ModelsService {
+  readonly #workspace: string;
+  readonly #repo: ModelsRepository;
+  readonly #datasets: DatasetsService;
+  readonly #version: string;
+
+  constructor(options: { workspace: string; repo: ModelsRepository; datasets: DatasetsService; version: string }) {
+    this.#workspace = options.workspace;
+    this.#repo = options.repo;
+    this.#datasets = options.datasets;
+    this.#version = options.version;
+  }
+
+  list(): ModelSummary[] {
+    return this.#repo.list();
+  }
+
+  get(id: number): Model {
+    const model = this.#repo.get(id);
+    if (model === null) throw new HeatlabError('not_found', `There is no model ${id}.`);
+    const { files: _files, ...rest } = model;
+    return rest;
+  }
+
+  /** What the compute host needs to read a dataset, from the catalogue. */
+  datasetRef(datasetId: number): DatasetRef {
+    const d = this.#datasets.get(datasetId);
+    const path = (role: string) => {
+      const f = d.files.find((file) => file.role === role);
+      if (f === undefined) throw new HeatlabError('internal', `Dataset ${datasetId} has no ${role} file in the catalogue.`);
+      return f.path;
+    };
+    return {
+      id: d.id,
+      name: d.name,
+      count: d.count,
+      height: d.height,
+      width: d.width,
+      channels: d.channels,
+      dtype: d.dtype,
+      classNames: d.classNames,
+      files: { images: path('images'), labels: path('labels'), splits: path('splits') },
+    };
+  }
+
+  /** Records a trained model and moves its staged folder into place, atomically with the row. */
+  register(staged: StagedModel, jobId: number | null): Model {
+    const folder = modelFolder;
+    const id = this.#repo.insert(
+      {
+        name: staged.name,
+        source: 'trained',
+        datasetId: staged.datasetId,
+        datasetName: staged.datasetName,
+        architecture: staged.architecture,
+        architectureSpec: staged.architectureSpec,
+        layers: staged.layers,
+        parameters: staged.parameters,
+        classNames: staged.classNames,
+        training: staged.training,
+        preprocessing: staged.preprocessing,
+        backend: staged.backend,
+        epochs: staged.epochs,
+        stopReason: staged.stopReason,
+        stopNote: staged.stopNote,
+        test: staged.test,
+        testAccuracy: staged.test.accuracy,
+        onnx: staged.onnx,
+        tfjs: staged.tfjs,
+        jobId,
+        heatlabVersion: this.#version,
+        seconds: staged.seconds,
+      },
+      (id) => staged.files.map((f) => ({ ...f, path: join(folder(id), f.path) })),
+      (id) => renameSync(join(this.#workspace, staged.stagingDir), join(this.#workspace, folder(id))),
+    );
+    return this.get(id);
+  }
+
+  rename(id: number, name: string): Model {
+    this.get(id);
+    this.#repo.rename(id, name);
+    return this.get(id);
+  }
+
+  delete(id: number): void {
+    this.get(id);
+    this.#repo.delete(id);
+    rmSync(join(modelsFolder(this.#workspace), String(id)), { recursive: true, force: true });
+  }
+
+  /** The model's ONNX file, absolute. */
+  onnxPath(id: number): string {
+    return join(this.#workspace, this.get(id).onnx.path);
+  }
+
+  /** Copies the .onnx into `folder` (absolute, existing); never overwrites a file already there. */
+  exportOnnx(id: number, folder: string): { path: string } {
+    const model = this.get(id);
+    if (!isAbsolute(folder)) throw new HeatlabError('invalid_request', `"${folder}" is not an absolute path.`);
+    const target = resolve(folder);
+    if (!existsSync(target) || !statSync(target).isDirectory()) throw new HeatlabError('invalid_request', `${target} is not a folder.`);
+    const stem = fileSafe(model.name);
+    let path = join(target, `${stem}.onnx`);
+    for (let k = 2; existsSync(path); k++) path = join(target, `${stem} (${k}).onnx`);
+    try {
+      copyFileSync(this.onnxPath(id), path);
+    } catch (err) {
+      rmSync(path, { force: true });
+      throw new HeatlabError('invalid_request', `The model could not be written to ${target}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
+    }
+    return { path };
+  }
+
+  misclassified(id: number): Misclassified {
+    const model = this.#repo.get(id);
+    if (model === null) throw new HeatlabError('not_found', `There is no model ${id}.`);
+    const read = (role: string) => {
+      const f = model.files.find((file) => file.role === role);
+      if (f === undefined) throw new HeatlabError('not_found', `Model ${id} has no record of misclassified images (it was not trained here).`);
+      return readNpy(join(this.#workspace, f.path)).data;
+    };
+    return {
+      indices: read('misclassified-indices') as Int32Array,
+      trueLabels: read('misclassified-true') as Int32Array,
+      predicted: read('misclassified-predicted') as Int32Array,
+      probabilities: read('misclassified-probabilities') as Float32Array,
+    };
+  }
+}

@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Api } from '../../shared/api.js';
+import type { Result } from '../../shared/errors.js';
+import type { Job } from '../../shared/jobs.js';
+import type { TrainingDetail } from '../../shared/models.js';
+import { createInProcessApi } from '../../main/api/in-process.js';
+import { openHeatlab, type Heatlab } from '../../main/app/heatlab.js';
+
+let workspace: string;
+let heatlab: Heatlab;
+let api: Api;
+let datasetId: number;
+
+function ok<T>(result: Result<T>): T {
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.value;
+}
+
+async function run(started: Job): Promise<Job> {
+  return heatlab.jobs.waitFor(started.id);
+}
+
+beforeAll(async () => {
+  workspace = mkdtempSync(join(tmpdir(), 'heatlab-training-'));
+  heatlab = openHeatlab({ workspaceDir: workspace, mode: 'cli' });
+  api = createInProcessApi(heatlab.router, heatlab.events);
+  const job = await run(ok(await api['datasets.generate']({ generator: 'triangles-squares', params: { count: 1200, seed: 3, minContrast: 0.3 } })));
+  datasetId = (job.result as { datasetId: number }).datasetId;
+});
+
+afterAll(async () => {
+  await heatlab.close();
+  rmSync(workspace, { recursive: true, force: true });
+});
+
+describe('training', () => {
+  it('trains tiny-cnn, reports epochs in progress, scores the test split and saves a verified ONNX file', async () => {
+    const details: TrainingDetail[] = [];
+    const off = api.on('job.progress', (e) => e.progress.detail && details.push(e.progress.detail as TrainingDetail));
+    const job = await run(ok(await api['models.train']({ datasetId, training: { epochs: 3, batchSize: 32, learningRate: 0.003, seed: 2 } })));
+    off();
+    expect(job.status, job.error?.message).toBe('done');
+    const model = ok(await api['models.get']({ id: (job.result as { modelId: number }).modelId }));
+    expect(model.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(model.stopReason).toBe('completed');
+    expect(model.test!.count).toBe(360);
+    expect(model.test!.confusion.flat().reduce((a, b) => a + b, 0)).toBe(360);
+    expect(model.test!.accuracy).toBeGreaterThan(0.6);
+    expect(model.onnx.maxAbsDifference).toBeLessThanOrEqual(1e-4);
+    const onnx = readFileSync(join(workspace, model.onnx.path));
+    expect(createHash('sha256').update(onnx).digest('hex')).toBe(model.onnx.sha256);
+    expect(existsSync(join(workspace, model.tfjs!.modelJson))).toBe(true);
+    expect(details.at(-1)?.epochs.length).toBe(3);
+    const wrong = ok(await api['models.misclassified']({ id: model.id }));
+    expect(wrong.indices.length).toBe(model.test!.misclassified);
+    wrong.indices.forEach((_, k) => expect(wrong.predicted[k]).not.toBe(wrong.trueLabels[k]));
+  });
+
+  it('gives the same weights from the same seed on the same backend', async () => {
+    const train = async () => {
+      const job = await run(ok(await api['models.train']({ datasetId, architecture: { kind: 'preset', preset: 'mlp' }, training: { epochs: 1, batchSize: 64, seed: 9 } })));
+      const model = ok(await api['models.get']({ id: (job.result as { modelId: number }).modelId }));
+      return readFileSync(join(workspace, model.tfjs!.weights));
+    };
+    expect(Buffer.compare(await train(), await train())).toBe(0);
+  });
+
+  it('stops early on request and keeps the last completed epoch as a usable model', async () => {
+    const started = ok(await api['models.train']({ datasetId, training: { epochs: 50, batchSize: 16, seed: 4 } }));
+    await new Promise<void>((resolve) => {
+      const off = api.on('job.progress', (e) => {
+        const detail = e.progress.detail as TrainingDetail | undefined;
+        if (e.jobId === started.id && (detail?.epochs.length ?? 0) >= 1) {
+          off();
+          resolve();
+        }
+      });
+    });
+    ok(await api['jobs.cancel']({ id: started.id, keep: true }));
+    const job = await run(started);
+    expect(job.status).toBe('done');
+    const model = ok(await api['models.get']({ id: (job.result as { modelId: number }).modelId }));
+    expect(model.stopReason).toBe('stopped');
+    expect(model.stopNote).toMatch(/^Stopped by the user in epoch \d+; the model keeps the weights of epoch \d+\.$/);
+    expect(model.epochs.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses a custom architecture that shrinks the image to nothing before any job starts, naming the layer', async () => {
+    const conv = { type: 'conv2d' as const, filters: 4, kernel: 11, padding: 'valid' as const };
+    const result = await api['models.train']({ datasetId, architecture: { kind: 'custom', layers: [conv, conv, conv, conv] } });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('invalid_request');
+      expect(result.error.message).toMatch(/^Layer 4 \(conv2d\) would shrink the 2×2 input to nothing/);
+    }
+  });
+});
