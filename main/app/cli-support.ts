@@ -26,6 +26,12 @@ export interface Options {
   grey?: boolean;
   resize?: string;
   masks?: string;
+  dataset?: string;
+  arch?: string;
+  epochs?: string;
+  batch?: string;
+  lr?: string;
+  optimizer?: string;
 }
 
 export function out(line: string): void {

@@ -11,6 +11,7 @@ import type { JobStatus } from '../../shared/jobs.js';
 import { resolveWorkspaceDir } from '../workspace/location.js';
 import { formatJobLine } from './cli-format.js';
 import { dataCommand, dataUsage } from './cli-data.js';
+import { modelsCommand, modelsUsage, trainCommand } from './cli-models.js';
 import { failJob, followJob, numberOption, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
 import { openHeatlab } from './heatlab.js';
 import { appVersion, rendererDir } from './paths.js';
@@ -24,6 +25,7 @@ Commands:
   jobs                   Recent jobs (--status running,failed  --limit N)
   engine-check           Run the engine check job (--seconds N for a longer benchmark)
 ${dataUsage}
+${modelsUsage}
 
 Options:
   --workspace DIR        Use this workspace folder (default: $HEATLAB_HOME or ~/.local/share/heatlab)
@@ -92,6 +94,14 @@ const commands: Record<string, (options: Options, args: string[]) => Promise<voi
     await dataCommand(options, args);
   },
 
+  async train(options) {
+    await trainCommand(options);
+  },
+
+  async models(options, args) {
+    await modelsCommand(options, args);
+  },
+
   async 'engine-check'(options) {
     const job = await withHeatlab(options, async (api) => {
       const started = unwrap(await api['engine.check']({ seconds: numberOption(options.seconds, 'seconds') }));
@@ -130,6 +140,12 @@ export async function runCli(argv: string[]): Promise<number> {
         grey: { type: 'boolean' },
         resize: { type: 'string' },
         masks: { type: 'string' },
+        dataset: { type: 'string' },
+        arch: { type: 'string' },
+        epochs: { type: 'string' },
+        batch: { type: 'string' },
+        lr: { type: 'string' },
+        optimizer: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -153,7 +169,7 @@ export async function runCli(argv: string[]): Promise<number> {
     return 2;
   }
   const command = commands[name];
-  if (command === undefined || (name !== 'data' && rest.length > 0)) {
+  if (command === undefined || (name !== 'data' && name !== 'models' && rest.length > 0)) {
     process.stderr.write(`${command === undefined ? `Unknown command "${name}".` : `Unexpected argument "${rest[0]}".`}\n${usage()}\n`);
     return 2;
   }

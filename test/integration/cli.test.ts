@@ -191,3 +191,32 @@ describe('heatlab data', () => {
     }
   });
 });
+
+describe('heatlab train and heatlab models', () => {
+  it('trains on a generated dataset, lists the model and exports its ONNX file to a folder', async () => {
+    expect((await heatlab('data', 'generate', 'triangles-squares', '--n', '300', '--seed', '2')).code).toBe(0);
+    const trained = await heatlab('train', '--dataset', '1', '--arch', 'mlp', '--epochs', '2', '--batch', '32', '--json');
+    expect(trained.code, trained.stderr).toBe(0);
+    const model = JSON.parse(trained.stdout) as { id: number; architecture: string; epochs: unknown[]; test: { count: number } };
+    expect(model).toMatchObject({ architecture: 'mlp', test: { count: 90 } });
+    expect(model.epochs).toHaveLength(2);
+    expect((await heatlab('models', 'list')).stdout).toContain(`#${model.id}  `);
+    const folder = mkdtempSync(join(tmpdir(), 'heatlab-export-'));
+    try {
+      const exported = await heatlab('models', 'export', String(model.id), folder);
+      expect(exported.code).toBe(0);
+      const written = readdirSync(folder);
+      expect(written).toHaveLength(1);
+      expect(written[0]).toMatch(/\.onnx$/);
+      expect(exported.stdout.trim()).toBe(`Wrote ${join(folder, written[0]!)}.`);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('says train needs a dataset', async () => {
+    const run = await heatlab('train');
+    expect(run.code).toBe(2);
+    expect(ownStderr(run)).toContain('train needs --dataset ID');
+  });
+});
