@@ -39,13 +39,35 @@ export class WasmScratch {
   /**
    * Transposes after dropping size-1 axes and merging axes that stay adjacent, so the stock kernel
    * sees the lowest rank possible (it has fast paths up to rank 4 only); a pure reshape costs nothing.
+   * Moving the innermost axis of a large tensor goes through cache-sized blocks (see transpose2d).
    */
   transpose(x: TensorInfo, perm: number[]): TensorInfo {
     const outShape = perm.map((axis) => x.shape[axis]!);
     const { shape, perm: reduced } = reducePermutation(x.shape, perm);
     if (reduced.every((axis, i) => axis === i)) return this.reshape(x, outShape);
-    const moved = this.run('Transpose', { x: this.reshape(x, shape) }, { perm: reduced });
+    const [a, b, c] = shape as [number, number, number];
+    let moved: TensorInfo;
+    if (reduced.length === 2) moved = this.transpose2d(this.reshape(x, shape), a, b);
+    else if (reduced.length === 3 && reduced.join() === '1,2,0') moved = this.transpose2d(this.reshape(x, [a, b * c]), a, b * c);
+    else if (reduced.length === 3 && reduced.join() === '2,0,1') moved = this.transpose2d(this.reshape(x, [a * b, c]), a * b, c);
+    else if (reduced.length === 3 && reduced.join() === '2,1,0') {
+      // [A, B, C] → [B·C, A] → [C, B, A]: the second step keeps A innermost.
+      const swapped = this.transpose2d(this.reshape(x, [a, b * c]), a, b * c);
+      moved = this.run('Transpose', { x: this.reshape(swapped, [b, c, a]) }, { perm: [1, 0, 2] });
+    } else moved = this.run('Transpose', { x: this.reshape(x, shape) }, { perm: reduced });
     return this.reshape(moved, outShape);
+  }
+
+  /**
+   * [rows, cols] → [cols, rows]. The stock kernel writes the output with a stride of `rows`, which
+   * thrashes the cache on large matrices (~10× slower); splitting rows into blocks of a few hundred
+   * makes it two cache-friendly passes: [R1, R2, C] → [R1, C, R2] → [C, R1, R2].
+   */
+  private transpose2d(x: TensorInfo, rows: number, cols: number): TensorInfo {
+    const block = rows * cols >= 1 << 14 ? largestDivisorUpTo(rows, 256) : 1;
+    if (block < 16 || block === rows) return this.run('Transpose', { x: this.reshape(x, [rows, cols]) }, { perm: [1, 0] });
+    const blocks = this.run('Transpose', { x: this.reshape(x, [rows / block, block, cols]) }, { perm: [0, 2, 1] });
+    return this.run('Transpose', { x: blocks }, { perm: [1, 0, 2] });
   }
 
   /** A float32 or int32 tensor holding `values`, written into the wasm heap. */
@@ -118,4 +140,9 @@ export function reducePermutation(shape: readonly number[], perm: readonly numbe
     shape: byInputOrder.map((g) => g.reduce((n, axis) => n * keptShape[axis]!, 1)),
     perm: groups.map((g) => byInputOrder.indexOf(g)),
   };
+}
+
+function largestDivisorUpTo(n: number, limit: number): number {
+  for (let d = Math.min(n, limit); d > 1; d--) if (n % d === 0) return d;
+  return 1;
 }
