@@ -7,15 +7,16 @@ import { batchMatMulKernel } from './batch-mat-mul.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
 import { maxPoolGradKernel } from './max-pool-grad.js';
+import { sumKernel } from './sum.js';
 import type { Tfjs } from './wasm-scratch.js';
 
 /** The stock wasm kernels the pack is built from. */
-const requiredStockKernels = ['Conv2D', 'DepthwiseConv2dNative', 'Transpose', 'Reshape', 'PadV2', 'Slice', 'BatchMatMul', 'Identity'];
+const requiredStockKernels = ['Conv2D', 'DepthwiseConv2dNative', 'Transpose', 'Reshape', 'PadV2', 'Slice', 'BatchMatMul', 'Sum', 'AvgPool', 'Multiply', 'Identity'];
 
 const ours = new WeakSet<KernelConfig>();
 
 /** What the pack registers, in the order it registers them. */
-export const packKernelNames = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'AvgPoolGrad', 'BatchMatMul'];
+export const packKernelNames = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'AvgPoolGrad', 'BatchMatMul', 'Sum'];
 
 /**
  * Registers the pack's kernels on the 'wasm' backend, replacing stock ones of the same name, and
@@ -26,14 +27,17 @@ export function registerKernelPack(tf: Tfjs): string[] {
   if (missing.length > 0) {
     throw new Error(`The wasm kernel pack needs @tensorflow/tfjs-backend-wasm loaded first (missing kernels: ${missing.join(', ')}).`);
   }
+  // These wrap the stock kernel (taking over only the cases it handles slowly), so they are only
+  // built around a stock one.
   const stockMatMul = tf.getKernel('BatchMatMul', 'wasm');
+  const stockSum = tf.getKernel('Sum', 'wasm');
   const kernels = [
     conv2dBackpropFilterKernel(tf),
     conv2dBackpropInputKernel(tf),
     maxPoolGradKernel(tf),
     avgPoolGradKernel(tf),
-    // Wraps the stock kernel, so it is only built around a stock one.
     ...(ours.has(stockMatMul) ? [] : [batchMatMulKernel(tf, stockMatMul)]),
+    ...(ours.has(stockSum) ? [] : [sumKernel(tf, stockSum)]),
   ];
   for (const kernel of kernels) {
     const current = tf.getKernel(kernel.kernelName, 'wasm');
