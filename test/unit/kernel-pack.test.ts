@@ -80,8 +80,11 @@ interface Geometry {
   seed: number;
 }
 
-/** The grid every kernel is checked over; channel counts cycle so each shows up with every stride. */
-function geometries(): Geometry[] {
+/**
+ * The grid every kernel is checked over. `channels` picks the channel counts for a geometry; by
+ * default they cycle so that each count shows up with every stride.
+ */
+function geometries(channels?: (kernel: number, stride: number, batch: number, height: number) => [number, number]): Geometry[] {
   const out: Geometry[] = [];
   let seed = 1;
   for (const stride of STRIDES)
@@ -91,16 +94,15 @@ function geometries(): Geometry[] {
           for (const batch of BATCHES) {
             const width = height + 2;
             if (pad === 'valid' && kernel > height) continue;
-            const inChannels = 1 + ((kernel + height + batch) % 4);
-            const outChannels = 1 + ((kernel * stride + batch) % 5);
+            const [inChannels, outChannels] = channels?.(kernel, stride, batch, height) ?? [1 + ((kernel + height + batch) % 4), 1 + ((kernel * stride + batch) % 5)];
             const label = `stride ${stride}, ${pad}, ${kernel}×${kernel}, ${batch}×${height}×${width}×${inChannels} → ${outChannels}`;
             out.push({ label, batch, height, width, kernel, stride, pad, inChannels, outChannels, seed: seed++ });
           }
   return out;
 }
 
-function convCases(direction: 'filter' | 'input'): Case[] {
-  return geometries().map((g): Case => {
+function convCases(direction: 'filter' | 'input', grid = geometries()): Case[] {
+  return grid.map((g): Case => {
     const xShape = [g.batch, g.height, g.width, g.inChannels] as [number, number, number, number];
     const filterShape = [g.kernel, g.kernel, g.inChannels, g.outChannels] as [number, number, number, number];
     const { outShape } = tf.backend_util.computeConv2DInfo(xShape, filterShape, g.stride, 1, g.pad);
@@ -133,7 +135,7 @@ beforeAll(async () => {
 
 describe('registration', () => {
   it('registers the gradient kernels a CNN needs on wasm and says which', () => {
-    expect(registered).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'AvgPoolGrad', 'BatchMatMul']);
+    expect(registered).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'AvgPoolGrad', 'BatchMatMul', 'Sum']);
     for (const name of registered) expect(tf.getKernel(name, 'wasm')).toBeDefined();
   });
 
@@ -149,6 +151,15 @@ describe('kernels against the cpu backend', () => {
     const result = await compareWithCpu('Conv2DBackpropFilter', convCases('filter'));
     expect(result.failures).toEqual([]);
     expect(result.cases).toBeGreaterThan(200);
+  });
+
+  it('computes Conv2DBackpropFilter like cpu in each of its formulations (grey first layers, wide layers)', async () => {
+    // One input channel and many outputs: the patch product. Eight or more inputs and more outputs
+    // at stride 1: X as the filter. Everything else: dY as the filter.
+    const grey = geometries((kernel) => [1, 2 * kernel * kernel]).filter((g) => g.height === 9);
+    const wide = geometries((kernel, stride, batch) => [8 + batch, stride === 1 ? 12 : 5]).filter((g) => g.height !== 13);
+    const result = await compareWithCpu('Conv2DBackpropFilter', convCases('filter', [...grey, ...wide]));
+    expect(result.failures).toEqual([]);
   });
 
   it('computes Conv2DBackpropInput like cpu over strides 1–3, same/valid, kernels 1–7, odd sizes, batches 1 and 3', async () => {
@@ -206,6 +217,24 @@ describe('kernels against the cpu backend', () => {
         }
     expect((await compareWithCpu('BatchMatMul', cases)).failures).toEqual([]);
   });
+
+  it('sums like cpu, over the leading axes of bias gradients and over any other axes', async () => {
+    const cases: Case[] = (
+      [
+        [[16, 32, 32, 8], [0, 1, 2], false],
+        [[3, 9, 11, 5], [0, 1, 2], true],
+        [[300, 7], 0, false],
+        [[3, 500, 7], [1], false],
+        [[4, 300, 2], -1, false],
+        [[600, 3, 1], [0, 1], false],
+      ] as [number[], number | number[], boolean][]
+    ).map(([shape, axis, keepDims], i) => ({
+      label: `[${shape}] over ${axis}${keepDims ? ', keeping dims' : ''}`,
+      inputs: { x: { shape, values: values(size(shape), 90 + i) } },
+      attrs: { axis, keepDims },
+    }));
+    expect((await compareWithCpu('Sum', cases)).failures).toEqual([]);
+  });
 });
 
 /** conv 3×3×8 same → relu → maxpool 2 → conv 3×3×8 stride 2 → relu → avgpool 2 → flatten → dense 2 */
@@ -225,7 +254,10 @@ async function trainTinyCnn(backend: 'cpu' | 'wasm', initial: Float32Array[] | n
   await tf.setBackend(backend);
   const model = tinyCnn();
   if (initial !== null) model.setWeights(initial.map((v, i) => tf.tensor(v, model.getWeights()[i]!.shape)));
-  model.compile({ optimizer: tf.train.sgd(0.05), loss: 'categoricalCrossentropy' });
+  // A small step: the backends round differently (XNNPACK vs JavaScript forward convolutions), and
+  // a near-tie in a max-pool window can then route one pixel's gradient differently; the deviation
+  // that causes grows with the learning rate, while rounding alone stays near 1e-6.
+  model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
   const batch = 4;
   const x = tf.tensor(values(batch * 32 * 32, 77), [batch, 32, 32, 1]);
   const y = tf.oneHot(tf.tensor1d([0, 1, 1, 0], 'int32'), 2);
