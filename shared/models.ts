@@ -72,7 +72,8 @@ export const architectureLabels: { [P in ArchitecturePreset]: { label: string; d
 export const trainingSchema = z
   .object({
     optimizer: z.enum(['adam', 'sgd']).default('adam'),
-    learningRate: z.number().gt(0).max(10).default(0.001),
+    /** Values above about 0.1 rarely train; large ones are allowed so divergence can be studied. */
+    learningRate: z.number().gt(0).max(1e6).default(0.001),
     /** SGD only. */
     momentum: z.number().min(0).max(0.999).default(0.9),
     batchSize: z.int().min(1).max(4096).default(64),

@@ -11,7 +11,7 @@ import type { StagedModel, TrainRequest } from '../../shared/models.js';
 import { StagingArea } from '../data/staging.js';
 import type { Engines } from '../jobs/host/engines.js';
 import type { JobContext } from '../jobs/host/job-context.js';
-import { EXPORT_TOLERANCE, exportLayersModel, verifyExport } from '../onnx/export/index.js';
+import { EXPORT_TOLERANCE, exportAgrees, exportLayersModel, verifyExport } from '../onnx/export/index.js';
 import { buildModel, describeArchitecture, layersFor, summarize } from './architectures.js';
 import { DatasetFeed, trainValidationSplit } from './data-feed.js';
 import { argmaxRows, softmax, testMetrics } from './metrics.js';
@@ -89,9 +89,11 @@ export async function runTraining(params: TrainRequest & { dataset: DatasetRef }
     const onnxBytes = exportLayersModel(model, { name, classNames: dataset.classNames, preprocessing: feed.preprocessing, metadata: { 'heatlab.dataset': String(dataset.id) } });
     const verifyIndices = (test.length > 0 ? test : split.train).subarray(0, VERIFY_IMAGES);
     const { x } = feed.batch(verifyIndices);
-    const { maxAbsDifference } = await verifyExport(tf, model, onnxBytes, x, [verifyIndices.length, dataset.height, dataset.width, dataset.channels], engines.ort);
-    if (!(maxAbsDifference <= EXPORT_TOLERANCE)) {
-      throw new HeatlabError('internal', `The ONNX export disagrees with TensorFlow.js by ${maxAbsDifference.toExponential(2)} on ${verifyIndices.length} images (the limit is ${EXPORT_TOLERANCE}); the model was not saved.`);
+    const verified = await verifyExport(tf, model, onnxBytes, x, [verifyIndices.length, dataset.height, dataset.width, dataset.channels], engines.ort);
+    const { maxAbsDifference } = verified;
+    if (!exportAgrees(verified)) {
+      const limit = EXPORT_TOLERANCE * Math.max(1, verified.maxAbsLogit);
+      throw new HeatlabError('internal', `The ONNX export disagrees with TensorFlow.js by ${maxAbsDifference.toExponential(2)} on ${verifyIndices.length} images (the limit is ${limit.toExponential(1)}); the model was not saved.`);
     }
     writeFileSync(join(staging.dir, 'model.onnx'), onnxBytes);
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type * as tfType from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from '../../shared/api.js';
 import type { Result } from '../../shared/errors.js';
@@ -87,6 +88,42 @@ describe('training', () => {
     expect(model.stopReason).toBe('stopped');
     expect(model.stopNote).toMatch(/^Stopped by the user in epoch \d+; the model keeps the weights of epoch \d+\.$/);
     expect(model.epochs.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('stops a run whose loss becomes NaN under a huge learning rate, keeping a usable model and saying why', async () => {
+    const job = await run(ok(await api['models.train']({ datasetId, training: { epochs: 2, optimizer: 'sgd', learningRate: 1e6, seed: 1 } })));
+    expect(job.status, job.error?.message).toBe('done');
+    const model = ok(await api['models.get']({ id: (job.result as { modelId: number }).modelId }));
+    expect(model.stopReason).toBe('diverged');
+    expect(model.stopNote).toMatch(/^Training stopped in epoch 1, batch \d+: the loss became NaN; the model keeps its initial weights\. Try a smaller learning rate\.$/);
+    expect(model.test!.count).toBe(360);
+    expect(Number.isFinite(model.test!.loss)).toBe(true);
+  });
+
+  it('reloads the saved tfjs model, which predicts the test split exactly as recorded and as its ONNX file does', async () => {
+    const job = await run(ok(await api['models.train']({ datasetId, training: { epochs: 2, batchSize: 32, seed: 6 } })));
+    const model = ok(await api['models.get']({ id: (job.result as { modelId: number }).modelId }));
+    const tf = await import('@tensorflow/tfjs');
+    await tf.setBackend('cpu');
+    const manifest = JSON.parse(readFileSync(join(workspace, model.tfjs!.modelJson), 'utf8')) as { modelTopology: object; weightsManifest: { weights: tfType.io.WeightsManifestEntry[] }[] };
+    const weights = readFileSync(join(workspace, model.tfjs!.weights));
+    const reloaded = await tf.loadLayersModel(tf.io.fromMemory(manifest.modelTopology, manifest.weightsManifest[0]!.weights, new Uint8Array(weights).buffer));
+    const index = ok(await api['datasets.index']({ id: datasetId }));
+    const test = Array.from(index.splits.keys()).filter((i) => index.splits[i] === 2);
+    const images = ok(await api['datasets.images']({ id: datasetId, indices: test }));
+    const x = Float32Array.from(images.data, (v) => v / 255);
+    const logits = tf.tidy(() => (reloaded.predict(tf.tensor4d(x, [test.length, 32, 32, 1])) as tfType.Tensor).dataSync() as Float32Array);
+    const predicted = test.map((_, k) => (logits[2 * k + 1]! > logits[2 * k]! ? 1 : 0));
+    const correct = predicted.filter((p, k) => p === index.labels[test[k]!]).length;
+    expect(correct / test.length).toBeCloseTo(model.test!.accuracy, 10);
+    const ort = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(join(workspace, model.onnx.path));
+    const out = await session.run({ input: new ort.Tensor('float32', x, [test.length, 1, 32, 32]) });
+    const onnxLogits = out.logits!.data as Float32Array;
+    const diff = Math.max(...Array.from(onnxLogits, (v, k) => Math.abs(v - logits[k]!)));
+    expect(diff).toBeLessThanOrEqual(1e-4);
+    await session.release();
+    reloaded.dispose();
   });
 
   it('refuses a custom architecture that shrinks the image to nothing before any job starts, naming the layer', async () => {
