@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import { appRoot } from '../app/paths.js';
 import { benchCore } from './core-bench.js';
 import { benchData, childGenerateScaled } from './data-bench.js';
+import { benchTraining, childTrain100k, childTrainSpeed } from './train-bench.js';
 import { printTable, record, rows } from './table.js';
 
 /** Measurements that must run in a process of their own (peak memory) are started as children. */
-const children: Record<string, () => Promise<void>> = {
+const children: Record<string, (...args: string[]) => Promise<void>> = {
   'generate-scaled': childGenerateScaled,
+  'train-speed': (preset = 'tiny-cnn', variant = 'pack') => childTrainSpeed(preset, variant),
+  'train-100k': childTrain100k,
 };
 
 async function main(): Promise<void> {
@@ -17,11 +20,12 @@ async function main(): Promise<void> {
   if (child >= 0) {
     const run = children[process.argv[child + 1] ?? ''];
     if (!run) throw new Error(`Unknown bench child ${process.argv[child + 1]}.`);
-    await run();
+    await run(...process.argv.slice(child + 2));
     return;
   }
   await benchCore();
   await benchData();
+  await benchTraining();
   record({ area: 'process', measure: 'peak RSS of the bench process', value: process.resourceUsage().maxRSS / 1024, unit: 'MB' });
 
   console.log(`\n${printTable()}`);
