@@ -4,13 +4,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appRoot } from '../app/paths.js';
 import { benchCore } from './core-bench.js';
-import { benchData, childGenerateScaled } from './data-bench.js';
+import { benchData, childGenerateScaled, childImportPng } from './data-bench.js';
 import { benchTraining, childTrain100k, childTrainSpeed } from './train-bench.js';
 import { printTable, record, rows } from './table.js';
 
 /** Measurements that must run in a process of their own (peak memory) are started as children. */
 const children: Record<string, (...args: string[]) => Promise<void>> = {
   'generate-scaled': childGenerateScaled,
+  'import-png': childImportPng,
   'train-speed': (preset = 'tiny-cnn', variant = 'pack') => childTrainSpeed(preset, variant),
   'train-100k': childTrain100k,
 };
