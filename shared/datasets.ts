@@ -228,15 +228,7 @@ export interface StagedDataset {
 }
 
 /** What the compute host needs to know of a dataset to read it (training, explaining). */
-export interface DatasetRef {
-  id: number;
-  name: string;
-  count: number;
-  height: number;
-  width: number;
-  channels: number;
-  dtype: PixelDtype;
-  classNames: string[];
+export type DatasetRef = Pick<DatasetSummary, 'id' | 'name' | 'count' | 'height' | 'width' | 'channels' | 'dtype' | 'classNames'> & {
   /** Workspace-relative paths of images.npy, labels.npy and splits.npy. */
   files: { images: string; labels: string; splits: string };
-}
+};
