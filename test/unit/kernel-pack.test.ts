@@ -114,8 +114,8 @@ function convCases(direction: 'filter' | 'input', grid = geometries()): Case[] {
   });
 }
 
-function poolCases(kernel: 'MaxPoolGrad' | 'AvgPoolGrad'): Case[] {
-  return geometries().map((g): Case => {
+function poolCases(kernel: 'MaxPoolGrad' | 'AvgPoolGrad', grid = geometries()): Case[] {
+  return grid.map((g): Case => {
     const xShape = [g.batch, g.height, g.width, g.inChannels] as [number, number, number, number];
     const { outShape } = tf.backend_util.computePool2DInfo(xShape, g.kernel, g.stride, 1, g.pad);
     const x = { shape: xShape, values: values(size(xShape), g.seed, 0.25) };
@@ -178,6 +178,16 @@ describe('kernels against the cpu backend', () => {
     const result = await compareWithCpu('AvgPoolGrad', poolCases('AvgPoolGrad'));
     expect(result.failures).toEqual([]);
     expect(result.cases).toBeGreaterThan(200);
+  });
+
+  it('spreads AvgPoolGrad like cpu on tensors large enough for the XNNPACK paths (tiling windows and the rest)', async () => {
+    // Small dY goes to the stock kernel; 4 images of 31×31 or 32×32 with 16 channels do not.
+    const large = geometries(() => [16, 16])
+      .filter((g) => g.height === 13 && g.batch === 3)
+      .flatMap((g) => [31, 32].map((height) => ({ ...g, batch: 4, height, width: height, label: `${g.label} at 4×${height}×${height}×16` })));
+    const result = await compareWithCpu('AvgPoolGrad', poolCases('AvgPoolGrad', large));
+    expect(result.failures).toEqual([]);
+    expect(result.cases).toBe(84);
   });
 
   it('gives an all-negative max-pool window its gradient, which the stock wasm kernel drops', async () => {

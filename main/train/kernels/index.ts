@@ -11,7 +11,7 @@ import { sumKernel } from './sum.js';
 import type { Tfjs } from './wasm-scratch.js';
 
 /** The stock wasm kernels the pack is built from. */
-const requiredStockKernels = ['Conv2D', 'DepthwiseConv2dNative', 'Transpose', 'Reshape', 'PadV2', 'Slice', 'BatchMatMul', 'Sum', 'AvgPool', 'Multiply', 'Identity'];
+const requiredStockKernels = ['Conv2D', 'DepthwiseConv2dNative', 'Transpose', 'Reshape', 'PadV2', 'Slice', 'BatchMatMul', 'Sum', 'AvgPool', 'AvgPoolGrad', 'Multiply', 'Identity'];
 
 const ours = new WeakSet<KernelConfig>();
 
@@ -31,11 +31,12 @@ export function registerKernelPack(tf: Tfjs): string[] {
   // built around a stock one.
   const stockMatMul = tf.getKernel('BatchMatMul', 'wasm');
   const stockSum = tf.getKernel('Sum', 'wasm');
+  const stockAvgPoolGrad = tf.getKernel('AvgPoolGrad', 'wasm');
   const kernels = [
     conv2dBackpropFilterKernel(tf),
     conv2dBackpropInputKernel(tf),
     maxPoolGradKernel(tf),
-    avgPoolGradKernel(tf),
+    ...(ours.has(stockAvgPoolGrad) ? [] : [avgPoolGradKernel(tf, stockAvgPoolGrad)]),
     ...(ours.has(stockMatMul) ? [] : [batchMatMulKernel(tf, stockMatMul)]),
     ...(ours.has(stockSum) ? [] : [sumKernel(tf, stockSum)]),
   ];
