@@ -200,7 +200,7 @@ describe('kernels against the cpu backend', () => {
     expect(Array.from(dx)).toEqual([1, 0, 1, 0, 0, 0, 0, 0]);
   });
 
-  it('handles NCHW convolution gradients and explicit padding like cpu', async () => {
+  it('handles NCHW convolution gradients and explicit padding, even wider than the kernel, like cpu', async () => {
     const xNchw = [2, 3, 9, 11];
     const filterShape = [3, 3, 3, 4] as [number, number, number, number];
     const explicit = [[0, 0], [0, 0], [2, 1], [0, 2]];
@@ -213,7 +213,21 @@ describe('kernels against the cpu backend', () => {
     const input = await compareWithCpu('Conv2DBackpropInput', [
       { label: 'NCHW input', inputs: { dy, filter: { shape: filterShape, values: values(size(filterShape), 13) } }, attrs: { ...common, inputShape: xNchw } },
     ]);
-    expect([...filter.failures, ...input.failures]).toEqual([]);
+    // Explicit padding wider than the kernel: windows that see only padding.
+    const wide: Case[] = [];
+    for (const [kernel, stride, rows, cols] of [[1, 1, [2, 1], [3, 0]], [1, 2, [2, 2], [1, 3]], [2, 3, [4, 0], [0, 5]], [3, 2, [3, 3], [2, 4]]] as const) {
+      const xShape = [2, 9, 8, 3] as [number, number, number, number];
+      const fShape = [kernel, kernel, 3, 4] as [number, number, number, number];
+      const padding = [[0, 0], rows, cols, [0, 0]];
+      const outShape = tf.backend_util.computeConv2DInfo(xShape, fShape, stride, 1, padding as never).outShape;
+      const g = { shape: outShape, values: values(size(outShape), kernel * 10 + stride) };
+      const common = { strides: stride, pad: padding, dataFormat: 'NHWC' };
+      wide.push({ label: `filter ${kernel}/${stride} ${JSON.stringify(padding)}`, inputs: { x: { shape: xShape, values: values(size(xShape), 21) }, dy: g }, attrs: { ...common, filterShape: fShape } });
+      wide.push({ label: `input ${kernel}/${stride} ${JSON.stringify(padding)}`, inputs: { dy: g, filter: { shape: fShape, values: values(size(fShape), 22) } }, attrs: { ...common, inputShape: xShape } });
+    }
+    const filterWide = await compareWithCpu('Conv2DBackpropFilter', wide.filter((c) => c.label.startsWith('filter')));
+    const inputWide = await compareWithCpu('Conv2DBackpropInput', wide.filter((c) => c.label.startsWith('input')));
+    expect([...filter.failures, ...input.failures, ...filterWide.failures, ...inputWide.failures]).toEqual([]);
   });
 
   it('multiplies transposed matrices like cpu', async () => {

@@ -18,19 +18,21 @@ export function conv2dBackpropInputKernel(tf: Tfjs): KernelConfig {
   };
 }
 
-/** Rows (or columns) of one spatial axis: which phase rows exist and how dY is framed for them. */
+/** Rows (or columns) of one spatial axis: how dY is padded for the phase convolution. */
 function axisPlan(inSize: number, outSize: number, filterSize: number, stride: number, padBefore: number) {
   const taps = Math.ceil(filterSize / stride); // kc: sub-filter length per phase
   const first = Math.floor(padBefore / stride); // q of the first frame row holding dX row 0
   const end = Math.ceil((padBefore + inSize) / stride); // q past the last frame row needed
+  // dY rows q − kc + 1 … end − 1 feed frame rows first … end − 1. Where that asks for fewer dY rows
+  // than there are (huge explicit padding, or rows no window reaches) the extra frame rows are
+  // computed and cut from dX at the end, which is cheaper than cutting dY.
+  const before = taps - 1 - first;
   return {
     taps,
-    // dY rows q − taps + 1 … end − 1 feed frame rows first … end − 1.
-    dyBefore: taps - 1 - first,
-    dyAfter: end - outSize,
-    frameRows: end - first,
-    // Where dX row 0 sits in the interleaved frame.
-    offset: padBefore - first * stride,
+    padBefore: Math.max(0, before),
+    padAfter: Math.max(0, end - outSize),
+    // q of the convolution's first output row, and from it where dX row 0 sits in the frame.
+    offset: padBefore - (first + Math.min(0, before)) * stride,
   };
 }
 
@@ -84,26 +86,18 @@ function conv2dBackpropInput(tf: Tfjs, inputs: NamedTensorInfoMap, backend: Back
       phaseFilter(backend.typedArrayFromHeap(filter) as Float32Array, kh, kw, inChannels, outChannels, sh, sw, rows.taps, cols.taps),
     );
     const dyNhwc = nchw ? s.transpose(dy, [0, 2, 3, 1]) : dy;
-    const dyCut = s.padOrCrop(dyNhwc, [[0, 0], [Math.min(0, rows.dyBefore), Math.min(0, rows.dyAfter)], [Math.min(0, cols.dyBefore), Math.min(0, cols.dyAfter)], [0, 0]]);
     const phases = s.run(
       'Conv2D',
-      { x: dyCut, filter: wPhases },
-      {
-        strides: [1, 1],
-        dilations: [1, 1],
-        pad: [[0, 0], [Math.max(0, rows.dyBefore), Math.max(0, rows.dyAfter)], [Math.max(0, cols.dyBefore), Math.max(0, cols.dyAfter)], [0, 0]],
-        dataFormat: 'NHWC',
-      },
+      { x: dyNhwc, filter: wPhases },
+      { strides: [1, 1], dilations: [1, 1], pad: [[0, 0], [rows.padBefore, rows.padAfter], [cols.padBefore, cols.padAfter], [0, 0]], dataFormat: 'NHWC' },
     );
     // [N, U, V, s_h, s_w, Ci] → [N, U, s_h, V, s_w, Ci] = [N, U·s_h, V·s_w, Ci]
-    const frame = s.reshape(
-      s.transpose(s.reshape(phases, [batchSize, rows.frameRows, cols.frameRows, sh, sw, inChannels]), [0, 1, 3, 2, 4, 5]),
-      [batchSize, rows.frameRows * sh, cols.frameRows * sw, inChannels],
-    );
+    const [, u, v] = phases.shape as [number, number, number, number];
+    const frame = s.reshape(s.transpose(s.reshape(phases, [batchSize, u, v, sh, sw, inChannels]), [0, 1, 3, 2, 4, 5]), [batchSize, u * sh, v * sw, inChannels]);
     const dx = s.padOrCrop(frame, [
       [0, 0],
-      [-rows.offset, inHeight + rows.offset - rows.frameRows * sh],
-      [-cols.offset, inWidth + cols.offset - cols.frameRows * sw],
+      [-rows.offset, inHeight + rows.offset - u * sh],
+      [-cols.offset, inWidth + cols.offset - v * sw],
       [0, 0],
     ]);
     return nchw ? s.transpose(dx, [0, 3, 1, 2]) : dx;
