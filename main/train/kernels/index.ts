@@ -1,6 +1,8 @@
 // Heatlab's wasm kernel pack (DESIGN.md, "Engines"): the gradient kernels a CNN's training step
 // needs, built from the wasm backend's own XNNPACK convolutions and data-movement kernels, so
-// tfjs-backend-wasm can train CNNs at all (it lacks Conv2DBackpropFilter) and fast.
+// tfjs-backend-wasm can train CNNs at all (it lacks Conv2DBackpropFilter) and fast. BatchMatMul
+// and Sum take over only the cases a dense layer's and a bias's gradients hit, where the stock
+// kernels fall back to slow loops.
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { avgPoolGradKernel } from './avg-pool-grad.js';
 import { batchMatMulKernel } from './batch-mat-mul.js';
