@@ -62,7 +62,7 @@ test('trains a tiny CNN from the Models view, watches the chart move, and reads 
   await page.getByRole('radio', { name: 'Tiny CNN' }).check();
 
   await page.getByRole('spinbutton', { name: 'Epochs', exact: true }).fill('3');
-  await page.getByRole('spinbutton', { name: 'Batch size' }).fill('8');
+  await page.getByRole('spinbutton', { name: 'Batch size' }).fill('4');
   await page.getByRole('textbox', { name: 'Name' }).fill(modelName);
   await page.getByRole('button', { name: 'Train', exact: true }).click();
 
