@@ -110,22 +110,26 @@ export class GraphBuilder {
   readonly #outputs: InstanceType<typeof onnx.ValueInfoProto>[] = [];
   readonly #initializers: InstanceType<typeof onnx.TensorProto>[] = [];
   readonly #names = new Set<string>();
+  /** Names handed out by fresh() that no value has taken yet: each may be claimed once. */
+  readonly #reserved = new Set<string>();
   #counter = 0;
 
   constructor(name: string) {
     this.#name = name;
   }
 
-  /** A fresh value name with the given prefix. */
+  /** A fresh value name with the given prefix, for a node output or initializer added later. */
   fresh(prefix: string): string {
     let name: string;
     do name = `${prefix}_${this.#counter++}`;
     while (this.#names.has(name));
     this.#names.add(name);
+    this.#reserved.add(name);
     return name;
   }
 
   #claim(name: string): string {
+    if (this.#reserved.delete(name)) return name;
     if (this.#names.has(name)) throw new Error(`Value name ${name} is used twice in graph ${this.#name}.`);
     this.#names.add(name);
     return name;
@@ -151,8 +155,8 @@ export class GraphBuilder {
   node(opType: string, inputs: readonly string[], options: { outputs?: number | readonly string[]; attributes?: Record<string, Attribute>; name?: string } = {}): string[] {
     const outputs =
       typeof options.outputs === 'object'
-        ? options.outputs.map((o) => this.#claim(o))
-        : Array.from({ length: options.outputs ?? 1 }, () => this.fresh(opType.toLowerCase()));
+        ? options.outputs.map((o) => (o === '' ? o : this.#claim(o))) // '' omits an optional output
+        : Array.from({ length: options.outputs ?? 1 }, () => this.#claim(this.fresh(opType.toLowerCase())));
     this.#nodes.push(
       onnx.NodeProto.create({
         opType,
