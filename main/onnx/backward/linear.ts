@@ -1,0 +1,136 @@
+// Backward steps of the linear layers: Conv, Gemm and MatMul. Each builds a LinearLayer (its
+// forward and its transpose for any weights) and hands it to the rules' linear rule, so LRP can
+// later evaluate the layer with modified parameters without a branch here.
+import { describeNode, intAttr, floatAttr, invalidModel, type IrNode } from '../ir.js';
+import { writableAttributes } from '../model-writer.js';
+import { transposedWindow, windowOf } from '../window.js';
+import type { BackwardContext, BackwardEntry, LinearLayer } from './types.js';
+
+export const unsupportedUse = (node: IrNode, why: string) => invalidModel(`The ${describeNode(node)} ${why}, which the explanation compiler does not support.`);
+
+/** The layer's constant weight (and bias), or an error: weights computed at run time are not layers. */
+function parameters(ctx: BackwardContext, weightInput: string, biasInput: string | undefined): Pick<LinearLayer, 'weight' | 'bias'> {
+  const w = ctx.initializer(weightInput);
+  if (w?.type !== 'float32') throw unsupportedUse(ctx.node, 'computes its weights at run time');
+  const b = biasInput ? ctx.initializer(biasInput) : undefined;
+  if (biasInput && b?.type !== 'float32') throw unsupportedUse(ctx.node, 'computes its bias at run time');
+  return {
+    weight: { name: ctx.value(weightInput), data: w.data, dims: w.dims },
+    bias: b?.type === 'float32' ? { name: ctx.value(biasInput!), data: b.data, dims: b.dims } : null,
+  };
+}
+
+function layerBase(ctx: BackwardContext, kind: LinearLayer['kind']) {
+  const { node, graph } = ctx;
+  return {
+    kind,
+    node,
+    graph,
+    ...ctx.linearIndex,
+    input: ctx.value(node.inputs[0]!),
+    output: ctx.value(node.outputs[0]!),
+    constant: ctx.constant,
+  };
+}
+
+function requireNoWeightGradient(ctx: BackwardContext, inputs: readonly (string | undefined)[]): void {
+  for (const name of inputs) if (name && ctx.needsGradient(name)) throw unsupportedUse(ctx.node, `computes ${name} from the input it explains`);
+}
+
+/**
+ * Conv's transpose is ConvTranspose with the same weight tensor: Conv's W [M, C/group, k…] is
+ * exactly ConvTranspose's [C_in = M, C_out/group, k…] (ONNX ConvTranspose), with the forward
+ * strides, dilations and group; pads and output_padding restore the forward input's size.
+ */
+const conv: BackwardEntry = {
+  backward(ctx, [gradient]) {
+    const { node, graph } = ctx;
+    const [x, w, b] = node.inputs;
+    if (!gradient || !ctx.needsGradient(x!)) return [null, null, null];
+    requireNoWeightGradient(ctx, [w, b]);
+    const params = parameters(ctx, w!, b);
+    const axes = windowOf(node, ctx.shape(x!).slice(2) as number[], params.weight.dims);
+    const { pads, outputPadding } = transposedWindow(axes);
+    const layer: LinearLayer = {
+      ...layerBase(ctx, 'conv'),
+      ...params,
+      forward: (input, weight, bias) => graph.op('Conv', bias ? [input, weight, bias] : [input, weight], writableAttributes(node)),
+      backward: (signal, weight) =>
+        graph.op('ConvTranspose', [signal, weight], {
+          kernel_shape: { kind: 'ints', value: axes.map((a) => a.kernel) },
+          strides: { kind: 'ints', value: axes.map((a) => a.stride) },
+          dilations: { kind: 'ints', value: axes.map((a) => a.dilation) },
+          group: { kind: 'int', value: intAttr(node, 'group', 1) },
+          pads: { kind: 'ints', value: pads },
+          output_padding: { kind: 'ints', value: outputPadding },
+        }),
+    };
+    return [ctx.rules.linear(layer)(layer, gradient), null, null];
+  },
+};
+
+/**
+ * ONNX Gemm: Y = α·A′·B′ + β·C with A′ = Aᵀ if transA, B′ = Bᵀ if transB. So dA′ = α·g·B′ᵀ, which
+ * is one Gemm with transB flipped; with transA, dA = (dA′)ᵀ = α·B′·gᵀ.
+ */
+const gemm: BackwardEntry = {
+  backward(ctx, [gradient]) {
+    const { node, graph } = ctx;
+    const [a, bMatrix, c] = node.inputs;
+    if (!gradient || !ctx.needsGradient(a!)) return [null, null, null];
+    requireNoWeightGradient(ctx, [bMatrix, c]);
+    const alpha = floatAttr(node, 'alpha', 1);
+    const transA = intAttr(node, 'transA', 0);
+    const transB = intAttr(node, 'transB', 0);
+    const attrs = (extra: Record<string, number>) => ({
+      alpha: { kind: 'float' as const, value: alpha },
+      ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, { kind: 'int' as const, value: v }])),
+    });
+    const backward = (signal: string, weight: string) =>
+      transA === 0 ? graph.op('Gemm', [signal, weight], attrs({ transB: 1 - transB })) : graph.op('Gemm', [weight, signal], attrs({ transA: transB, transB: 1 }));
+    if (ctx.initializer(bMatrix!) === undefined) return [backward(gradient, ctx.value(bMatrix!)), null, null];
+    const layer: LinearLayer = {
+      ...layerBase(ctx, 'dense'),
+      ...parameters(ctx, bMatrix!, c || undefined),
+      forward: (input, weight, bias) => graph.op('Gemm', bias ? [input, weight, bias] : [input, weight], writableAttributes(node)),
+      backward,
+    };
+    return [ctx.rules.linear(layer)(layer, gradient), null, null];
+  },
+};
+
+/**
+ * numpy.matmul Y = A·B: dA = g·Bᵀ, dB = Aᵀ·g. A layer when B is a constant matrix (then any rank
+ * of A); otherwise both operands must be matrices.
+ */
+const matmul: BackwardEntry = {
+  backward(ctx, [gradient]) {
+    const { node, graph } = ctx;
+    const [a, b] = node.inputs as [string, string];
+    if (!gradient) return [null, null];
+    const weight = ctx.initializer(b);
+    if (weight?.type === 'float32' && weight.dims.length === 2) {
+      if (!ctx.needsGradient(a)) return [null, null];
+      const rank = ctx.shape(a).length;
+      const layer: LinearLayer = {
+        ...layerBase(ctx, 'dense'),
+        ...parameters(ctx, b, undefined),
+        forward: (input, w, bias) => {
+          const z = graph.op('MatMul', [input, w]);
+          return bias ? graph.op('Add', [z, bias]) : z;
+        },
+        backward: (signal, w) =>
+          rank === 2 ? graph.op('Gemm', [signal, w], { transB: { kind: 'int', value: 1 } }) : graph.op('MatMul', [signal, graph.op('Transpose', [w], { perm: { kind: 'ints', value: [1, 0] } })]),
+      };
+      return [ctx.rules.linear(layer)(layer, gradient), null];
+    }
+    if (ctx.shape(a).length !== 2 || ctx.shape(b).length !== 2) throw unsupportedUse(node, 'multiplies two computed tensors that are not matrices');
+    const int = (value: number) => ({ kind: 'int' as const, value });
+    return [
+      ctx.needsGradient(a) ? graph.op('Gemm', [gradient, ctx.value(b)], { transB: int(1) }) : null,
+      ctx.needsGradient(b) ? graph.op('Gemm', [ctx.value(a), gradient], { transA: int(1) }) : null,
+    ];
+  },
+};
+
+export const linearEntries: Record<string, BackwardEntry> = { Conv: conv, Gemm: gemm, MatMul: matmul };

@@ -1,0 +1,101 @@
+// The contract between the gradient-graph compiler and one op's backward step. Each supported op
+// is a registry entry (op type → forward writer + backward builder); what differs between
+// explanation methods is not in the entries but in the rules they are handed (rules.ts): the
+// rectifier rule where guided backprop and deconvnet differ, and the linear-layer rule where LRP
+// plugs in modified parameters (Zennit's rule parts, CONVENTIONS.md).
+import type { GraphBuilder } from '../graph-builder.js';
+import type { Dim, IrNode, IrTensor } from '../ir.js';
+
+/** What every step sees: the graph being written and the forward graph it belongs to. */
+export interface StepContext {
+  readonly graph: GraphBuilder;
+  readonly node: IrNode;
+  /** The graph name of a forward value (the node's inputs, outputs or initializers). */
+  value(irName: string): string;
+  /** The inferred shape of a forward value; the batch dimension may be symbolic. */
+  shape(irName: string): Dim[];
+  /** The constant behind an input, if it is an initializer. */
+  initializer(irName: string): IrTensor | undefined;
+  /** A float32 constant added to the graph. */
+  constant(data: Float32Array, dims: readonly number[], hint: string): string;
+  /** An int64 constant (shapes, axes) added to the graph. */
+  int64s(values: readonly number[], hint: string): string;
+  /** A float32 scalar, shared by every step that asks for the same value. */
+  scalar(value: number): string;
+}
+
+export interface ForwardContext extends StepContext {
+  /** Writes the node unchanged (renamed), the default forward. */
+  emit(): void;
+  /** Keeps an extra forward value for this node's backward step (e.g. MaxPool's indices). */
+  keep(key: string, graphName: string): void;
+}
+
+export interface BackwardContext extends StepContext {
+  readonly rules: BackwardRules;
+  /** Whether the gradient must reach this input (it depends on the explained input). */
+  needsGradient(irName: string): boolean;
+  /** A value the forward writer kept for this node. */
+  kept(key: string): string;
+  /** This node's place among the graph's linear layers (Conv, Gemm, MatMul), from the input. */
+  readonly linearIndex: { index: number; count: number };
+}
+
+export interface BackwardEntry {
+  /** Writes the forward node; default: the node as it is. */
+  forward?(ctx: ForwardContext): void;
+  /**
+   * The gradients reaching the node's inputs (null where none is needed), given the gradients
+   * reaching its outputs (null for an output nothing differentiates, e.g. MaxPool's indices).
+   */
+  backward(ctx: BackwardContext, outputGradients: readonly (string | null)[]): (string | null)[];
+}
+
+/** A rectifier (Relu, LeakyRelu, Clip) as the rectifier rule sees it. */
+export interface RectifierStep {
+  readonly graph: GraphBuilder;
+  /** The gradient arriving at the rectifier's output. */
+  readonly gradient: string;
+  /** The forward input and output. */
+  readonly input: string;
+  readonly output: string;
+  /** g ↦ g·f′(x): the rectifier's own derivative applied to a signal. */
+  derivative(signal: string): string;
+}
+
+/** How the backward pass crosses a rectifier: the piece guided backprop and deconvnet change. */
+export type RectifierRule = (step: RectifierStep) => string;
+
+/** A Conv, Gemm or MatMul with constant weights, as the linear-layer rule sees it. */
+export interface LinearLayer {
+  readonly kind: 'conv' | 'dense';
+  readonly node: IrNode;
+  /** Position among the graph's linear layers from the input (0 = first) and their count. */
+  readonly index: number;
+  readonly count: number;
+  readonly graph: GraphBuilder;
+  /** The forward input a and output z of the layer. */
+  readonly input: string;
+  readonly output: string;
+  /** The layer's weight and bias: graph names and data (weight layout as in the ONNX node). */
+  readonly weight: { name: string; data: Float32Array; dims: readonly number[] };
+  readonly bias: { name: string; data: Float32Array; dims: readonly number[] } | null;
+  /** Adds a constant shaped like the weight or bias (modified parameters). */
+  constant(data: Float32Array, dims: readonly number[], hint: string): string;
+  /** The layer on another input with other parameters: z′ = a′·w′ + b′ (LRP's modified forward). */
+  forward(input: string, weight: string, bias: string | null): string;
+  /** The vector–Jacobian product with a weight: ∂(Σ signal·(x·w))/∂x, shaped like the input. */
+  backward(signal: string, weight: string): string;
+}
+
+/** How the backward pass crosses a linear layer: the piece LRP rules replace. */
+export type LinearRule = (layer: LinearLayer, gradient: string) => string;
+
+/** The parameters of a compiled backward pass. */
+export interface BackwardRules {
+  /** Names the variant in session caches: equal ids must mean equal graphs. */
+  readonly id: string;
+  readonly rectifier: RectifierRule;
+  /** The rule for each linear layer (a composite maps layers to rules). */
+  linear(layer: Pick<LinearLayer, 'kind' | 'node' | 'index' | 'count'>): LinearRule;
+}
