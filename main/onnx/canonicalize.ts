@@ -16,7 +16,7 @@ export interface CanonicalOptions {
   input?: string;
   /** The output to explain; default `logits` if the model has one, else its first output. */
   output?: string;
-  /** [N, C, H, W]; default the declared shape with a symbolic batch. */
+  /** [N, C, H, W]; default the declared shape (its batch dimension usually symbolic). */
   inputShape?: readonly Dim[];
 }
 
@@ -165,7 +165,7 @@ export function canonicalize(source: IrModel, options: CanonicalOptions = {}): C
   const input = pickInput(ir, options.input);
   const output = { name: pickOutput(ir, options.output) };
   const declared = input.shape ?? [];
-  const inputShape = options.inputShape ?? declared.map((d, k) => (k === 0 && typeof d === 'string' ? 'batch' : d));
+  const inputShape = options.inputShape ?? declared;
   if (inputShape.length < 3 || inputShape.slice(1).some((d) => typeof d !== 'number')) {
     throw invalidModel(`The ONNX model's input ${input.name} has shape ${formatShape(inputShape)}; Heatlab needs fixed channel and spatial sizes.`);
   }

@@ -86,7 +86,9 @@ export function compileGradientGraph(model: CanonicalModel, options: GradientGra
     if (entry === undefined) throw invalidModel(`The explanation compiler has no backward step for the ${describeNode(node)}.`);
     const extras = new Map<string, string>();
     kept.set(node, extras);
-    const ctx: ForwardContext = { ...stepContext(node), emit: () => void emitNode(graph, node, rename), keep: (key, name) => void extras.set(key, name) };
+    // Forward nodes are named fwd/<name>, apart from the fresh names of the backward nodes.
+    const emit: ForwardContext['emit'] = (extra = {}) => void emitNode(graph, node, rename, { ...extra, name: `fwd/${node.name}` });
+    const ctx: ForwardContext = { ...stepContext(node), emit, keep: (key, name) => void extras.set(key, name) };
     if (entry.forward) entry.forward(ctx);
     else ctx.emit();
   }

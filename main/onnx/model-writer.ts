@@ -19,13 +19,22 @@ export function writableAttributes(node: IrNode): Record<string, Attribute> {
   return out;
 }
 
+export interface EmitOptions {
+  /** Output names instead of the renamed ones (e.g. an extra MaxPool Indices output). */
+  outputs?: string[];
+  /** Attributes added to or replacing the node's own. */
+  attributes?: Record<string, Attribute>;
+  /** The node's name in the graph; its IR name by default. */
+  name?: string;
+}
+
 /** Adds the node as it is (inputs and outputs renamed) and returns its output names. */
-export function emitNode(graph: GraphBuilder, node: IrNode, rename: Rename = keep, extra: { outputs?: string[]; attributes?: Record<string, Attribute> } = {}): string[] {
+export function emitNode(graph: GraphBuilder, node: IrNode, rename: Rename = keep, extra: EmitOptions = {}): string[] {
   const outputs = extra.outputs ?? node.outputs.map((o) => (o === '' ? '' : rename(o)));
   return graph.node(node.opType, node.inputs.map((i) => (i === '' ? '' : rename(i))), {
     outputs,
     attributes: { ...writableAttributes(node), ...extra.attributes },
-    name: node.name,
+    name: extra.name ?? node.name,
   });
 }
 

@@ -2,7 +2,6 @@
 // by the forward MaxPool's Indices; AveragePool spreads it evenly over the window with a
 // depthwise ConvTranspose; GlobalAveragePool broadcasts it over the plane.
 import { intAttr } from '../ir.js';
-import { emitNode } from '../model-writer.js';
 import { effectiveKernel, transposedWindow, windowOf, type WindowAxis } from '../window.js';
 import type { BackwardContext, BackwardEntry } from './types.js';
 
@@ -22,7 +21,7 @@ function spatialWindow(ctx: BackwardContext): { channels: number; axes: WindowAx
 const maxPool: BackwardEntry = {
   forward(ctx) {
     const indices = ctx.graph.fresh(`${ctx.node.name}/indices`);
-    emitNode(ctx.graph, ctx.node, ctx.value, { outputs: [ctx.value(ctx.node.outputs[0]!), indices], attributes: { storage_order: { kind: 'int', value: 0 } } });
+    ctx.emit({ outputs: [ctx.value(ctx.node.outputs[0]!), indices], attributes: { storage_order: { kind: 'int', value: 0 } } });
     ctx.keep('indices', indices);
   },
   backward(ctx, [gradient]) {

@@ -5,6 +5,7 @@
 // plugs in modified parameters (Zennit's rule parts, CONVENTIONS.md).
 import type { GraphBuilder } from '../graph-builder.js';
 import type { Dim, IrNode, IrTensor } from '../ir.js';
+import type { EmitOptions } from '../model-writer.js';
 
 /** What every step sees: the graph being written and the forward graph it belongs to. */
 export interface StepContext {
@@ -25,8 +26,8 @@ export interface StepContext {
 }
 
 export interface ForwardContext extends StepContext {
-  /** Writes the node unchanged (renamed), the default forward. */
-  emit(): void;
+  /** Writes the node (renamed), with extra outputs or attributes if given; the default forward is emit(). */
+  emit(extra?: Pick<EmitOptions, 'outputs' | 'attributes'>): void;
   /** Keeps an extra forward value for this node's backward step (e.g. MaxPool's indices). */
   keep(key: string, graphName: string): void;
 }
