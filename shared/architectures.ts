@@ -1,8 +1,8 @@
-// The model a training request would build, worked out in the renderer so the form can show its
-// layers, output shapes and parameter counts before anything is trained. It mirrors
-// main/train/architectures.ts (layersFor, checkLayers, buildModel): tfjs layer names and class
-// names, 'same' → ceil(n/s), 'valid' → floor((n−k)/s)+1, pools valid with stride = size.
-import type { Architecture, LayerSpec, LayerSummary } from '../../shared/models.js';
+// The model a training request would build, as plain arithmetic: the layer list of a preset or
+// custom architecture, and each layer's output shape and parameter count, exactly as tfjs builds
+// it (main/train/architectures.ts) — shared, so the form can show the model before training. tfjs
+// layer and class names; 'same' → ceil(n/s), 'valid' → floor((n−k)/s)+1, pools valid with stride = size.
+import type { Architecture, LayerSpec, LayerSummary } from './models.js';
 
 export interface InputShape {
   height: number;
