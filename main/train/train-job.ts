@@ -85,7 +85,7 @@ export async function runTraining(params: TrainRequest & { dataset: DatasetRef }
 
     ctx.progress(1, 1, 'Saving and checking the ONNX export', 'steps', detail);
     const tfjsFiles = await saveTfjs(tf, model, staging.dir);
-    const name = params.name ?? `${describeArchitecture(architecture)} on ${dataset.name}`;
+    const name = params.name ?? `${describeArchitecture(architecture)} on ${dataset.name} · seed ${training.seed}`;
     const onnxBytes = exportLayersModel(model, { name, classNames: dataset.classNames, preprocessing: feed.preprocessing, metadata: { 'heatlab.dataset': String(dataset.id) } });
     const verifyIndices = (test.length > 0 ? test : split.train).subarray(0, VERIFY_IMAGES);
     const { x } = feed.batch(verifyIndices);
