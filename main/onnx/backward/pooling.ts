@@ -1,8 +1,9 @@
-// Backward steps of pooling. MaxPool sends each output's gradient to its window's winner, found
-// by the forward MaxPool's Indices; AveragePool spreads it evenly over the window with a
-// depthwise ConvTranspose; GlobalAveragePool broadcasts it over the plane.
+// Backward steps of pooling. MaxPool sends each output's gradient to its window's winner
+// (max-pool.ts); AveragePool spreads it evenly over the window with a depthwise ConvTranspose;
+// GlobalAveragePool broadcasts it over the plane.
 import { intAttr } from '../ir.js';
-import { effectiveKernel, transposedWindow, windowOf, type WindowAxis } from '../window.js';
+import { transposedWindow, windowOf, type WindowAxis } from '../window.js';
+import { maxPool } from './max-pool.js';
 import type { BackwardContext, BackwardEntry } from './types.js';
 
 const ints = (value: number[]) => ({ kind: 'ints' as const, value });
@@ -11,47 +12,6 @@ function spatialWindow(ctx: BackwardContext): { channels: number; axes: WindowAx
   const x = ctx.shape(ctx.node.inputs[0]!);
   return { channels: x[1] as number, axes: windowOf(ctx.node, x.slice(2) as number[]) };
 }
-
-/**
- * MaxPool's Indices output holds, for each output, the flat index of its maximum in the whole
- * input tensor, N and C included, ignoring padding (ONNX MaxPool, storage_order 0 = row-major).
- * MaxUnpool scatters onto those indices, but ONNX Runtime overwrites rather than adds when two
- * windows share a winner, so overlapping windows scatter with ScatterElements(reduction = add).
- */
-const maxPool: BackwardEntry = {
-  forward(ctx) {
-    const indices = ctx.graph.fresh(`${ctx.node.name}/indices`);
-    ctx.emit({ outputs: [ctx.value(ctx.node.outputs[0]!), indices], attributes: { storage_order: { kind: 'int', value: 0 } } });
-    ctx.keep('indices', indices);
-  },
-  backward(ctx, [gradient]) {
-    const { graph } = ctx;
-    const x = ctx.node.inputs[0]!;
-    if (!gradient || !ctx.needsGradient(x)) return [null];
-    const { axes } = spatialWindow(ctx);
-    const indices = ctx.kept('indices');
-    const inputShape = graph.op('Shape', [ctx.value(x)]);
-    const overlapping = axes.some((a) => a.stride < effectiveKernel(a.kernel, a.dilation));
-    if (!overlapping) {
-      // MaxUnpool refuses an output_shape below s·(in − 1) + k − pads, which a ceil-mode window
-      // reaching past the input exceeds: the transposed window's pads cover that (window.ts).
-      return [
-        graph.op('MaxUnpool', [gradient, indices, inputShape], {
-          kernel_shape: ints(axes.map((a) => a.kernel)),
-          strides: ints(axes.map((a) => a.stride)),
-          pads: ints(transposedWindow(axes).pads),
-        }),
-      ];
-    }
-    const flat = ctx.int64s([-1], 'flat');
-    const zeros = graph.op('Reshape', [graph.op('ConstantOfShape', [inputShape]), flat]);
-    const scattered = graph.op('ScatterElements', [zeros, graph.op('Reshape', [indices, flat]), graph.op('Reshape', [gradient, flat])], {
-      axis: { kind: 'int', value: 0 },
-      reduction: { kind: 'string', value: 'add' },
-    });
-    return [graph.op('Reshape', [scattered, inputShape])];
-  },
-};
 
 /**
  * How many of a window's positions along one axis the average divides by (ONNX AveragePool):
