@@ -3,7 +3,8 @@
 // later evaluate the layer with modified parameters without a branch here.
 import { describeNode, intAttr, floatAttr, invalidModel, type IrNode } from '../ir.js';
 import { writableAttributes } from '../model-writer.js';
-import { transposedWindow, windowOf } from '../window.js';
+import { windowOf } from '../window.js';
+import { transposedConv } from './conv-transpose.js';
 import type { BackwardContext, BackwardEntry, LinearLayer } from './types.js';
 
 export const unsupportedUse = (node: IrNode, why: string) => invalidModel(`The ${describeNode(node)} ${why}, which the explanation compiler does not support.`);
@@ -37,11 +38,7 @@ function requireNoWeightGradient(ctx: BackwardContext, inputs: readonly (string 
   for (const name of inputs) if (name && ctx.needsGradient(name)) throw unsupportedUse(ctx.node, `computes ${name} from the input it explains`);
 }
 
-/**
- * Conv's transpose is ConvTranspose with the same weight tensor: Conv's W [M, C/group, k…] is
- * exactly ConvTranspose's [C_in = M, C_out/group, k…] (ONNX ConvTranspose), with the forward
- * strides, dilations and group; pads and output_padding restore the forward input's size.
- */
+/** Conv: its transpose is a ConvTranspose with the same weights, or an equivalent Conv (conv-transpose.ts). */
 const conv: BackwardEntry = {
   backward(ctx, [gradient]) {
     const { node, graph } = ctx;
@@ -50,20 +47,11 @@ const conv: BackwardEntry = {
     requireNoWeightGradient(ctx, [w, b]);
     const params = parameters(ctx, w!, b);
     const axes = windowOf(node, ctx.shape(x!).slice(2) as number[], params.weight.dims);
-    const { pads, outputPadding } = transposedWindow(axes);
     const layer: LinearLayer = {
       ...layerBase(ctx, 'conv'),
       ...params,
       forward: (input, weight, bias) => graph.op('Conv', bias ? [input, weight, bias] : [input, weight], writableAttributes(node)),
-      backward: (signal, weight) =>
-        graph.op('ConvTranspose', [signal, weight], {
-          kernel_shape: { kind: 'ints', value: axes.map((a) => a.kernel) },
-          strides: { kind: 'ints', value: axes.map((a) => a.stride) },
-          dilations: { kind: 'ints', value: axes.map((a) => a.dilation) },
-          group: { kind: 'int', value: intAttr(node, 'group', 1) },
-          pads: { kind: 'ints', value: pads },
-          output_padding: { kind: 'ints', value: outputPadding },
-        }),
+      backward: (signal, weight) => transposedConv(ctx, signal, weight, params.weight.dims, axes, intAttr(node, 'group', 1)),
     };
     return [ctx.rules.linear(layer)(layer, gradient), null, null];
   },
