@@ -154,7 +154,7 @@ describe('the canonical form', () => {
     const canonical = canonicalize(readModel(pytorchViewCnn().bytes));
     expect(canonical.ir.nodes.map((n) => n.opType)).toEqual(['Conv', 'Relu', 'Conv', 'Clip', 'MaxPool', 'Reshape', 'Gemm']);
     const reshape = canonical.ir.nodes.find((n) => n.opType === 'Reshape')!;
-    expect(canonical.ir.initializers.get(reshape.inputs[1]!)).toEqual({ type: 'int64', dims: [2], data: BigInt64Array.of(0n, 64n) });
+    expect(canonical.ir.initializers.get(reshape.inputs[1]!)).toEqual({ type: 'int64', dims: [2], data: BigInt64Array.of(0n, 48n) });
     const conv = canonical.ir.nodes[0]!;
     expect(conv.attributes.auto_pad).toBeUndefined();
     expect(conv.attributes.pads).toEqual({ kind: 'ints', value: [1, 1, 2, 2] });
@@ -194,6 +194,36 @@ describe('the gradient against finite differences', () => {
     const alone = (await compiledGradient(canonical, second)).gradient!;
     expect(relativeError(together.subarray(per, 2 * per), alone)).toBeLessThanOrEqual(1e-6);
   });
+});
+
+describe('max pooling over ties', () => {
+  /** input [1, 1, 4, 5] → MaxPool → Flatten: every position of a constant image ties. */
+  function poolModel(kernel: number, stride: number, pad: number) {
+    const g = new GraphBuilder('ties');
+    g.input('input', 'float32', ['batch', 1, 4, 5]);
+    const pooled = g.op('MaxPool', ['input'], { kernel_shape: attr.ints([kernel, kernel]), strides: attr.ints([stride, stride]), pads: attr.ints([pad, pad, pad, pad]) });
+    g.node('Flatten', [pooled], { outputs: ['logits'], attributes: { axis: attr.int(1) } });
+    g.output('logits', 'float32', ['batch', 'k']);
+    return canonicalize(readModel(g.toBytes({ opset: 17 })), { inputShape: [1, 1, 4, 5] });
+  }
+
+  const cases = [
+    { label: 'tiled windows', kernel: 2, stride: 2, pad: 0 },
+    { label: 'tiled windows with padding', kernel: 2, stride: 2, pad: 1 },
+    { label: 'windows with gaps between them', kernel: 2, stride: 3, pad: 0 },
+    { label: 'overlapping windows', kernel: 3, stride: 1, pad: 1 },
+  ];
+  for (const { label, kernel, stride, pad } of cases) {
+    it(`sends each window's gradient to its first position in row-major order for ${label}`, async () => {
+      const canonical = poolModel(kernel, stride, pad);
+      const classes = canonical.shapes.get(canonical.logits)![1] as number;
+      const { gradient } = await compiledGradient(canonical, { n: 1, dims: [1, 1, 4, 5], images: new Float32Array(20).fill(1), seed: new Float32Array(classes).fill(1) });
+      const expected = new Float32Array(20);
+      const out = (size: number) => Math.floor((size + 2 * pad - kernel) / stride) + 1;
+      for (let oy = 0; oy < out(4); oy++) for (let ox = 0; ox < out(5); ox++) expected[Math.max(oy * stride - pad, 0) * 5 + Math.max(ox * stride - pad, 0)]! += 1;
+      expect(Array.from(gradient!)).toEqual(Array.from(expected));
+    });
+  }
 });
 
 /** Non-trivial biases and BatchNorm statistics (glorot-initialised models have zero biases). */
@@ -267,7 +297,16 @@ describe('the gradient against tfjs', () => {
     },
   ];
 
-  for (const c of cases) {
+  const flat = (rng: Random, n: number, input: InputShape): Float32Array => {
+    // Zero images with one random patch: max pooling ties all over the flat background.
+    const images = new Float32Array(n * input.height * input.width * input.channels);
+    for (let b = 0; b < n; b++)
+      for (let y = 2; y < 6; y++) for (let x = 3; x < 8; x++) for (let c = 0; c < input.channels; c++) images[((b * input.height + y) * input.width + x) * input.channels + c] = rng.normal();
+    return images;
+  };
+  const withTies = { label: 'tiny-cnn on images whose flat background ties in max pooling', layers: cases[0]!.layers, input: cases[0]!.input, images: flat };
+
+  for (const c of [...cases, withTies] as (typeof cases[number] & { images?: typeof flat })[]) {
     it(`equals tf.grad of the tfjs model for ${c.label}`, async () => {
       const rng = new Random(11);
       const model = buildModel(tf, c.layers, c.input, 5);
@@ -280,7 +319,7 @@ describe('the gradient against tfjs', () => {
         preprocessing: { layout: 'NCHW', scale: 1, mean: Array(channels).fill(0), std: Array(channels).fill(1), channels, height, width },
       });
       const n = 4;
-      const nhwc = normal(rng, n * height * width * channels);
+      const nhwc = c.images ? c.images(rng, n, c.input) : normal(rng, n * height * width * channels);
       const seed = normal(rng, n * classes);
       const expected = tf.tidy(() => {
         const s = tf.tensor2d(seed, [n, classes]);
