@@ -60,6 +60,13 @@ export function compileGradientGraph(model: CanonicalModel, options: GradientGra
   for (const [name, t] of ir.initializers) if (read.has(name)) emitInitializer(graph, rename(name), t);
 
   const scalars = new Map<number, string>();
+  const scalar = (value: number): string => {
+    let name = scalars.get(value);
+    if (name === undefined) scalars.set(value, (name = graph.initializer(graph.fresh('const/scalar'), Float32Array.of(value), [])));
+    return name;
+  };
+  /** Zeros shaped like a value, for a value no gradient reaches. */
+  const zerosLike = (graphName: string) => graph.op('Mul', [graphName, scalar(0)]);
   const stepContext = (node: IrNode): StepContext => ({
     graph,
     node,
@@ -72,11 +79,7 @@ export function compileGradientGraph(model: CanonicalModel, options: GradientGra
     initializer: (irName) => ir.initializers.get(irName),
     constant: (data, dims, hint) => graph.initializer(graph.fresh(`const/${hint}`), data, dims),
     int64s: (values, hint) => graph.initializer(graph.fresh(`const/${hint}`), BigInt64Array.from(values, (v) => BigInt(v)), [values.length]),
-    scalar: (value) => {
-      let name = scalars.get(value);
-      if (name === undefined) scalars.set(value, (name = graph.initializer(graph.fresh('const/scalar'), Float32Array.of(value), [])));
-      return name;
-    },
+    scalar,
   });
 
   // Forward: the canonical nodes, with the extra values their backward steps keep.
@@ -131,7 +134,7 @@ export function compileGradientGraph(model: CanonicalModel, options: GradientGra
 
   const gradient = gradientOf(model.input);
   // A model whose logits ignore the input still answers: a zero gradient.
-  graph.node('Identity', [gradient ?? graph.op('Mul', [names.input, stepContext(ir.nodes[0]!).scalar(0)])], { outputs: [names.gradient] });
+  graph.node('Identity', [gradient ?? zerosLike(names.input)], { outputs: [names.gradient] });
   graph.output(names.logits, 'float32', logitsShape);
   graph.output(names.gradient, 'float32', inputShape);
 
@@ -140,7 +143,7 @@ export function compileGradientGraph(model: CanonicalModel, options: GradientGra
     if (shape === undefined || !needs.has(value)) throw invalidModel(`The value ${value} is not computed from the input of the canonical graph, so it cannot be tapped.`);
     const tap = { value, activation: `tap/${value}/activation`, gradient: `tap/${value}/gradient` };
     graph.node('Identity', [rename(value)], { outputs: [tap.activation] });
-    graph.node('Identity', [gradientOf(value) ?? graph.op('Mul', [rename(value), stepContext(ir.nodes[0]!).scalar(0)])], { outputs: [tap.gradient] });
+    graph.node('Identity', [gradientOf(value) ?? zerosLike(rename(value))], { outputs: [tap.gradient] });
     graph.output(tap.activation, 'float32', shape);
     graph.output(tap.gradient, 'float32', shape);
     return tap;
