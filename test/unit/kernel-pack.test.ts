@@ -190,6 +190,27 @@ describe('kernels against the cpu backend', () => {
     expect(result.cases).toBe(84);
   });
 
+  it('routes tiling 2×2 stride-2 MaxPoolGrad windows like cpu, with ties, ±0, −∞, NaN and leftover rows and columns', async () => {
+    const cases: Case[] = [];
+    let seed = 100;
+    for (const [batch, height, width, channels] of [[1, 2, 2, 1], [1, 8, 8, 16], [3, 9, 7, 5], [2, 16, 16, 3], [1, 5, 11, 32], [64, 4, 4, 2]] as const) {
+      const xShape = [batch, height, width, channels];
+      const outShape = [batch, Math.floor(height / 2), Math.floor(width / 2), channels];
+      const x = values(size(xShape), seed++, 0.5);
+      // Sprinkle the special values: each window kind shows up somewhere.
+      for (let i = 0; i < x.length; i += 7) x[i] = [-Infinity, -0, 0, NaN, Infinity][(i / 7) % 5]!;
+      for (let i = 0; i < x.length; i += 13) x[i] = -Infinity;
+      const inputs: Arrays = { dy: { shape: outShape, values: values(size(outShape), seed++) }, input: { shape: xShape, values: x }, output: { shape: outShape, values: new Float32Array(size(outShape)) } };
+      cases.push({ label: `${xShape}`, inputs, attrs: { filterSize: 2, strides: 2, pad: 'valid' } });
+      const negative = x.map((v) => -Math.abs(v) - 1);
+      cases.push({ label: `${xShape} all negative`, inputs: { ...inputs, input: { shape: xShape, values: negative } }, attrs: { filterSize: 2, strides: 2, pad: 'valid' } });
+      const allMinusInf = new Float32Array(x.length).fill(-Infinity);
+      cases.push({ label: `${xShape} all −∞`, inputs: { ...inputs, input: { shape: xShape, values: allMinusInf } }, attrs: { filterSize: 2, strides: 2, pad: 'valid' } });
+    }
+    const result = await compareWithCpu('MaxPoolGrad', cases);
+    expect(result.failures).toEqual([]);
+  });
+
   it('gives an all-negative max-pool window its gradient, which the stock wasm kernel drops', async () => {
     const inputs: Arrays = {
       dy: { shape: [1, 1, 2, 1], values: new Float32Array([1, 1]) },

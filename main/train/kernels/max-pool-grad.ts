@@ -29,10 +29,13 @@ function maxPoolGrad(tf: Tfjs, inputs: NamedTensorInfoMap, backend: BackendWasm,
   const xs = backend.typedArrayFromHeap(x) as Float32Array;
   const dys = backend.typedArrayFromHeap(dy) as Float32Array;
   const dxs = backend.typedArrayFromHeap(dx) as Float32Array;
-  dxs.fill(0);
   const geometry = { batchSize, h, w, c, oh, ow, sh, sw, kh, kw, top: padInfo.top, left: padInfo.left };
   const inside = padInfo.top === 0 && padInfo.left === 0 && (oh - 1) * sh + kh <= h && (ow - 1) * sw + kw <= w;
-  if (kh === 2 && kw === 2 && inside) routeTwoByTwo(xs, dys, dxs, geometry);
+  const tiles = kh === 2 && kw === 2 && sh === 2 && sw === 2 && inside;
+  // Tiling windows write every element they cover, so only a leftover row or column needs zeros.
+  if (!tiles || oh * 2 !== h || ow * 2 !== w) dxs.fill(0);
+  if (tiles) routeTiles(xs, dys, dxs, geometry);
+  else if (kh === 2 && kw === 2 && inside) routeTwoByTwo(xs, dys, dxs, geometry);
   else route(xs, dys, dxs, geometry);
   return dx;
 }
@@ -124,6 +127,73 @@ function routeTwoByTwo(xs: Float32Array, dys: Float32Array, dxs: Float32Array, g
           wins = +(v > best);
           at += (p3 - at) * wins;
           if (at >= 0) dxs[at] = dxs[at]! + dys[window]!;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * 2×2 windows with stride 2 lying inside the input: they do not overlap, so each window writes
+ * its four dX elements once (its dY at the first maximum, zeros elsewhere) instead of adding into
+ * a zeroed dX. The maximum is found first; equality then picks its first position. A window
+ * holding NaN takes the exact sequential comparison instead.
+ */
+function routeTiles(xs: Float32Array, dys: Float32Array, dxs: Float32Array, g: Geometry): void {
+  const { batchSize, h, w, c, oh, ow } = g;
+  const below = w * c;
+  const span = 2 * c;
+  const pick = new Float32Array(2);
+  const pair = new Float64Array(6);
+  let window = 0;
+  for (let n = 0; n < batchSize; n++) {
+    for (let y = 0; y < oh; y++) {
+      let p0 = (n * h + 2 * y) * below;
+      for (let xo = 0; xo < ow; xo++, p0 += span - c) {
+        for (let d = 0; d < c; d++, p0++, window++) {
+          const p1 = p0 + c;
+          const p2 = p0 + below;
+          const p3 = p2 + c;
+          const a = xs[p0]!;
+          const b = xs[p1]!;
+          const e = xs[p2]!;
+          const f = xs[p3]!;
+          const dyv = dys[window]!;
+          // Pairwise ≥ keeps the earlier element on ties, and the top row beats the bottom on a
+          // tie: the first maximum, for non-NaN values (±0 compare equal, as under strict >).
+          // Values and dY are selected by index into small arrays, not by branches, which random
+          // data makes unpredictable.
+          const gab = +(a >= b);
+          const gef = +(e >= f);
+          pair[0] = b;
+          pair[1] = a;
+          pair[2] = f;
+          pair[3] = e;
+          const top = pair[gab]!;
+          const bottom = pair[2 + gef]!;
+          const gt = +(top >= bottom);
+          pair[4] = bottom;
+          pair[5] = top;
+          const m = pair[4 + gt]!;
+          if (m > -Infinity && a === a && b === b && e === e && f === f) {
+            pick[1] = dyv;
+            dxs[p0] = pick[gt & gab]!;
+            dxs[p1] = pick[gt & (1 - gab)]!;
+            dxs[p2] = pick[(1 - gt) & gef]!;
+            dxs[p3] = pick[(1 - gt) & (1 - gef)]!;
+            continue;
+          }
+          // NaN or −∞ somewhere that matters: strict > from −∞, as the cpu backend does.
+          let best = -Infinity;
+          let at = -1;
+          if (a > best) (best = a), (at = 0);
+          if (b > best) (best = b), (at = 1);
+          if (e > best) (best = e), (at = 2);
+          if (f > best) at = 3;
+          dxs[p0] = at === 0 ? dyv : 0;
+          dxs[p1] = at === 1 ? dyv : 0;
+          dxs[p2] = at === 2 ? dyv : 0;
+          dxs[p3] = at === 3 ? dyv : 0;
         }
       }
     }
