@@ -7,6 +7,7 @@
 // slower, because the backend's broadcasting and strided kernels are scalar loops.
 import type { KernelConfig, MaxPoolGradAttrs, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { simdKernels } from './simd/index.js';
 import type { Tfjs } from './wasm-scratch.js';
 
 export function maxPoolGradKernel(tf: Tfjs): KernelConfig {
@@ -26,12 +27,19 @@ function maxPoolGrad(tf: Tfjs, inputs: NamedTensorInfoMap, backend: BackendWasm,
 
   // Allocate first: allocation may grow the heap, which detaches earlier views of it.
   const dx = backend.makeOutput(x.shape, 'float32');
+  const inside = padInfo.top === 0 && padInfo.left === 0 && (oh - 1) * sh + kh <= h && (ow - 1) * sw + kw <= w;
+  const tiles = kh === 2 && kw === 2 && sh === 2 && sw === 2 && inside;
+  const simd = tiles && c % 4 === 0 ? simdKernels(backend) : null;
+  if (simd !== null) {
+    // Tiling windows write every element they cover, so only a leftover row or column needs zeros.
+    if (oh * 2 !== h || ow * 2 !== w) (backend.typedArrayFromHeap(dx) as Float32Array).fill(0);
+    simd.maxPoolGrad2x2(simd.address(x), simd.address(dy), simd.address(dx), batchSize, oh, ow, c * 4, w * c * 4, h * w * c * 4);
+    return dx;
+  }
   const xs = backend.typedArrayFromHeap(x) as Float32Array;
   const dys = backend.typedArrayFromHeap(dy) as Float32Array;
   const dxs = backend.typedArrayFromHeap(dx) as Float32Array;
   const geometry = { batchSize, h, w, c, oh, ow, sh, sw, kh, kw, top: padInfo.top, left: padInfo.left };
-  const inside = padInfo.top === 0 && padInfo.left === 0 && (oh - 1) * sh + kh <= h && (ow - 1) * sw + kw <= w;
-  const tiles = kh === 2 && kw === 2 && sh === 2 && sw === 2 && inside;
   // Tiling windows write every element they cover, so only a leftover row or column needs zeros.
   if (!tiles || oh * 2 !== h || ow * 2 !== w) dxs.fill(0);
   if (tiles) routeTiles(xs, dys, dxs, geometry);
