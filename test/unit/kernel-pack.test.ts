@@ -162,6 +162,17 @@ describe('kernels against the cpu backend', () => {
     expect(result.failures).toEqual([]);
   });
 
+  it('computes Conv2DBackpropFilter like cpu on its direct SIMD path (few inputs, outputs in fours), strides 1–3, same/valid, kernels 1–7', async () => {
+    // Ci·k² ≤ 2·Co with Co a multiple of 4 takes the pack's own SIMD loop.
+    const direct = geometries((kernel, stride, batch) => {
+      const inChannels = 1 + ((batch + stride + kernel) % 3);
+      return [inChannels, 4 * Math.ceil((kernel * kernel * inChannels) / 8) + (kernel % 2 === 0 ? 4 : 0)];
+    });
+    const result = await compareWithCpu('Conv2DBackpropFilter', convCases('filter', direct));
+    expect(result.failures).toEqual([]);
+    expect(result.cases).toBeGreaterThan(200);
+  });
+
   it('computes Conv2DBackpropInput like cpu over strides 1–3, same/valid, kernels 1–7, odd sizes, batches 1 and 3', async () => {
     const result = await compareWithCpu('Conv2DBackpropInput', convCases('input'));
     expect(result.failures).toEqual([]);

@@ -7,10 +7,13 @@
 //   packed as matrix weights, which is cheap. For few input channels (first layers).
 // - imageAsFilter (stride 1): a convolution of dY, as [Co, oh, ow, N], with X, as [H, W, N, Ci];
 //   packs X.
+// - direct (few input channels, output channels in fours): the pack's own SIMD loop (simd/) sums
+//   X·dY along each output row; nothing is packed or transposed, only X padded.
 // - gradientAsFilter: a convolution of X, as [Ci, H, W, N], with dY, as [oh, ow, N, Co], dilated by
 //   the stride; packs dY. Works for every geometry.
 import type { Conv2DBackpropFilterAttrs, KernelConfig, NamedTensorInfoMap, TensorInfo, backend_util } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { simdKernels, type SimdKernels } from './simd/index.js';
 import { withScratch, type Tfjs, type WasmScratch } from './wasm-scratch.js';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
@@ -44,7 +47,10 @@ function conv2dBackpropFilter(tf: Tfjs, inputs: NamedTensorInfoMap, backend: Bac
   const dySize = dy.shape.reduce((a, b) => a * b, 1);
   return withScratch(tf, backend, (s) => {
     // P is then at most about twice dY, and writing it costs less than packing dY as a filter.
-    if (!nchw && info.inChannels * taps <= 2 * info.outChannels) return patchProduct(s, x, dy, info);
+    if (!nchw && info.inChannels * taps <= 2 * info.outChannels) {
+      const simd = info.outChannels % 4 === 0 && x.dtype === 'float32' && dy.dtype === 'float32' ? simdKernels(backend) : null;
+      return simd !== null ? direct(s, simd, x, dy, info) : patchProduct(s, x, dy, info);
+    }
     const unitStride = strideHeight === 1 && strideWidth === 1 && padInfo.top < filterHeight && padInfo.left < filterWidth;
     // Ci becomes the product's column count: below XNNPACK's 8-wide tiles the saved packing is lost again.
     if (unitStride && info.inChannels >= 8 && xSize < dySize) return imageAsFilter(s, x, dy, nchw, info);
@@ -124,4 +130,17 @@ function patchProduct(s: WasmScratch, x: TensorInfo, dy: TensorInfo, info: Conv2
   const patchRows = s.transpose(s.reshape(patches, [rows, inChannels * taps]), [1, 0]);
   const grad = s.run('BatchMatMul', { a: s.reshape(patchRows, [1, inChannels * taps, rows]), b: s.reshape(dy, [1, rows, outChannels]) }, { transposeA: false, transposeB: false });
   return s.transpose(s.reshape(grad, [inChannels, filterHeight, filterWidth, outChannels]), [1, 2, 0, 3]);
+}
+
+/** NHWC, Co a multiple of 4: X padded as the forward pass pads it, then one SIMD pass over dY. */
+function direct(s: WasmScratch, simd: SimdKernels, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
+  const { batchSize, outHeight, outWidth, inChannels, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
+  const padded = s.padOrCrop(x, [[0, 0], [padInfo.top, padInfo.bottom], [padInfo.left, padInfo.right], [0, 0]]);
+  const [, hp, wp] = padded.shape as [number, number, number, number];
+  const dw = s.constant([filterHeight, filterWidth, inChannels, outChannels], 'float32', new Float32Array(filterHeight * filterWidth * inChannels * outChannels));
+  simd.conv2dBackpropFilter(
+    simd.address(padded), simd.address(dy), simd.address(dw), batchSize, outHeight, outWidth, strideHeight, strideWidth,
+    filterHeight, filterWidth, inChannels, outChannels, hp, wp,
+  );
+  return dw;
 }

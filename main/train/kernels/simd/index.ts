@@ -11,6 +11,10 @@ export interface SimdKernels {
   /** Byte offset of a tensor's data in the backend's memory. */
   address(t: TensorInfo): number;
   maxPoolGrad2x2(x: number, dy: number, dx: number, n: number, oh: number, ow: number, c4: number, row: number, image: number): void;
+  conv2dBackpropFilter(
+    x: number, dy: number, dw: number, n: number, oh: number, ow: number, sh: number, sw: number,
+    kh: number, kw: number, ci: number, co: number, hp: number, wp: number,
+  ): void;
 }
 
 /** The part of the WebAssembly API used here (Heatlab's main tsconfig has no DOM types). */
@@ -44,6 +48,7 @@ function instantiate(backend: BackendWasm): SimdKernels | null {
     return {
       address: (t) => backend.dataIdMap.get(t.dataId)!.memoryOffset,
       maxPoolGrad2x2: exports.maxPoolGrad2x2,
+      conv2dBackpropFilter: exports.conv2dBackpropFilter,
     };
   } catch {
     return null; // no SIMD in this engine
