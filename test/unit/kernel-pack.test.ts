@@ -135,7 +135,7 @@ beforeAll(async () => {
 
 describe('registration', () => {
   it('registers the gradient kernels a CNN needs on wasm and says which', () => {
-    expect(registered).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'AvgPoolGrad', 'BatchMatMul', 'Sum']);
+    expect(registered).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'AvgPoolGrad', 'BatchMatMul', 'Sum', 'Add']);
     for (const name of registered) expect(tf.getKernel(name, 'wasm')).toBeDefined();
   });
 
@@ -260,6 +260,24 @@ describe('kernels against the cpu backend', () => {
     const filterWide = await compareWithCpu('Conv2DBackpropFilter', wide.filter((c) => c.label.startsWith('filter')));
     const inputWide = await compareWithCpu('Conv2DBackpropInput', wide.filter((c) => c.label.startsWith('input')));
     expect([...filter.failures, ...input.failures, ...filterWide.failures, ...inputWide.failures]).toEqual([]);
+  });
+
+  it('adds a bias over the last axis like cpu (SIMD for channels in fours), and every other Add as stock', async () => {
+    const cases: Case[] = [];
+    let seed = 300;
+    const shapes = [[8, 32, 32, 16], [3, 7, 9, 32], [2, 5, 4], [1, 1, 4096], [4099, 4], [5000, 12], [2, 3, 3, 5], [64, 64], [7, 11, 3]];
+    for (const shape of shapes) {
+      const c = shape[shape.length - 1]!;
+      const x = { shape, values: values(size(shape), seed++) };
+      const bias = { shape: [c], values: values(c, seed++) };
+      cases.push({ label: `[${shape}] + [${c}]`, inputs: { a: x, b: bias }, attrs: {} });
+      cases.push({ label: `[${c}] + [${shape}]`, inputs: { a: bias, b: x }, attrs: {} });
+      cases.push({ label: `[${shape}] + itself`, inputs: { a: x, b: x }, attrs: {} });
+    }
+    cases.push({ label: 'column broadcast', inputs: { a: { shape: [4096, 4], values: values(4096 * 4, 1) }, b: { shape: [4096, 1], values: values(4096, 2) } }, attrs: {} });
+    cases.push({ label: 'scalar', inputs: { a: { shape: [64, 128], values: values(64 * 128, 3) }, b: { shape: [], values: new Float32Array([0.5]) } }, attrs: {} });
+    const result = await compareWithCpu('Add', cases);
+    expect(result.failures).toEqual([]);
   });
 
   it('multiplies transposed matrices like cpu', async () => {

@@ -11,6 +11,7 @@ export interface SimdKernels {
   /** Byte offset of a tensor's data in the backend's memory. */
   address(t: TensorInfo): number;
   maxPoolGrad2x2(x: number, dy: number, dx: number, n: number, oh: number, ow: number, c4: number, row: number, image: number): void;
+  addBias(x: number, bias: number, out: number, rows: number, c4: number): void;
   conv2dBackpropFilter(
     x: number, dy: number, dw: number, n: number, oh: number, ow: number, sh: number, sw: number,
     kh: number, kw: number, ci: number, co: number, hp: number, wp: number,
@@ -49,6 +50,7 @@ function instantiate(backend: BackendWasm): SimdKernels | null {
       address: (t) => backend.dataIdMap.get(t.dataId)!.memoryOffset,
       maxPoolGrad2x2: exports.maxPoolGrad2x2,
       conv2dBackpropFilter: exports.conv2dBackpropFilter,
+      addBias: exports.addBias,
     };
   } catch {
     return null; // no SIMD in this engine

@@ -135,4 +135,19 @@
         (br_if $rows (i32.lt_u (local.get $y) (local.get $oh))))
       (local.set $img (i32.add (local.get $img) (i32.const 1)))
       (br_if $images (i32.lt_u (local.get $img) (local.get $n)))))
+;; out[r, c] = x[r, c] + bias[c] over `rows` rows of c4 bytes (a multiple of 16): a bias add.
+  (func (export "addBias") (param $x i32) (param $bias i32) (param $out i32) (param $rows i32) (param $c4 i32)
+    (local $o i32)
+    (if (i32.eqz (i32.mul (local.get $rows) (local.get $c4))) (then (return)))
+    (loop $rows
+      (local.set $o (i32.const 0))
+      (loop $chans
+        (v128.store (i32.add (local.get $out) (local.get $o))
+          (f32x4.add (v128.load (i32.add (local.get $x) (local.get $o))) (v128.load (i32.add (local.get $bias) (local.get $o)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br_if $chans (i32.lt_u (local.get $o) (local.get $c4))))
+      (local.set $x (i32.add (local.get $x) (local.get $c4)))
+      (local.set $out (i32.add (local.get $out) (local.get $c4)))
+      (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+      (br_if $rows (local.get $rows))))
 )
