@@ -8,7 +8,7 @@
 // - imageAsFilter (stride 1): a convolution of dY, as [Co, oh, ow, N], with X, as [H, W, N, Ci];
 //   packs X.
 // - direct (few input channels, output channels in fours): the pack's own SIMD loop (simd/) sums
-//   X·dY along each output row; nothing is packed or transposed, only X padded.
+//   X·dY along each output row; nothing is packed, transposed or padded.
 // - gradientAsFilter: a convolution of X, as [Ci, H, W, N], with dY, as [oh, ow, N, Co], dilated by
 //   the stride; packs dY. Works for every geometry.
 import type { Conv2DBackpropFilterAttrs, KernelConfig, NamedTensorInfoMap, TensorInfo, backend_util } from '@tensorflow/tfjs';
@@ -132,15 +132,13 @@ function patchProduct(s: WasmScratch, x: TensorInfo, dy: TensorInfo, info: Conv2
   return s.transpose(s.reshape(grad, [inChannels, filterHeight, filterWidth, outChannels]), [1, 2, 0, 3]);
 }
 
-/** NHWC, Co a multiple of 4: X padded as the forward pass pads it, then one SIMD pass over dY. */
+/** NHWC, Co a multiple of 4: one SIMD pass over dY, skipping taps that fall into the padding. */
 function direct(s: WasmScratch, simd: SimdKernels, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
-  const { batchSize, outHeight, outWidth, inChannels, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
-  const padded = s.padOrCrop(x, [[0, 0], [padInfo.top, padInfo.bottom], [padInfo.left, padInfo.right], [0, 0]]);
-  const [, hp, wp] = padded.shape as [number, number, number, number];
+  const { batchSize, inHeight, inWidth, outHeight, outWidth, inChannels, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
   const dw = s.constant([filterHeight, filterWidth, inChannels, outChannels], 'float32', new Float32Array(filterHeight * filterWidth * inChannels * outChannels));
   simd.conv2dBackpropFilter(
-    simd.address(padded), simd.address(dy), simd.address(dw), batchSize, outHeight, outWidth, strideHeight, strideWidth,
-    filterHeight, filterWidth, inChannels, outChannels, hp, wp,
+    simd.address(x), simd.address(dy), simd.address(dw), batchSize, outHeight, outWidth, strideHeight, strideWidth,
+    filterHeight, filterWidth, inChannels, outChannels, inHeight, inWidth, padInfo.top, padInfo.left,
   );
   return dw;
 }

@@ -14,7 +14,7 @@ export interface SimdKernels {
   addBias(x: number, bias: number, out: number, rows: number, c4: number): void;
   conv2dBackpropFilter(
     x: number, dy: number, dw: number, n: number, oh: number, ow: number, sh: number, sw: number,
-    kh: number, kw: number, ci: number, co: number, hp: number, wp: number,
+    kh: number, kw: number, ci: number, co: number, h: number, w: number, top: number, left: number,
   ): void;
 }
 

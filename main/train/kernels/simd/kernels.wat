@@ -61,73 +61,91 @@
         (br_if $rows (i32.lt_u (local.get $y) (local.get $oh))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $images (i32.lt_u (local.get $i) (local.get $n)))))
-;; Conv2DBackpropFilter, NHWC, Co a multiple of 4, dilation 1, on an X already padded:
-  ;;   dW[a, b, i, o] += Σ_{n, y, x} X[n, y·sh + a, x·sw + b, i] · dY[n, y, x, o]
-  ;; One output row of dY (ow·Co floats, cache-resident) at a time: for every (a, b, i) and every 4
-  ;; output channels, two accumulators (even and odd x) run along the row, then add into dW, which
-  ;; the caller zeroes. Sizes are element counts here; x: [n, hp, wp, ci], dy: [n, oh, ow, co].
+;; Conv2DBackpropFilter, NHWC, Co a multiple of 4:
+  ;;   dW[a, b, i, o] += Σ_{n, y, x} X[n, y·sh + a − top, x·sw + b − left, i] · dY[n, y, x, o]
+  ;; with X zero outside [0, h) × [0, w): taps falling into the padding are skipped, rows whole and
+  ;; columns by clipping the x range. One output row of dY (ow·Co floats, cache-resident) at a
+  ;; time: for every (a, b, i) and every 4 output channels, two accumulators (even and odd x) run
+  ;; along the row, then add into dW, which the caller zeroes. Sizes are element counts here;
+  ;; x: [n, h, w, ci], dy: [n, oh, ow, co].
   (func (export "conv2dBackpropFilter")
     (param $x i32) (param $dy i32) (param $dw i32) (param $n i32) (param $oh i32) (param $ow i32)
     (param $sh i32) (param $sw i32) (param $kh i32) (param $kw i32) (param $ci i32) (param $co i32)
-    (param $hp i32) (param $wp i32)
+    (param $h i32) (param $w i32) (param $top i32) (param $left i32)
     (local $xPixel i32) (local $xRow i32) (local $xImage i32) (local $dyPixel i32) (local $xStep i32)
     (local $img i32) (local $y i32) (local $a i32) (local $b i32) (local $i i32) (local $o i32)
-    (local $dyRow i32) (local $xRowBase i32) (local $xStart i32) (local $px i32) (local $pd i32)
-    (local $left i32) (local $dwp i32)
+    (local $dyRow i32) (local $inRow i32) (local $xFrom i32) (local $xTo i32) (local $lim i32)
+    (local $xStart i32) (local $dyStart i32) (local $px i32) (local $pd i32)
+    (local $left2 i32) (local $dwp i32) (local $tapBytes i32)
     (local $acc0 v128) (local $acc1 v128)
     (if (i32.eqz (i32.mul (i32.mul (local.get $n) (local.get $oh)) (i32.mul (local.get $ow) (local.get $co)))) (then (return)))
     (local.set $xPixel (i32.shl (local.get $ci) (i32.const 2)))
-    (local.set $xRow (i32.mul (local.get $wp) (local.get $xPixel)))
-    (local.set $xImage (i32.mul (local.get $hp) (local.get $xRow)))
+    (local.set $xRow (i32.mul (local.get $w) (local.get $xPixel)))
+    (local.set $xImage (i32.mul (local.get $h) (local.get $xRow)))
     (local.set $dyPixel (i32.shl (local.get $co) (i32.const 2)))
     (local.set $xStep (i32.mul (local.get $sw) (local.get $xPixel)))
+    ;; dW bytes per (a, b): ci rows of co floats
+    (local.set $tapBytes (i32.mul (local.get $ci) (local.get $dyPixel)))
     (local.set $dyRow (local.get $dy))
     (loop $images
       (local.set $y (i32.const 0))
       (loop $rows
-        (local.set $xRowBase (i32.add (i32.add (local.get $x) (i32.mul (local.get $img) (local.get $xImage)))
-                                      (i32.mul (i32.mul (local.get $y) (local.get $sh)) (local.get $xRow))))
-        (local.set $dwp (local.get $dw))
         (local.set $a (i32.const 0))
         (loop $taps_a
-          (local.set $b (i32.const 0))
-          (loop $taps_b
-            (local.set $i (i32.const 0))
-            (loop $chans_in
-              (local.set $xStart (i32.add (i32.add (local.get $xRowBase) (i32.mul (local.get $a) (local.get $xRow)))
-                                          (i32.add (i32.mul (local.get $b) (local.get $xPixel)) (i32.shl (local.get $i) (i32.const 2)))))
-              (local.set $o (i32.const 0))
-              (loop $chans_out
-                (local.set $acc0 (v128.const i32x4 0 0 0 0))
-                (local.set $acc1 (v128.const i32x4 0 0 0 0))
-                (local.set $px (local.get $xStart))
-                (local.set $pd (i32.add (local.get $dyRow) (i32.shl (local.get $o) (i32.const 2))))
-                (local.set $left (local.get $ow))
-                (block $pairs_done
-                  (br_if $pairs_done (i32.lt_u (local.get $left) (i32.const 2)))
-                  (loop $pairs
-                    (local.set $acc0 (f32x4.add (local.get $acc0)
-                      (f32x4.mul (f32x4.splat (f32.load (local.get $px))) (v128.load (local.get $pd)))))
-                    (local.set $acc1 (f32x4.add (local.get $acc1)
-                      (f32x4.mul (f32x4.splat (f32.load (i32.add (local.get $px) (local.get $xStep))))
-                                 (v128.load (i32.add (local.get $pd) (local.get $dyPixel))))))
-                    (local.set $px (i32.add (local.get $px) (i32.shl (local.get $xStep) (i32.const 1))))
-                    (local.set $pd (i32.add (local.get $pd) (i32.shl (local.get $dyPixel) (i32.const 1))))
-                    (local.set $left (i32.sub (local.get $left) (i32.const 2)))
-                    (br_if $pairs (i32.ge_u (local.get $left) (i32.const 2)))))
-                (if (local.get $left)
+          (local.set $inRow (i32.sub (i32.add (i32.mul (local.get $y) (local.get $sh)) (local.get $a)) (local.get $top)))
+          (if (i32.and (i32.ge_s (local.get $inRow) (i32.const 0)) (i32.lt_s (local.get $inRow) (local.get $h)))
+            (then
+              (local.set $b (i32.const 0))
+              (loop $taps_b
+                ;; x range whose column x·sw + b − left lies in [0, w)
+                (local.set $xFrom (i32.sub (local.get $left) (local.get $b)))
+                (local.set $xFrom (select (i32.div_s (i32.add (local.get $xFrom) (i32.sub (local.get $sw) (i32.const 1))) (local.get $sw))
+                                          (i32.const 0) (i32.gt_s (local.get $xFrom) (i32.const 0))))
+                (local.set $lim (i32.sub (i32.add (i32.sub (local.get $w) (i32.const 1)) (local.get $left)) (local.get $b)))
+                (local.set $xTo (select (i32.add (i32.div_s (local.get $lim) (local.get $sw)) (i32.const 1))
+                                        (i32.const 0) (i32.ge_s (local.get $lim) (i32.const 0))))
+                (local.set $xTo (select (local.get $ow) (local.get $xTo) (i32.gt_s (local.get $xTo) (local.get $ow))))
+                (if (i32.gt_s (local.get $xTo) (local.get $xFrom))
                   (then
-                    (local.set $acc0 (f32x4.add (local.get $acc0)
-                      (f32x4.mul (f32x4.splat (f32.load (local.get $px))) (v128.load (local.get $pd)))))))
-                (v128.store (local.get $dwp)
-                  (f32x4.add (v128.load (local.get $dwp)) (f32x4.add (local.get $acc0) (local.get $acc1))))
-                (local.set $dwp (i32.add (local.get $dwp) (i32.const 16)))
-                (local.set $o (i32.add (local.get $o) (i32.const 4)))
-                (br_if $chans_out (i32.lt_u (local.get $o) (local.get $co))))
-              (local.set $i (i32.add (local.get $i) (i32.const 1)))
-              (br_if $chans_in (i32.lt_u (local.get $i) (local.get $ci))))
-            (local.set $b (i32.add (local.get $b) (i32.const 1)))
-            (br_if $taps_b (i32.lt_u (local.get $b) (local.get $kw))))
+                    (local.set $dwp (i32.add (local.get $dw) (i32.mul (i32.add (i32.mul (local.get $a) (local.get $kw)) (local.get $b)) (local.get $tapBytes))))
+                    (local.set $xStart (i32.add (i32.add (local.get $x) (i32.mul (local.get $img) (local.get $xImage)))
+                      (i32.add (i32.mul (local.get $inRow) (local.get $xRow))
+                               (i32.mul (i32.sub (i32.add (i32.mul (local.get $xFrom) (local.get $sw)) (local.get $b)) (local.get $left)) (local.get $xPixel)))))
+                    (local.set $dyStart (i32.add (local.get $dyRow) (i32.mul (local.get $xFrom) (local.get $dyPixel))))
+                    (local.set $i (i32.const 0))
+                    (loop $chans_in
+                      (local.set $o (i32.const 0))
+                      (loop $chans_out
+                        (local.set $acc0 (v128.const i32x4 0 0 0 0))
+                        (local.set $acc1 (v128.const i32x4 0 0 0 0))
+                        (local.set $px (i32.add (local.get $xStart) (i32.shl (local.get $i) (i32.const 2))))
+                        (local.set $pd (i32.add (local.get $dyStart) (i32.shl (local.get $o) (i32.const 2))))
+                        (local.set $left2 (i32.sub (local.get $xTo) (local.get $xFrom)))
+                        (block $pairs_done
+                          (br_if $pairs_done (i32.lt_u (local.get $left2) (i32.const 2)))
+                          (loop $pairs
+                            (local.set $acc0 (f32x4.add (local.get $acc0)
+                              (f32x4.mul (f32x4.splat (f32.load (local.get $px))) (v128.load (local.get $pd)))))
+                            (local.set $acc1 (f32x4.add (local.get $acc1)
+                              (f32x4.mul (f32x4.splat (f32.load (i32.add (local.get $px) (local.get $xStep))))
+                                         (v128.load (i32.add (local.get $pd) (local.get $dyPixel))))))
+                            (local.set $px (i32.add (local.get $px) (i32.shl (local.get $xStep) (i32.const 1))))
+                            (local.set $pd (i32.add (local.get $pd) (i32.shl (local.get $dyPixel) (i32.const 1))))
+                            (local.set $left2 (i32.sub (local.get $left2) (i32.const 2)))
+                            (br_if $pairs (i32.ge_u (local.get $left2) (i32.const 2)))))
+                        (if (local.get $left2)
+                          (then
+                            (local.set $acc0 (f32x4.add (local.get $acc0)
+                              (f32x4.mul (f32x4.splat (f32.load (local.get $px))) (v128.load (local.get $pd)))))))
+                        (v128.store (local.get $dwp)
+                          (f32x4.add (v128.load (local.get $dwp)) (f32x4.add (local.get $acc0) (local.get $acc1))))
+                        (local.set $dwp (i32.add (local.get $dwp) (i32.const 16)))
+                        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                        (br_if $chans_out (i32.lt_u (local.get $o) (local.get $co))))
+                      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                      (br_if $chans_in (i32.lt_u (local.get $i) (local.get $ci))))))
+                (local.set $b (i32.add (local.get $b) (i32.const 1)))
+                (br_if $taps_b (i32.lt_u (local.get $b) (local.get $kw))))))
           (local.set $a (i32.add (local.get $a) (i32.const 1)))
           (br_if $taps_a (i32.lt_u (local.get $a) (local.get $kh))))
         (local.set $dyRow (i32.add (local.get $dyRow) (i32.mul (local.get $ow) (local.get $dyPixel))))
@@ -135,7 +153,8 @@
         (br_if $rows (i32.lt_u (local.get $y) (local.get $oh))))
       (local.set $img (i32.add (local.get $img) (i32.const 1)))
       (br_if $images (i32.lt_u (local.get $img) (local.get $n)))))
-;; out[r, c] = x[r, c] + bias[c] over `rows` rows of c4 bytes (a multiple of 16): a bias add.
+
+  ;; out[r, c] = x[r, c] + bias[c] over `rows` rows of c4 bytes (a multiple of 16): a bias add.
   (func (export "addBias") (param $x i32) (param $bias i32) (param $out i32) (param $rows i32) (param $c4 i32)
     (local $o i32)
     (if (i32.eqz (i32.mul (local.get $rows) (local.get $c4))) (then (return)))
