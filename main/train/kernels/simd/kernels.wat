@@ -65,8 +65,8 @@
   ;;   dW[a, b, i, o] += Σ_{n, y, x} X[n, y·sh + a − top, x·sw + b − left, i] · dY[n, y, x, o]
   ;; with X zero outside [0, h) × [0, w): taps falling into the padding are skipped, rows whole and
   ;; columns by clipping the x range. One output row of dY (ow·Co floats, cache-resident) at a
-  ;; time: for every (a, b, i) and every 4 output channels, two accumulators (even and odd x) run
-  ;; along the row, then add into dW, which the caller zeroes. Sizes are element counts here;
+  ;; time: for every (a, b, i) and every 16 output channels four accumulators (or, for the last
+  ;; channels in fours, two: even and odd x) run along the row, then add into dW, which the caller zeroes. Sizes are element counts here;
   ;; x: [n, h, w, ci], dy: [n, oh, ow, co].
   (func (export "conv2dBackpropFilter")
     (param $x i32) (param $dy i32) (param $dw i32) (param $n i32) (param $oh i32) (param $ow i32)
@@ -77,7 +77,7 @@
     (local $dyRow i32) (local $inRow i32) (local $xFrom i32) (local $xTo i32) (local $lim i32)
     (local $xStart i32) (local $dyStart i32) (local $px i32) (local $pd i32)
     (local $left2 i32) (local $dwp i32) (local $tapBytes i32)
-    (local $acc0 v128) (local $acc1 v128)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128) (local $s v128)
     (if (i32.eqz (i32.mul (i32.mul (local.get $n) (local.get $oh)) (i32.mul (local.get $ow) (local.get $co)))) (then (return)))
     (local.set $xPixel (i32.shl (local.get $ci) (i32.const 2)))
     (local.set $xRow (i32.mul (local.get $w) (local.get $xPixel)))
@@ -116,31 +116,58 @@
                     (loop $chans_in
                       (local.set $o (i32.const 0))
                       (loop $chans_out
-                        (local.set $acc0 (v128.const i32x4 0 0 0 0))
-                        (local.set $acc1 (v128.const i32x4 0 0 0 0))
-                        (local.set $px (i32.add (local.get $xStart) (i32.shl (local.get $i) (i32.const 2))))
-                        (local.set $pd (i32.add (local.get $dyStart) (i32.shl (local.get $o) (i32.const 2))))
-                        (local.set $left2 (i32.sub (local.get $xTo) (local.get $xFrom)))
-                        (block $pairs_done
-                          (br_if $pairs_done (i32.lt_u (local.get $left2) (i32.const 2)))
-                          (loop $pairs
-                            (local.set $acc0 (f32x4.add (local.get $acc0)
-                              (f32x4.mul (f32x4.splat (f32.load (local.get $px))) (v128.load (local.get $pd)))))
-                            (local.set $acc1 (f32x4.add (local.get $acc1)
-                              (f32x4.mul (f32x4.splat (f32.load (i32.add (local.get $px) (local.get $xStep))))
-                                         (v128.load (i32.add (local.get $pd) (local.get $dyPixel))))))
-                            (local.set $px (i32.add (local.get $px) (i32.shl (local.get $xStep) (i32.const 1))))
-                            (local.set $pd (i32.add (local.get $pd) (i32.shl (local.get $dyPixel) (i32.const 1))))
-                            (local.set $left2 (i32.sub (local.get $left2) (i32.const 2)))
-                            (br_if $pairs (i32.ge_u (local.get $left2) (i32.const 2)))))
-                        (if (local.get $left2)
+                        (if (i32.le_u (i32.add (local.get $o) (i32.const 16)) (local.get $co))
                           (then
-                            (local.set $acc0 (f32x4.add (local.get $acc0)
-                              (f32x4.mul (f32x4.splat (f32.load (local.get $px))) (v128.load (local.get $pd)))))))
-                        (v128.store (local.get $dwp)
-                          (f32x4.add (v128.load (local.get $dwp)) (f32x4.add (local.get $acc0) (local.get $acc1))))
-                        (local.set $dwp (i32.add (local.get $dwp) (i32.const 16)))
-                        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                            ;; 16 output channels at once: one splat of X feeds four accumulators.
+                            (local.set $acc0 (v128.const i32x4 0 0 0 0))
+                            (local.set $acc1 (v128.const i32x4 0 0 0 0))
+                            (local.set $acc2 (v128.const i32x4 0 0 0 0))
+                            (local.set $acc3 (v128.const i32x4 0 0 0 0))
+                            (local.set $px (i32.add (local.get $xStart) (i32.shl (local.get $i) (i32.const 2))))
+                            (local.set $pd (i32.add (local.get $dyStart) (i32.shl (local.get $o) (i32.const 2))))
+                            (local.set $left2 (i32.sub (local.get $xTo) (local.get $xFrom)))
+                            (loop $px16
+                              (local.set $s (f32x4.splat (f32.load (local.get $px))))
+                              (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $s) (v128.load (local.get $pd)))))
+                              (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $s) (v128.load offset=16 (local.get $pd)))))
+                              (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $s) (v128.load offset=32 (local.get $pd)))))
+                              (local.set $acc3 (f32x4.add (local.get $acc3) (f32x4.mul (local.get $s) (v128.load offset=48 (local.get $pd)))))
+                              (local.set $px (i32.add (local.get $px) (local.get $xStep)))
+                              (local.set $pd (i32.add (local.get $pd) (local.get $dyPixel)))
+                              (local.set $left2 (i32.sub (local.get $left2) (i32.const 1)))
+                              (br_if $px16 (local.get $left2)))
+                            (v128.store (local.get $dwp) (f32x4.add (v128.load (local.get $dwp)) (local.get $acc0)))
+                            (v128.store offset=16 (local.get $dwp) (f32x4.add (v128.load offset=16 (local.get $dwp)) (local.get $acc1)))
+                            (v128.store offset=32 (local.get $dwp) (f32x4.add (v128.load offset=32 (local.get $dwp)) (local.get $acc2)))
+                            (v128.store offset=48 (local.get $dwp) (f32x4.add (v128.load offset=48 (local.get $dwp)) (local.get $acc3)))
+                            (local.set $dwp (i32.add (local.get $dwp) (i32.const 64)))
+                            (local.set $o (i32.add (local.get $o) (i32.const 16))))
+                          (else
+                            (local.set $acc0 (v128.const i32x4 0 0 0 0))
+                            (local.set $acc1 (v128.const i32x4 0 0 0 0))
+                            (local.set $px (i32.add (local.get $xStart) (i32.shl (local.get $i) (i32.const 2))))
+                            (local.set $pd (i32.add (local.get $dyStart) (i32.shl (local.get $o) (i32.const 2))))
+                            (local.set $left2 (i32.sub (local.get $xTo) (local.get $xFrom)))
+                            (block $pairs_done
+                              (br_if $pairs_done (i32.lt_u (local.get $left2) (i32.const 2)))
+                              (loop $pairs
+                                (local.set $acc0 (f32x4.add (local.get $acc0)
+                                  (f32x4.mul (f32x4.splat (f32.load (local.get $px))) (v128.load (local.get $pd)))))
+                                (local.set $acc1 (f32x4.add (local.get $acc1)
+                                  (f32x4.mul (f32x4.splat (f32.load (i32.add (local.get $px) (local.get $xStep))))
+                                             (v128.load (i32.add (local.get $pd) (local.get $dyPixel))))))
+                                (local.set $px (i32.add (local.get $px) (i32.shl (local.get $xStep) (i32.const 1))))
+                                (local.set $pd (i32.add (local.get $pd) (i32.shl (local.get $dyPixel) (i32.const 1))))
+                                (local.set $left2 (i32.sub (local.get $left2) (i32.const 2)))
+                                (br_if $pairs (i32.ge_u (local.get $left2) (i32.const 2)))))
+                            (if (local.get $left2)
+                              (then
+                                (local.set $acc0 (f32x4.add (local.get $acc0)
+                                  (f32x4.mul (f32x4.splat (f32.load (local.get $px))) (v128.load (local.get $pd)))))))
+                            (v128.store (local.get $dwp)
+                              (f32x4.add (v128.load (local.get $dwp)) (f32x4.add (local.get $acc0) (local.get $acc1))))
+                            (local.set $dwp (i32.add (local.get $dwp) (i32.const 16)))
+                            (local.set $o (i32.add (local.get $o) (i32.const 4)))))
                         (br_if $chans_out (i32.lt_u (local.get $o) (local.get $co))))
                       (local.set $i (i32.add (local.get $i) (i32.const 1)))
                       (br_if $chans_in (i32.lt_u (local.get $i) (local.get $ci))))))
