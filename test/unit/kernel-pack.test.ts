@@ -179,6 +179,13 @@ describe('kernels against the cpu backend', () => {
     expect(result.cases).toBeGreaterThan(200);
   });
 
+  it('computes Conv2DBackpropInput like cpu on its col2im SIMD path (stride above 1, inputs in fours), same/valid, kernels 1–7', async () => {
+    const col2im = geometries((kernel, stride, batch) => [4 * (1 + ((kernel + batch) % 3)), 1 + ((kernel * stride) % 5)]).filter((g) => g.stride > 1);
+    const result = await compareWithCpu('Conv2DBackpropInput', convCases('input', col2im));
+    expect(result.failures).toEqual([]);
+    expect(result.cases).toBeGreaterThan(100);
+  });
+
   it('routes MaxPoolGrad like cpu, ties to the first maximum, over strides 1–3, same/valid, windows 1–7, odd sizes', async () => {
     const result = await compareWithCpu('MaxPoolGrad', poolCases('MaxPoolGrad'));
     expect(result.failures).toEqual([]);

@@ -5,8 +5,13 @@
 //   dX[q·s + r − pad] = Σ_{t<kc} dY[q − t] · W[t·s + r]   (W zero beyond k, flipped, in/out swapped)
 // so one XNNPACK convolution of the undilated dY with a [kc_h, kc_w, Co, s_h·s_w·Ci] filter yields
 // every phase, and a transpose interleaves the phases back into rows and columns.
+// With a stride above 1 that convolution also multiplies the zeros past the kernel in each
+// sub-filter (2×2 taps of a 3×3 kernel at stride 2: 16 for 9), so NHWC with Ci in fours instead
+// takes col2im: cols = dY·Wᵀ (one plain matrix product, W the small operand XNNPACK packs), then
+// the pack's SIMD loop adds each tap's row of cols into dX.
 import type { Conv2DBackpropInputAttrs, KernelConfig, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { simdKernels } from './simd/index.js';
 import { withScratch, type Tfjs } from './wasm-scratch.js';
 
 export function conv2dBackpropInputKernel(tf: Tfjs): KernelConfig {
@@ -79,6 +84,19 @@ function conv2dBackpropInput(tf: Tfjs, inputs: NamedTensorInfoMap, backend: Back
   const rows = axisPlan(inHeight, outHeight, kh, sh, padInfo.top);
   const cols = axisPlan(inWidth, outWidth, kw, sw, padInfo.left);
 
+  const simd = !nchw && (sh > 1 || sw > 1) && inChannels % 4 === 0 && dy.dtype === 'float32' && filter.dtype === 'float32' ? simdKernels(backend) : null;
+  if (simd !== null) {
+    return withScratch(tf, backend, (s) => {
+      const taps = kh * kw * inChannels;
+      const pixels = batchSize * outHeight * outWidth;
+      // Wᵀ: [Co, kh·kw·Ci]
+      const wT = s.transpose(s.reshape(filter, [taps, outChannels]), [1, 0]);
+      const cols = s.run('BatchMatMul', { a: s.reshape(dy, [1, pixels, outChannels]), b: s.reshape(wT, [1, outChannels, taps]) }, { transposeA: false, transposeB: false });
+      const dx = s.constant(inputShape, 'float32', new Float32Array(batchSize * inHeight * inWidth * inChannels));
+      simd.col2im(simd.address(cols), simd.address(dx), batchSize, outHeight, outWidth, sh, sw, kh, kw, inChannels, inHeight, inWidth, padInfo.top, padInfo.left);
+      return dx;
+    });
+  }
   return withScratch(tf, backend, (s) => {
     const wPhases = s.constant(
       [rows.taps, cols.taps, outChannels, sh * sw * inChannels],

@@ -11,6 +11,10 @@ export interface SimdKernels {
   /** Byte offset of a tensor's data in the backend's memory. */
   address(t: TensorInfo): number;
   maxPoolGrad2x2(x: number, dy: number, dx: number, n: number, oh: number, ow: number, c4: number, row: number, image: number): void;
+  col2im(
+    cols: number, dx: number, n: number, oh: number, ow: number, sh: number, sw: number,
+    kh: number, kw: number, ci: number, h: number, w: number, top: number, left: number,
+  ): void;
   addBias(x: number, bias: number, out: number, rows: number, c4: number): void;
   conv2dBackpropFilter(
     x: number, dy: number, dw: number, n: number, oh: number, ow: number, sh: number, sw: number,
@@ -51,6 +55,7 @@ function instantiate(backend: BackendWasm): SimdKernels | null {
       maxPoolGrad2x2: exports.maxPoolGrad2x2,
       conv2dBackpropFilter: exports.conv2dBackpropFilter,
       addBias: exports.addBias,
+      col2im: exports.col2im,
     };
   } catch {
     return null; // no SIMD in this engine

@@ -196,4 +196,48 @@
       (local.set $out (i32.add (local.get $out) (local.get $c4)))
       (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
       (br_if $rows (local.get $rows))))
+
+  ;; col2im for Conv2DBackpropInput, NHWC, Ci a multiple of 4: dX[n, y·sh + a − top, x·sw + b − left, :]
+  ;; += cols[n, y, x, a, b, :] for every tap landing inside [0, h) × [0, w). cols is dY·Wᵀ,
+  ;; [n, oh, ow, kh, kw, ci]; dx ([n, h, w, ci]) is zeroed by the caller.
+  (func (export "col2im")
+    (param $cols i32) (param $dx i32) (param $n i32) (param $oh i32) (param $ow i32) (param $sh i32) (param $sw i32)
+    (param $kh i32) (param $kw i32) (param $ci i32) (param $h i32) (param $w i32) (param $top i32) (param $left i32)
+    (local $ci4 i32) (local $img i32) (local $y i32) (local $xo i32) (local $a i32) (local $b i32) (local $r i32)
+    (local $c i32) (local $src i32) (local $dst i32) (local $k i32) (local $imageBase i32)
+    (if (i32.eqz (i32.mul (i32.mul (local.get $n) (local.get $oh)) (i32.mul (local.get $ow) (local.get $ci)))) (then (return)))
+    (local.set $ci4 (i32.shl (local.get $ci) (i32.const 2)))
+    (loop $images
+      (local.set $imageBase (i32.add (local.get $dx) (i32.mul (i32.mul (local.get $img) (local.get $h)) (i32.mul (local.get $w) (local.get $ci4)))))
+      (local.set $y (i32.const 0))
+      (loop $rows
+        (local.set $xo (i32.const 0))
+        (loop $cols_loop
+          (local.set $a (i32.const 0))
+          (loop $taps_a
+            (local.set $r (i32.sub (i32.add (i32.mul (local.get $y) (local.get $sh)) (local.get $a)) (local.get $top)))
+            (local.set $b (i32.const 0))
+            (loop $taps_b
+              (local.set $c (i32.sub (i32.add (i32.mul (local.get $xo) (local.get $sw)) (local.get $b)) (local.get $left)))
+              (if (i32.and (i32.and (i32.ge_s (local.get $r) (i32.const 0)) (i32.lt_s (local.get $r) (local.get $h)))
+                           (i32.and (i32.ge_s (local.get $c) (i32.const 0)) (i32.lt_s (local.get $c) (local.get $w))))
+                (then
+                  (local.set $dst (i32.add (local.get $imageBase) (i32.mul (i32.add (i32.mul (local.get $r) (local.get $w)) (local.get $c)) (local.get $ci4))))
+                  (local.set $k (i32.const 0))
+                  (loop $chans
+                    (v128.store (i32.add (local.get $dst) (local.get $k))
+                      (f32x4.add (v128.load (i32.add (local.get $dst) (local.get $k))) (v128.load (i32.add (local.get $cols) (local.get $k)))))
+                    (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                    (br_if $chans (i32.lt_u (local.get $k) (local.get $ci4))))))
+              (local.set $cols (i32.add (local.get $cols) (local.get $ci4)))
+              (local.set $b (i32.add (local.get $b) (i32.const 1)))
+              (br_if $taps_b (i32.lt_u (local.get $b) (local.get $kw))))
+            (local.set $a (i32.add (local.get $a) (i32.const 1)))
+            (br_if $taps_a (i32.lt_u (local.get $a) (local.get $kh))))
+          (local.set $xo (i32.add (local.get $xo) (i32.const 1)))
+          (br_if $cols_loop (i32.lt_u (local.get $xo) (local.get $ow))))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br_if $rows (i32.lt_u (local.get $y) (local.get $oh))))
+      (local.set $img (i32.add (local.get $img) (i32.const 1)))
+      (br_if $images (i32.lt_u (local.get $img) (local.get $n)))))
 )
