@@ -154,19 +154,20 @@ describe('kernels against the cpu backend', () => {
   });
 
   it('computes Conv2DBackpropFilter like cpu in each of its formulations (grey first layers, wide layers)', async () => {
-    // One input channel and many outputs: the patch product. Eight or more inputs and more outputs
-    // at stride 1: X as the filter. Everything else: dY as the filter.
+    // Output channels in fours take the SIMD loop (tested below). Otherwise: one input channel and
+    // many outputs: the patch product. Eight or more inputs and more outputs at stride 1: X as the
+    // filter. Everything else: dY as the filter.
     const grey = geometries((kernel) => [1, 2 * kernel * kernel]).filter((g) => g.height === 9);
-    const wide = geometries((kernel, stride, batch) => [8 + batch, stride === 1 ? 12 : 5]).filter((g) => g.height !== 13);
+    const wide = geometries((kernel, stride, batch) => [8 + batch, stride === 1 ? 13 : 5]).filter((g) => g.height !== 13);
     const result = await compareWithCpu('Conv2DBackpropFilter', convCases('filter', [...grey, ...wide]));
     expect(result.failures).toEqual([]);
   });
 
-  it('computes Conv2DBackpropFilter like cpu on its direct SIMD path (few inputs, outputs in fours), strides 1–3, same/valid, kernels 1–7', async () => {
-    // Ci·k² ≤ 2·Co with Co a multiple of 4 takes the pack's own SIMD loop.
+  it('computes Conv2DBackpropFilter like cpu on its direct SIMD path (outputs in fours), strides 1–3, same/valid, kernels 1–7', async () => {
+    // NHWC with Co a multiple of 4 takes the pack's own SIMD loop; few and many input channels.
     const direct = geometries((kernel, stride, batch) => {
-      const inChannels = 1 + ((batch + stride + kernel) % 3);
-      return [inChannels, 4 * Math.ceil((kernel * kernel * inChannels) / 8) + (kernel % 2 === 0 ? 4 : 0)];
+      const inChannels = kernel % 3 === 0 ? 16 + batch : 1 + ((batch + stride + kernel) % 3);
+      return [inChannels, 4 * Math.ceil((kernel * kernel * Math.min(inChannels, 3)) / 8) + (kernel % 2 === 0 ? 4 : 0)];
     });
     const result = await compareWithCpu('Conv2DBackpropFilter', convCases('filter', direct));
     expect(result.failures).toEqual([]);
