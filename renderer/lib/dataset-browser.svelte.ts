@@ -123,7 +123,7 @@ export class DatasetBrowser {
     }
     this.#masks = masks;
     this.sources = sources;
-    this.overlay.fit(sources);
+    this.overlay.keepValid(sources);
     this.factor = factor;
     this.dataset = dataset;
     this.index = index;

@@ -41,7 +41,7 @@ export class OverlaySettings {
   }
 
   /** Keeps the source valid when the available ones change (another generator or dataset). */
-  fit(sources: readonly OverlaySource[]): void {
+  keepValid(sources: readonly OverlaySource[]): void {
     if (sources.length > 0 && !sources.some((s) => s.value === this.source)) this.source = sources[0]!.value;
   }
 }
