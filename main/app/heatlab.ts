@@ -13,7 +13,7 @@ import { ModelsService } from '../train/models-service.js';
 import { AnnotationSets } from '../annotate/annotation-sets.js';
 import { JobsRepository } from '../catalogue/jobs-repository.js';
 import { DatasetsService } from '../data/datasets-service.js';
-import { stagingPrefix } from '../data/staging.js';
+import { removeStaleStaging, stagingPrefix } from '../data/staging.js';
 import { forkHostLauncher, type HostLauncher } from '../jobs/host-launcher.js';
 import { JobService } from '../jobs/job-service.js';
 import { openWorkspace, type Workspace } from '../workspace/workspace.js';
@@ -50,7 +50,6 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
     annotations: annotationRows,
     version,
   });
-  datasets.removeStaleStaging();
   const models = new ModelsService({ workspace: workspace.dir, repo: new ModelsRepository(workspace.catalogue.db), datasets, version });
   const jobs = new JobService({
     repo: new JobsRepository(workspace.catalogue.db),
@@ -66,6 +65,10 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
       'models.train': (staged, job) => ({ modelId: models.register(staged, job.id).id }),
     },
     onUnsuccessful: (job) => removeStaging(workspace.dataDir, job.id),
+  });
+  removeStaleStaging(workspace.dataDir, (id) => {
+    const status = jobs.statusOf(id);
+    return status === 'queued' || status === 'running';
   });
   const router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models }));
   if (options.warmUp) jobs.warmUp();

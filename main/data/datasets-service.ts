@@ -1,6 +1,6 @@
 // Datasets in main: the catalogue rows, their files in data/datasets/<id>/, and fast reads of any
 // selection of images, masks and per-image parameters for the UI and other services.
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   Dataset,
@@ -22,7 +22,6 @@ import { readNpy } from '../workspace/npy.js';
 import { NpyReader } from '../workspace/npy-stream.js';
 import { generatorFor } from './generators/index.js';
 import { SOURCES_FILE } from './import/index.js';
-import { stagingPrefix } from './staging.js';
 import { labelsAndSplits, quantize, renderMasks, synthesize } from './synthesize.js';
 
 interface OpenDataset {
@@ -115,13 +114,6 @@ export class DatasetsService {
     this.get(id);
     this.#repo.rename(id, name);
     return this.get(id);
-  }
-
-  /** Staging folders left by jobs that never finished (a crash); safe to remove at start-up. */
-  removeStaleStaging(): void {
-    const root = datasetsFolder(this.#workspace);
-    if (!existsSync(root)) return;
-    for (const entry of readdirSync(root)) if (entry.startsWith(stagingPrefix)) rmSync(join(root, entry), { recursive: true, force: true });
   }
 
   index(id: number): DatasetIndex {

@@ -1,7 +1,7 @@
 // A staging folder for the files of an entity a job is making. The job writes there; on success
 // main records the entity and moves the folder into place, on failure or cancel it is removed.
 // Catalogue rows therefore only ever point at complete files.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ArrayFile } from '../../shared/datasets.js';
 import type { NpyData, NpyDtype } from '../workspace/npy.js';
@@ -57,5 +57,21 @@ export class StagingArea {
       }
     }
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Removes staging folders left by jobs that ended without their output being recorded (a crash).
+ * Folders of jobs still queued or running — perhaps in another Heatlab process on the same
+ * workspace — are kept.
+ */
+export function removeStaleStaging(dataDir: string, isActive: (jobId: number) => boolean): void {
+  for (const kind of readdirSync(dataDir, { withFileTypes: true })) {
+    if (!kind.isDirectory()) continue;
+    for (const entry of readdirSync(join(dataDir, kind.name))) {
+      if (!entry.startsWith(stagingPrefix)) continue;
+      const jobId = Number(entry.slice(stagingPrefix.length));
+      if (!Number.isInteger(jobId) || !isActive(jobId)) rmSync(join(dataDir, kind.name, entry), { recursive: true, force: true });
+    }
   }
 }

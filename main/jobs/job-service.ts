@@ -117,6 +117,11 @@ export class JobService {
     return this.#repo.list(limit, statuses);
   }
 
+  /** A job's status, or null when there is no such job. */
+  statusOf(id: number): JobStatus | null {
+    return this.#repo.get(id)?.status ?? null;
+  }
+
   get(id: number): Job {
     const job = this.#repo.get(id);
     if (job === null) throw new HeatlabError('not_found', `There is no job ${id}.`);

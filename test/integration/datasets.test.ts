@@ -192,3 +192,22 @@ describe('dataset import through the API', () => {
     }
   });
 });
+
+describe('staging folders at start-up', () => {
+  it('removes what crashed jobs left, but keeps the folder of a job another live process is running', async () => {
+    await heatlab.close();
+    const { openCatalogue } = await import('../../main/catalogue/database.js');
+    const { JobsRepository } = await import('../../main/catalogue/jobs-repository.js');
+    const catalogue = openCatalogue(join(workspace, 'catalogue.sqlite'));
+    const running = new JobsRepository(catalogue.db).create('engine.check', { seconds: 0 }, process.pid);
+    catalogue.close();
+    const orphan = join(workspace, 'data', 'models', '.staging-job-999');
+    const live = join(workspace, 'data', 'datasets', `.staging-job-${running.id}`);
+    mkdirSync(orphan, { recursive: true });
+    mkdirSync(live, { recursive: true });
+    heatlab = openHeatlab({ workspaceDir: workspace, mode: 'cli' });
+    api = createInProcessApi(heatlab.router, heatlab.events);
+    expect(existsSync(orphan)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+  });
+});
