@@ -1,0 +1,89 @@
+// The shape every perturbation (forward-only) method shares, and the batching loop they all use.
+import type { z } from 'zod';
+import type { Random } from '../../numeric/random.js';
+import type { ExplainInput, Forward } from '../forward.js';
+
+/** Reports forward passes done out of the total the method needs. */
+export type Progress = (done: number, total: number) => void;
+
+export interface PerturbationMethod<S extends z.ZodType = z.ZodType> {
+  id: string;
+  label: string;
+  kind: 'perturbation';
+  params: S;
+  /** The heatmap [H, W] (channels reduced) for input.target. */
+  run(forward: Forward, input: ExplainInput, params: z.output<S>, rng: Random, onProgress?: Progress): Promise<Float32Array>;
+}
+
+export function defineMethod<S extends z.ZodType>(method: PerturbationMethod<S>): PerturbationMethod<S> {
+  return method;
+}
+
+/**
+ * Runs `count` perturbed copies of the input through `forward`, at most `batchSize` at a time:
+ * `perturb(i, image)` writes sample i into a [C,H,W] view (pre-filled with the original image),
+ * then `consume(i, score)` receives the target logit of sample i. Within a batch all perturbs run
+ * before any consume, so a method may keep per-sample state in a ring of `batchSize` slots.
+ */
+export async function forwardBatched(
+  forward: Forward,
+  input: ExplainInput,
+  count: number,
+  batchSize: number,
+  perturb: (i: number, image: Float32Array) => void,
+  consume: (i: number, score: number) => void,
+  onProgress?: Progress,
+): Promise<void> {
+  const size = input.image.length;
+  const batch = Math.max(1, Math.min(batchSize, count));
+  const buffer = new Float32Array(batch * size);
+  for (let start = 0; start < count; start += batch) {
+    const n = Math.min(batch, count - start);
+    for (let j = 0; j < n; j++) {
+      const view = buffer.subarray(j * size, (j + 1) * size);
+      view.set(input.image);
+      perturb(start + j, view);
+    }
+    const logits = await forward(buffer.subarray(0, n * size), n);
+    if (logits.length < n * input.classes) throw new Error(`The model returned ${logits.length} values for ${n} images of ${input.classes} classes.`);
+    for (let j = 0; j < n; j++) consume(start + j, logits[j * input.classes + input.target]!);
+    onProgress?.(start + n, count);
+  }
+}
+
+/** The target logit of one image. */
+export async function targetScore(forward: Forward, input: ExplainInput, image: Float32Array): Promise<number> {
+  const logits = await forward(image, 1);
+  return logits[input.target]!;
+}
+
+/** Per-channel mean of a [C,H,W] image. */
+export function channelMeans(input: ExplainInput): Float64Array {
+  const { channels, height, width } = input.shape;
+  const plane = height * width;
+  const means = new Float64Array(channels);
+  for (let c = 0; c < channels; c++) {
+    let s = 0;
+    for (let i = 0; i < plane; i++) s += input.image[c * plane + i]!;
+    means[c] = s / plane;
+  }
+  return means;
+}
+
+/** A [C,H,W] image filled with a per-channel value: zeros, or the image's channel means. */
+export function baselineImage(input: ExplainInput, baseline: 'zero' | 'mean'): Float32Array {
+  const out = new Float32Array(input.image.length);
+  if (baseline === 'zero') return out;
+  const means = channelMeans(input);
+  const plane = input.shape.height * input.shape.width;
+  for (let c = 0; c < input.shape.channels; c++) out.fill(means[c]!, c * plane, (c + 1) * plane);
+  return out;
+}
+
+export function checkInput(input: ExplainInput): void {
+  const { channels, height, width } = input.shape;
+  if (input.image.length !== channels * height * width)
+    throw new Error(`The image holds ${input.image.length} values, not ${channels}×${height}×${width}.`);
+  if (!Number.isInteger(input.target) || input.target < 0 || input.target >= input.classes)
+    throw new Error(`Target class ${input.target} is not one of the model's ${input.classes} classes.`);
+}
