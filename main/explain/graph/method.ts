@@ -1,0 +1,68 @@
+// The one signature every gradient-family method has (CONVENTIONS.md, "One signature for every
+// method"): a registry entry with a zod parameter schema the UI builds its form from, and a run
+// that turns a batch of NCHW images and their target classes into signed [n, H, W] heatmaps.
+import { z } from 'zod';
+import type { Random } from '../../numeric/random.js';
+import type { BackwardRules } from '../../onnx/backward/types.js';
+
+/** A batch of images in the model's layout, NCHW, with the class each heatmap explains. */
+export interface GraphInput {
+  images: Float32Array;
+  n: number;
+  /** [C, H, W] of one image. */
+  shape: readonly [number, number, number];
+  targets: Int32Array;
+}
+
+/** One compiled pass: its backward rules and the forward values whose activation and gradient it also returns. */
+export interface GraphPass {
+  rules: BackwardRules;
+  taps?: readonly string[];
+}
+
+export interface TappedValue {
+  activation: Float32Array;
+  gradient: Float32Array;
+  /** [n, …] as ONNX Runtime returned it. */
+  dims: number[];
+}
+
+export interface GraphResult {
+  logits: Float32Array;
+  /** ∂(seed · logits)/∂input under the pass's rules, NCHW. */
+  gradient: Float32Array;
+  taps: Map<string, TappedValue>;
+}
+
+/** What a method sees of a model: its compiled explanation graphs (runner.ts). */
+export interface GraphSession {
+  /** [C, H, W] of one image. */
+  readonly shape: readonly [number, number, number];
+  readonly classes: number;
+  /** Images per ONNX Runtime call: methods that multiply images (SmoothGrad, IG) fill batches of this size. */
+  readonly batchSize: number;
+  /** Rank-4 feature maps Grad-CAM may use, from the input onwards; the last one is its default. */
+  readonly featureMaps: readonly string[];
+  /** Runs the pass on n images with the given seeds [n, classes] (any n: batched inside). */
+  run(pass: GraphPass, images: Float32Array, n: number, seed: Float32Array): Promise<GraphResult>;
+}
+
+/** How an [n, C, H, W] attribution becomes an [n, H, W] heatmap. */
+export const channelReductions = ['sum', 'abs-sum', 'max-abs'] as const;
+export type ChannelReduction = (typeof channelReductions)[number];
+
+export const reductionParam = z
+  .enum(channelReductions)
+  .default('sum')
+  .describe('Channel reduction: sum keeps the sign (default); abs-sum sums magnitudes; max-abs takes the largest magnitude (Simonyan et al. 2013, §3.1).');
+
+export interface GraphMethod<P extends z.ZodType = z.ZodType> {
+  id: string;
+  label: string;
+  kind: 'graph';
+  params: P;
+  run(session: GraphSession, input: GraphInput, params: z.output<P>, rng: Random): Promise<Float32Array>;
+}
+
+/** Declares a method with its parameter type inferred from its schema. */
+export const graphMethod = <P extends z.ZodType>(method: GraphMethod<P>): GraphMethod<P> => method;
