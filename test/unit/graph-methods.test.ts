@@ -67,7 +67,7 @@ describe('the method registry', () => {
       expect(() => method.params.parse({})).not.toThrow();
     }
     expect(smoothGradMethod.params.parse({})).toEqual({ samples: 16, noiseLevel: 0.15, reduction: 'sum' });
-    expect(integratedGradientsMethod.params.parse({})).toMatchObject({ steps: 32, baseline: 'black', reduction: 'sum' });
+    expect(integratedGradientsMethod.params.parse({})).toMatchObject({ steps: 32, baseline: 'black', rule: 'midpoint', reduction: 'sum' });
     expect(() => integratedGradientsMethod.params.parse({ steps: 513 })).toThrow();
     expect(() => smoothGradMethod.params.parse({ samples: 0 })).toThrow();
   });
@@ -178,6 +178,22 @@ describe('Integrated Gradients', () => {
       }
     });
   }
+
+  it('also sums to f(x) − f(baseline) within 1 % with the trapezoid rule, and agrees with the midpoint rule', async () => {
+    const runner = runnerFor(reluCnn());
+    const input = imagesFor(runner, 3, 5);
+    const trapezoid = await run(runner, integratedGradientsMethod, input, { steps: 256, rule: 'trapezoid' });
+    const midpoint = await run(runner, integratedGradientsMethod, input, { steps: 256 });
+    const fx = await runner.logits(input.images, input.n);
+    const f0 = await runner.logits(new Float32Array(input.images.length), input.n);
+    const plane = runner.shape[1] * runner.shape[2];
+    for (let i = 0; i < input.n; i++) {
+      const t = input.targets[i]!;
+      const delta = fx[i * runner.classes + t]! - f0[i * runner.classes + t]!;
+      expect(Math.abs(sum(trapezoid.subarray(i * plane, (i + 1) * plane)) - delta)).toBeLessThanOrEqual(0.01 * Math.abs(delta));
+    }
+    expect(relativeError(trapezoid, midpoint)).toBeLessThanOrEqual(0.05);
+  });
 
   it('builds each baseline as documented', () => {
     const input: GraphInput = { images: Float32Array.of(0.2, 0.4, 0.6, 0.8), n: 1, shape: [1, 2, 2], targets: Int32Array.of(0) };

@@ -1,8 +1,9 @@
 // Integrated Gradients (Sundararajan, Taly & Yan 2017, eq. 1 and its Riemann approximation, §5):
-// IG_i = (x_i − x′_i) · ∫₀¹ ∂f(x′ + α(x − x′))/∂x_i dα, by the midpoint rule over `steps`
-// intervals, α_k = (k + ½)/m — exact for the piecewise-linear paths of ReLU nets when no kink
-// falls inside an interval, and second order otherwise (the trapezoid rule is not offered: it
-// spends a gradient on both ends for the same order). Completeness: Σ IG ≈ f(x) − f(x′).
+// IG_i = (x_i − x′_i) · ∫₀¹ ∂f(x′ + α(x − x′))/∂x_i dα over m = `steps` intervals, by the
+// midpoint rule (default; α_k = (k + ½)/m, m gradients) or the trapezoid rule (α_k = k/m, m + 1
+// gradients, ends weighted ½ — Captum's `riemann_trapezoid`). On a ReLU net the integrand is
+// piecewise constant, so both are exact except in the intervals a kink falls in: the error is
+// O(1/m). Completeness: Σ IG ≈ f(x) − f(x′).
 import { z } from 'zod';
 import type { Random } from '../../numeric/random.js';
 import { plainGradient } from '../../onnx/backward/rules.js';
@@ -19,6 +20,7 @@ export const integratedGradientsParams = z.object({
     .enum(baselines)
     .default('black')
     .describe('x′: black = 0, white = 1, mean = each channel’s mean of the image, blurred = the image under a Gaussian blur of σ px, uniform = noise on the image’s value range (Sturmfels, Lundberg & Lee 2020).'),
+  rule: z.enum(['midpoint', 'trapezoid']).default('midpoint').describe('Riemann rule along the path: midpoint (m gradients) or trapezoid (m + 1 gradients, ends halved).'),
   blurSigma: z.number().min(0.1).max(64).default(5).describe('σ in pixels of the blurred baseline.'),
   reduction: reductionParam,
 });
@@ -76,8 +78,10 @@ export const integratedGradientsMethod = graphMethod({
     const size = channels * height * width;
     const reference = baselineImages(input, params.baseline, params.blurSigma, rng);
     const m = params.steps;
-    const average = await accumulateGradients(session, { rules: plainGradient }, input, m, 1 / m, (i, k, out) => {
-      const alpha = (k + 0.5) / m;
+    const trapezoid = params.rule === 'trapezoid';
+    const weight = (k: number) => (trapezoid && (k === 0 || k === m) ? 0.5 / m : 1 / m);
+    const average = await accumulateGradients(session, { rules: plainGradient }, input, trapezoid ? m + 1 : m, weight, (i, k, out) => {
+      const alpha = trapezoid ? k / m : (k + 0.5) / m;
       for (let p = 0, at = i * size; p < size; p++, at++) out[p] = reference[at]! + alpha * (input.images[at]! - reference[at]!);
     });
     for (let p = 0; p < average.length; p++) average[p]! *= input.images[p]! - reference[p]!;
