@@ -209,6 +209,15 @@ describe('every perturbation method', () => {
     });
   }
 
+  for (const method of perturbationMethods) {
+    it(`${method.label} gives the same map whatever the batch size`, async () => {
+      const base = small[method.id as keyof typeof small];
+      const one = await method.run(linearModel([weights]), input, method.params.parse({ ...base, batchSize: 1 }) as never, new Random(3));
+      const many = await method.run(linearModel([weights]), input, method.params.parse({ ...base, batchSize: 64 }) as never, new Random(3));
+      for (let p = 0; p < h * w; p++) expect(many[p]).toBeCloseTo(one[p]!, 5);
+    });
+  }
+
   for (const method of [rise, lime, kernelShap, randomMap]) {
     it(`${method.label} gives a different map for a different seed`, async () => {
       const params = method.params.parse(small[method.id as keyof typeof small]) as never;

@@ -14,7 +14,7 @@ export const kernelShapParams = z.object({
   samples: z.number().int().min(2).max(100_000).default(256).describe('Sampled coalitions (shap default 2·M + 2048; Captum benchmark 256).'),
   gridSize: z.number().int().min(1).max(64).default(8).describe('Segments: a regular grid of gridSize × gridSize cells (DIANNA uses ~100 SLIC segments).'),
   background: z.enum(['zero', 'mean']).default('zero').describe('Value of absent segments: 0, or the image mean of each channel.'),
-  batchSize: z.number().int().min(1).max(1024).default(128).describe('Coalition images per forward pass.'),
+  batchSize: z.number().int().min(1).max(1024).default(64).describe('Coalition images per forward pass.'),
 });
 
 /** Draws a coalition from the Shapley kernel: a size by its kernel mass, then a uniform subset. */

@@ -15,7 +15,7 @@ export const limeParams = z.object({
   kernelWidth: z.number().gt(0).max(1000).default(25).describe('σ of the exponential kernel on cosine distance (DIANNA 25; lime_image 0.25 — smaller weights near samples more).'),
   ridge: z.number().min(0).max(1e6).default(1).describe('Ridge penalty λ (scikit-learn Ridge default 1, as LIME uses).'),
   hide: z.enum(['segment-mean', 'zero', 'image-mean']).default('segment-mean').describe('What a switched-off segment becomes (lime_image default: the segment mean colour).'),
-  batchSize: z.number().int().min(1).max(1024).default(128).describe('Perturbed images per forward pass.'),
+  batchSize: z.number().int().min(1).max(1024).default(64).describe('Perturbed images per forward pass.'),
 });
 
 /** A [C,H,W] image where every pixel has its segment's mean colour (lime_image's hide_color=None). */

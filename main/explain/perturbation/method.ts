@@ -22,8 +22,9 @@ export function defineMethod<S extends z.ZodType>(method: PerturbationMethod<S>)
 /**
  * Runs `count` perturbed copies of the input through `forward`, at most `batchSize` at a time:
  * `perturb(i, image)` writes sample i into a [C,H,W] view (pre-filled with the original image),
- * then `consume(i, score)` receives the target logit of sample i. Within a batch all perturbs run
- * before any consume, so a method may keep per-sample state in a ring of `batchSize` slots.
+ * then `consume(i, score)` receives the target logit of sample i. The next batch is perturbed
+ * while the current one runs (two buffers), so a method keeping per-sample state needs a ring of
+ * `pipelineSlots(batchSize, count)` slots.
  */
 export async function forwardBatched(
   forward: Forward,
@@ -36,19 +37,35 @@ export async function forwardBatched(
 ): Promise<void> {
   const size = input.image.length;
   const batch = Math.max(1, Math.min(batchSize, count));
-  const buffer = new Float32Array(batch * size);
-  for (let start = 0; start < count; start += batch) {
+  const buffers = [new Float32Array(batch * size), new Float32Array(batch * size)] as const;
+  const fill = (start: number, buffer: Float32Array): number => {
     const n = Math.min(batch, count - start);
     for (let j = 0; j < n; j++) {
       const view = buffer.subarray(j * size, (j + 1) * size);
       view.set(input.image);
       perturb(start + j, view);
     }
-    const logits = await forward(buffer.subarray(0, n * size), n);
+    return n;
+  };
+  if (count <= 0) return;
+  let [current, spare] = buffers;
+  let n = fill(0, current);
+  for (let start = 0; start < count; start += batch) {
+    const running = forward(current.subarray(0, n * size), n);
+    // Overlap: prepare the next batch in the other buffer while the model runs this one.
+    const next = start + batch < count ? fill(start + batch, spare) : 0;
+    [current, spare] = [spare, current];
+    const logits = await running;
     if (logits.length < n * input.classes) throw new Error(`The model returned ${logits.length} values for ${n} images of ${input.classes} classes.`);
     for (let j = 0; j < n; j++) consume(start + j, logits[j * input.classes + input.target]!);
     onProgress?.(start + n, count);
+    n = next;
   }
+}
+
+/** Ring slots a method needs to keep per-sample state across forwardBatched's two batches in flight. */
+export function pipelineSlots(batchSize: number, count: number): number {
+  return Math.max(1, Math.min(2 * batchSize, count));
 }
 
 /** The target logit of one image. */

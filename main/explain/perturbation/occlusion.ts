@@ -9,7 +9,7 @@ export const occlusionParams = z.object({
   window: z.number().int().min(1).max(256).default(4).describe('Side of the square occluding window in pixels (Zeiler & Fergus used 10–50 px on 224 px images).'),
   stride: z.number().int().min(1).max(256).default(2).describe('Step between windows in pixels; ≤ window so every pixel is covered.'),
   baseline: z.enum(['zero', 'mean']).default('zero').describe('Value the window is set to: 0, or the image mean of each channel.'),
-  batchSize: z.number().int().min(1).max(1024).default(128).describe('Occluded images per forward pass.'),
+  batchSize: z.number().int().min(1).max(1024).default(64).describe('Occluded images per forward pass.'),
 });
 
 /** Window origins 0, stride, 2·stride, …, plus the last one flush with the edge so every pixel is covered. */
