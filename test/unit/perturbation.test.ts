@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExplainInput, Forward } from '../../main/explain/forward.js';
 import { ortForward } from '../../main/explain/forward.js';
 import { kernelShap, lime, occlusion, perturbationMethods, randomMap, rise } from '../../main/explain/perturbation/index.js';
+import { slicSegments } from '../../main/explain/perturbation/slic.js';
 import { Random } from '../../main/numeric/random.js';
 import { attr, GraphBuilder } from '../../main/onnx/graph-builder.js';
 import { loadOrt } from '../../main/onnx/runtime.js';
@@ -140,6 +141,50 @@ describe('KernelSHAP', () => {
       const fb = (await forward(fill, 1))[1]!;
       expect(Math.abs(sum - (fx - fb))).toBeLessThan(1e-6 * Math.max(1, Math.abs(fx - fb)));
     }
+  });
+});
+
+describe('SLIC segments', () => {
+  it('label every pixel with consecutive connected segments that do not cross a sharp edge', () => {
+    const [c, h, w] = [3, 24, 24];
+    const plane = h * w;
+    const image = new Float32Array(c * plane);
+    // Left third dark, the rest bright, with a little noise.
+    const rng = new Random(20);
+    for (let ch = 0; ch < c; ch++) for (let p = 0; p < plane; p++) image[ch * plane + p] = (p % w < 8 ? 0.1 : 0.9) + rng.uniform(-0.02, 0.02);
+    const seg = slicSegments(image, c, h, w, { segments: 16, compactness: 0.1 });
+    expect(seg.count).toBeGreaterThanOrEqual(8);
+    expect(seg.count).toBeLessThanOrEqual(32);
+    const seen = new Set(seg.labels);
+    expect(seen.size).toBe(seg.count);
+    expect(Math.min(...seen)).toBe(0);
+    expect(Math.max(...seen)).toBe(seg.count - 1);
+    const side = new Map<number, boolean>();
+    for (let p = 0; p < plane; p++) {
+      const left = p % w < 8;
+      const l = seg.labels[p]!;
+      if (side.has(l)) expect(side.get(l)).toBe(left);
+      else side.set(l, left);
+    }
+  });
+
+  it('keep KernelSHAP efficient and LIME finite', async () => {
+    const [h, w] = [16, 16];
+    const weights = randomArray(h * w, 21);
+    const image = Float32Array.from(randomArray(h * w, 22, 0, 1));
+    const forward = linearModel([weights], [0.5]);
+    const input = inputOf(image, 1, h, w);
+    const params = kernelShap.params.parse({ segmentation: 'slic', slicSegments: 16, samples: 128 });
+    const heat = await kernelShap.run(forward, input, params, new Random(23));
+    const seg = slicSegments(image, 1, h, w, { segments: 16, compactness: params.compactness });
+    const perSegment = new Map<number, number>();
+    for (let p = 0; p < h * w; p++) perSegment.set(seg.labels[p]!, heat[p]!);
+    const sum = [...perSegment.values()].reduce((a, b) => a + b, 0);
+    const fx = (await forward(image, 1))[0]!;
+    const fb = (await forward(new Float32Array(h * w), 1))[0]!;
+    expect(Math.abs(sum - (fx - fb))).toBeLessThan(1e-6 * Math.max(1, Math.abs(fx - fb)));
+    const limeHeat = await lime.run(forward, input, lime.params.parse({ segmentation: 'slic', slicSegments: 16, samples: 100 }), new Random(24));
+    expect(limeHeat.every(Number.isFinite)).toBe(true);
   });
 });
 

@@ -8,11 +8,11 @@ import { z } from 'zod';
 import type { Random } from '../../numeric/random.js';
 import { weightedRidge } from './linear-solve.js';
 import { baselineImage, checkInput, defineMethod, forwardBatched, targetScore } from './method.js';
-import { gridSegments, hideSegments, spreadOverSegments, type Segmentation } from './segments.js';
+import { hideSegments, segmentationParams, segmentImage, spreadOverSegments, type Segmentation } from './segments.js';
 
 export const kernelShapParams = z.object({
   samples: z.number().int().min(2).max(100_000).default(256).describe('Sampled coalitions (shap default 2·M + 2048; Captum benchmark 256).'),
-  gridSize: z.number().int().min(1).max(64).default(8).describe('Segments: a regular grid of gridSize × gridSize cells (DIANNA uses ~100 SLIC segments).'),
+  ...segmentationParams,
   background: z.enum(['zero', 'mean']).default('zero').describe('Value of absent segments: 0, or the image mean of each channel.'),
   batchSize: z.number().int().min(1).max(1024).default(64).describe('Coalition images per forward pass.'),
 });
@@ -69,7 +69,7 @@ export const kernelShap = defineMethod({
   async run(forward, input, params, rng, onProgress) {
     checkInput(input);
     const { channels, height, width } = input.shape;
-    const seg: Segmentation = gridSegments(height, width, params.gridSize);
+    const seg: Segmentation = segmentImage(input.image, input.shape, params);
     const m = seg.count;
     const fill = baselineImage(input, params.background);
     const fx = await targetScore(forward, input, input.image);

@@ -6,12 +6,12 @@
 import { z } from 'zod';
 import { weightedRidge } from './linear-solve.js';
 import { baselineImage, checkInput, defineMethod, forwardBatched } from './method.js';
-import { gridSegments, hideSegments, spreadOverSegments, type Segmentation } from './segments.js';
+import { hideSegments, segmentationParams, segmentImage, spreadOverSegments, type Segmentation } from './segments.js';
 import type { ExplainInput } from '../forward.js';
 
 export const limeParams = z.object({
   samples: z.number().int().min(2).max(100_000).default(5000).describe('Perturbed samples (DIANNA and lime_image default 1000–5000; fewer is faster and noisier).'),
-  gridSize: z.number().int().min(1).max(64).default(8).describe('Segments: a regular grid of gridSize × gridSize cells.'),
+  ...segmentationParams,
   kernelWidth: z.number().gt(0).max(1000).default(25).describe('σ of the exponential kernel on cosine distance (DIANNA 25; lime_image 0.25 — smaller weights near samples more).'),
   ridge: z.number().min(0).max(1e6).default(1).describe('Ridge penalty λ (scikit-learn Ridge default 1, as LIME uses).'),
   hide: z.enum(['segment-mean', 'zero', 'image-mean']).default('segment-mean').describe('What a switched-off segment becomes (lime_image default: the segment mean colour).'),
@@ -45,7 +45,7 @@ export const lime = defineMethod({
   async run(forward, input, params, rng, onProgress) {
     checkInput(input);
     const { channels, height, width } = input.shape;
-    const seg = gridSegments(height, width, params.gridSize);
+    const seg = segmentImage(input.image, input.shape, params);
     const d = seg.count;
     const m = params.samples;
     const fill = params.hide === 'segment-mean' ? segmentMeanImage(input, seg) : baselineImage(input, params.hide === 'zero' ? 'zero' : 'mean');

@@ -1,4 +1,6 @@
 // Segmentations for LIME and KernelSHAP: a label per pixel [H, W], labels 0..count−1.
+import { z } from 'zod';
+import { slicSegments } from './slic.js';
 
 export interface Segmentation {
   labels: Int32Array;
@@ -36,4 +38,24 @@ export function hideSegments(image: Float32Array, fill: Float32Array, seg: Segme
     if (on[seg.labels[i]!]) continue;
     for (let c = 0; c < channels; c++) image[c * plane + i] = fill[c * plane + i]!;
   }
+}
+
+export const segmentationParams = {
+  segmentation: z.enum(['grid', 'slic']).default('grid').describe('How the image is cut into segments: a regular grid, or SLIC superpixels (Achanta et al. 2012, as LIME and DIANNA use).'),
+  gridSize: z.number().int().min(1).max(64).default(8).describe('Grid segmentation: gridSize × gridSize cells.'),
+  slicSegments: z.number().int().min(1).max(4096).default(64).describe('SLIC: approximate number of superpixels (DIANNA KernelSHAP: 100).'),
+  compactness: z.number().gt(0).max(100).default(0.1).describe('SLIC: weight m of spatial against colour distance, colours scaled by the image range (0.1 ≈ skimage 10 on Lab).'),
+};
+
+export interface SegmentationChoice {
+  segmentation: 'grid' | 'slic';
+  gridSize: number;
+  slicSegments: number;
+  compactness: number;
+}
+
+/** The segments a LIME or KernelSHAP run perturbs. */
+export function segmentImage(image: Float32Array, shape: { channels: number; height: number; width: number }, choice: SegmentationChoice): Segmentation {
+  if (choice.segmentation === 'grid') return gridSegments(shape.height, shape.width, choice.gridSize);
+  return slicSegments(image, shape.channels, shape.height, shape.width, { segments: choice.slicSegments, compactness: choice.compactness });
 }
