@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { appRoot } from '../app/paths.js';
 import { benchCore } from './core-bench.js';
 import { benchData, childGenerateScaled, childImportPng } from './data-bench.js';
+import { benchExplain, childExplain } from './explain-bench.js';
 import { benchTraining, childTrain100k, childTrainSpeed } from './train-bench.js';
 import { printTable, record, rows } from './table.js';
 
@@ -14,6 +15,7 @@ const children: Record<string, (...args: string[]) => Promise<void>> = {
   'import-png': childImportPng,
   'train-speed': (preset = 'tiny-cnn', variant = 'pack') => childTrainSpeed(preset, variant),
   'train-100k': childTrain100k,
+  explain: childExplain,
 };
 
 async function main(): Promise<void> {
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
   await benchCore();
   await benchData();
   await benchTraining();
+  await benchExplain();
   record({ area: 'process', measure: 'peak RSS of the bench process', value: process.resourceUsage().maxRSS / 1024, unit: 'MB' });
 
   console.log(`\n${printTable()}`);
