@@ -1,14 +1,15 @@
 // The Electron shell: one window on the app's own `app://heatlab/` origin, IPC handlers for every
 // Api method, and every hardening setting in DESIGN.md ("Security and offline promise").
 // Electron is passed in, so tests drive this with a fake.
-import { readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { eventNames, methodNames } from '../../shared/api.js';
 import type { Result } from '../../shared/errors.js';
 import type { EventBus } from '../api/events.js';
 import type { Router } from '../api/router.js';
 import { describeExit, OutputTail, type HostLauncher } from '../jobs/host-launcher.js';
 import type { HostToMain, MainToHost } from '../../shared/host-protocol.js';
+import { contentTypeOf, rendererFile } from './renderer-files.js';
 import type { BrowserWindowLike, BrowserWindowOptions, ElectronLike, IpcMainInvokeEvent, SessionLike, WebContents } from './electron-types.js';
 
 export const appScheme = 'app';
@@ -18,16 +19,6 @@ export const eventChannel = (name: string) => `event:${name}`;
 /** CSP for every page the app serves: nothing but the app's own origin. */
 export const electronCsp =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-};
 
 export function isAppUrl(url: string): boolean {
   return url === appOrigin || url.startsWith(`${appOrigin}/`);
@@ -66,35 +57,23 @@ export function windowOptions(preload: string, dark: boolean): BrowserWindowOpti
 export function rendererResponder(rendererDir: string): (request: { url: string; method: string }) => Response {
   const root = resolve(rendererDir);
   const headers = { 'content-security-policy': electronCsp, 'x-content-type-options': 'nosniff' };
-  /** The file a request names inside `root`, or null (other host, escape out of root, bad escape, NUL). */
-  const fileFor = (requestUrl: string): string | null => {
-    let url: URL;
-    let relative: string;
-    try {
-      url = new URL(requestUrl);
-      relative = url.pathname === '/' || url.pathname === '' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
-    } catch {
-      return null; // a malformed URL or percent escape names no file
-    }
-    if (url.host !== 'heatlab' || relative.includes('\0')) return null;
-    const file = normalize(join(root, relative));
-    return file.startsWith(root + sep) ? file : null;
-  };
-  const read = (file: string) => {
-    try {
-      return statSync(file).isFile() ? readFileSync(file) : null;
-    } catch {
-      return null; // missing, or a path through a file (ENOTDIR), or unreadable
-    }
-  };
   return (request) => {
-    const file = fileFor(request.url);
-    const body = file === null ? null : read(file);
+    let url: URL | null = null;
+    try {
+      url = new URL(request.url);
+    } catch {
+      // a malformed URL names no file
+    }
+    const found = url?.host === 'heatlab' ? rendererFile(root, url.pathname) : null;
+    const file = found !== null && 'file' in found ? found.file : null;
+    let body: Buffer | null = null;
+    try {
+      body = file === null ? null : readFileSync(file);
+    } catch {
+      // unreadable: answered as not found
+    }
     if (file === null || body === null) return new Response('Not found', { status: 404, headers });
-    return new Response(body, {
-      status: 200,
-      headers: { ...headers, 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream' },
-    });
+    return new Response(body, { status: 200, headers: { ...headers, 'content-type': contentTypeOf(file) } });
   };
 }
 

@@ -2,15 +2,16 @@
 // 127.0.0.1 only. Like Jupyter, a random token comes with the printed URL; the first visit trades
 // it for a same-site cookie. Requests without the token get 401; a foreign Host or Origin, 403.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { eventNames } from '../../shared/api.js';
 import { decodeMessage, encodeMessage, type ClientMessage, type ServerMessage } from '../../shared/wire.js';
 import type { EventBus } from '../api/events.js';
 import type { Router } from '../api/router.js';
+import { contentTypeOf, rendererFile } from './renderer-files.js';
 
 export const tokenCookie = 'heatlab_token';
 export const apiPath = '/api';
@@ -30,19 +31,6 @@ export interface RunningServer {
   token: string;
   close(): Promise<void>;
 }
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of header?.split(';') ?? []) {
@@ -104,20 +92,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (url.searchParams.has('token')) {
       headers['set-cookie'] = `${tokenCookie}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     }
-    let relative: string;
-    try {
-      relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
-    } catch {
-      // Broken percent-encoding: refuse the request rather than throw on main's event loop.
-      res.writeHead(400, { ...headers, 'content-type': 'text/plain; charset=utf-8' }).end('Bad request path.\n');
+    const found = rendererFile(rendererDir, url.pathname);
+    if ('problem' in found) {
+      // A broken percent escape is a bad request; everything else names no file.
+      const [status, text] = found.problem === 'malformed' ? [400, 'Bad request path.\n'] : [404, 'Not found.\n'];
+      res.writeHead(status, { ...headers, 'content-type': 'text/plain; charset=utf-8' }).end(text);
       return;
     }
-    const file = normalize(join(rendererDir, relative));
-    if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8' }).end('Not found.\n');
-      return;
-    }
-    headers['content-type'] = contentTypes[extname(file)] ?? 'application/octet-stream';
+    const { file } = found;
+    headers['content-type'] = contentTypeOf(file);
     headers['cache-control'] = file.endsWith('index.html') ? 'no-store' : 'max-age=31536000, immutable';
     res.writeHead(200, headers);
     if (req.method === 'HEAD') res.end();
