@@ -66,7 +66,7 @@ export function rendererResponder(rendererDir: string): (request: { url: string;
     }
     const found = url?.host === 'heatlab' ? rendererFile(root, url.pathname) : null;
     const file = found !== null && 'file' in found ? found.file : null;
-    let body: Buffer | null = null;
+    let body: Buffer<ArrayBuffer> | null = null;
     try {
       body = file === null ? null : readFileSync(file);
     } catch {
