@@ -41,7 +41,7 @@ export function createHandlers(s: Services): Handlers {
     'jobs.cancel': ({ id, keep }) => s.jobs.cancel(id, keep),
     'engine.check': (params) => s.jobs.submit('engine.check', params),
     ...datasetHandlers(s.datasets, s.annotations, s.jobs),
-    ...modelHandlers(s.models, s.jobs),
+    ...modelHandlers(s.models, s.datasets, s.jobs),
     'annotations.list': ({ datasetId }) => {
       s.datasets.get(datasetId);
       return s.annotations.list(datasetId);

@@ -1,4 +1,5 @@
 // API handlers for models: training jobs, the catalogue, ONNX export, misclassified images.
+import type { DatasetsService } from '../data/datasets-service.js';
 import type { JobService } from '../jobs/job-service.js';
 import { checkLayers, layersFor } from '../train/architectures.js';
 import type { ModelsService } from '../train/models-service.js';
@@ -6,10 +7,10 @@ import type { Handlers } from './router.js';
 
 type ModelMethods = Pick<Handlers, 'models.train' | 'models.list' | 'models.get' | 'models.rename' | 'models.delete' | 'models.export' | 'models.misclassified'>;
 
-export function modelHandlers(models: ModelsService, jobs: JobService): ModelMethods {
+export function modelHandlers(models: ModelsService, datasets: DatasetsService, jobs: JobService): ModelMethods {
   return {
     'models.train': (request) => {
-      const dataset = models.datasetRef(request.datasetId);
+      const dataset = datasets.ref(request.datasetId);
       // An impossible architecture is a bad request now, not a failed job later.
       checkLayers(layersFor(request.architecture, dataset.classNames.length), dataset);
       return jobs.submit('models.train', { ...request, dataset });

@@ -50,7 +50,7 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
     annotations: annotationRows,
     version,
   });
-  const models = new ModelsService({ workspace: workspace.dir, repo: new ModelsRepository(workspace.catalogue.db), datasets, version });
+  const models = new ModelsService({ workspace: workspace.dir, repo: new ModelsRepository(workspace.catalogue.db), version });
   const jobs = new JobService({
     repo: new JobsRepository(workspace.catalogue.db),
     launcher: options.launcher ?? forkHostLauncher(hostEntry()),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type {
   Dataset,
   DatasetIndex,
+  DatasetRef,
   DatasetItems,
   DatasetSummary,
   ImageBatch,
@@ -32,6 +33,13 @@ interface OpenDataset {
 }
 
 export const datasetsFolder = (workspace: string) => join(workspace, 'data', 'datasets');
+
+/** The workspace-relative path of a dataset's file with this role. */
+function fileOf(dataset: Dataset, role: string): string {
+  const file = dataset.files.find((f) => f.role === role);
+  if (file === undefined) throw new HeatlabError('internal', `Dataset ${dataset.id} has no ${role} file in the catalogue.`);
+  return file.path;
+}
 
 export class DatasetsService {
   readonly #workspace: string;
@@ -199,23 +207,34 @@ export class DatasetsService {
     if (bad !== undefined) throw new HeatlabError('invalid_request', `Image ${bad} is outside dataset ${dataset.id}, which has ${dataset.count} images (0–${dataset.count - 1}).`);
   }
 
+  /** What the compute host needs to read a dataset (training, explaining), from the catalogue. */
+  ref(id: number): DatasetRef {
+    const d = this.get(id);
+    return {
+      id: d.id,
+      name: d.name,
+      count: d.count,
+      height: d.height,
+      width: d.width,
+      channels: d.channels,
+      dtype: d.dtype,
+      classNames: d.classNames,
+      files: { images: fileOf(d, 'images'), labels: fileOf(d, 'labels'), splits: fileOf(d, 'splits') },
+    };
+  }
+
   #opened(id: number): OpenDataset {
     const cached = this.#open.get(id);
     if (cached) return cached;
     const dataset = this.get(id);
-    const file = (role: string) => dataset.files.find((f) => f.role === role);
-    const path = (role: string) => {
-      const f = file(role);
-      if (f === undefined) throw new HeatlabError('internal', `Dataset ${id} has no ${role} file in the catalogue.`);
-      return join(this.#workspace, f.path);
-    };
+    const path = (role: string) => join(this.#workspace, fileOf(dataset, role));
     const images = new NpyReader(path('images'));
     const expected: PixelDtype = dataset.dtype;
     if (images.dtype !== expected) throw new HeatlabError('internal', `Dataset ${id}'s images are ${images.dtype}, the catalogue says ${expected}.`);
     const sourcesFile = join(datasetsFolder(this.#workspace), String(id), SOURCES_FILE);
     const open: OpenDataset = {
       images,
-      params: file('params') ? new NpyReader(path('params')) : null,
+      params: dataset.files.some((f) => f.role === 'params') ? new NpyReader(path('params')) : null,
       index: { labels: readNpy(path('labels')).data as Int32Array, splits: readNpy(path('splits')).data as Uint8Array },
       sources: existsSync(sourcesFile) ? (JSON.parse(readFileSync(sourcesFile, 'utf8')) as (string | null)[]) : null,
     };

@@ -2,11 +2,9 @@
 // user picks, and the misclassified test images.
 import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { DatasetRef } from '../../shared/datasets.js';
 import { HeatlabError } from '../../shared/errors.js';
 import type { Misclassified, Model, ModelSummary, StagedModel } from '../../shared/models.js';
 import { modelFolder, type ModelsRepository } from '../catalogue/models-repository.js';
-import type { DatasetsService } from '../data/datasets-service.js';
 import { readNpy } from '../workspace/npy.js';
 
 export const modelsFolder = (workspace: string) => join(workspace, 'data', 'models');
@@ -19,13 +17,11 @@ export function fileSafe(name: string): string {
 export class ModelsService {
   readonly #workspace: string;
   readonly #repo: ModelsRepository;
-  readonly #datasets: DatasetsService;
   readonly #version: string;
 
-  constructor(options: { workspace: string; repo: ModelsRepository; datasets: DatasetsService; version: string }) {
+  constructor(options: { workspace: string; repo: ModelsRepository; version: string }) {
     this.#workspace = options.workspace;
     this.#repo = options.repo;
-    this.#datasets = options.datasets;
     this.#version = options.version;
   }
 
@@ -38,27 +34,6 @@ export class ModelsService {
     if (model === null) throw new HeatlabError('not_found', `There is no model ${id}.`);
     const { files: _files, ...rest } = model;
     return rest;
-  }
-
-  /** What the compute host needs to read a dataset, from the catalogue. */
-  datasetRef(datasetId: number): DatasetRef {
-    const d = this.#datasets.get(datasetId);
-    const path = (role: string) => {
-      const f = d.files.find((file) => file.role === role);
-      if (f === undefined) throw new HeatlabError('internal', `Dataset ${datasetId} has no ${role} file in the catalogue.`);
-      return f.path;
-    };
-    return {
-      id: d.id,
-      name: d.name,
-      count: d.count,
-      height: d.height,
-      width: d.width,
-      channels: d.channels,
-      dtype: d.dtype,
-      classNames: d.classNames,
-      files: { images: path('images'), labels: path('labels'), splits: path('splits') },
-    };
   }
 
   /** Records a trained model and moves its staged folder into place, atomically with the row. */
