@@ -15,6 +15,7 @@ import {
   type Preview,
 } from './datasets.js';
 import { engineCheckParamsSchema, type EngineInfo } from './engine.js';
+import { explanationRequestSchemas, type ExplainMethodInfo, type ExplanationRun, type ExplanationRunSummary, type HeatmapBatch } from './explanations.js';
 import { modelRequestSchemas, trainRequestSchema, type Misclassified, type Model, type ModelSummary } from './models.js';
 import { jobStatuses, type Job, type JobProgressEvent } from './jobs.js';
 
@@ -42,6 +43,7 @@ export const requestSchemas = {
   ...datasetRequestSchemas,
   'models.train': trainRequestSchema,
   ...modelRequestSchemas,
+  ...explanationRequestSchemas,
   'annotations.list': z.object({ datasetId: jobId }).strict(),
   'annotations.masks': z.object({ id: jobId, indices: z.array(z.int().min(0)).min(1).max(4096) }).strict(),
   'files.browse': z
@@ -115,6 +117,14 @@ export interface ApiResults {
   'models.delete': { deleted: number };
   'models.export': { path: string };
   'models.misclassified': Misclassified;
+  'explain.methods': ExplainMethodInfo[];
+  /** An explanation job; its result is `{ runIds }`, one run per method in the order asked. */
+  'explain.start': Job;
+  'explanations.list': ExplanationRunSummary[];
+  'explanations.get': ExplanationRun;
+  'explanations.heatmaps': HeatmapBatch;
+  'explanations.rename': ExplanationRun;
+  'explanations.delete': { deleted: number };
   'annotations.list': AnnotationSetSummary[];
   /** Region masks of an annotation set for the given images; 0 = background or not annotated. */
   'annotations.masks': MaskBatch & { setId: number };

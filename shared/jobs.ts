@@ -1,6 +1,7 @@
 import type { ApiError } from './errors.js';
 import type { DatasetRef, GenerateRequest, ImportOptions, StagedDataset } from './datasets.js';
 import type { EngineCheckParams, EngineCheckResult } from './engine.js';
+import type { ExplainJobParams, StagedExplanations } from './explanations.js';
 import type { StagedModel, TrainRequest } from './models.js';
 
 export const jobStatuses = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
@@ -23,6 +24,8 @@ export interface JobKinds {
   'datasets.import': { params: ImportOptions; staged: StagedDataset; result: { datasetId: number; annotationSetId: number | null } };
   /** `dataset` is filled in by main from the catalogue, so the compute host needs no database. */
   'models.train': { params: TrainRequest & { dataset: DatasetRef }; staged: StagedModel; result: { modelId: number } };
+  /** One explanation run per method, in the order asked; main fills in the model and dataset. */
+  'explain.run': { params: ExplainJobParams; staged: StagedExplanations; result: { runIds: number[] } };
 }
 export type JobKind = keyof JobKinds;
 export type JobParams<K extends JobKind> = JobKinds[K]['params'];
@@ -34,6 +37,7 @@ export const jobKindLabels: { [K in JobKind]: string } = {
   'datasets.generate': 'Generate dataset',
   'datasets.import': 'Import dataset',
   'models.train': 'Train model',
+  'explain.run': 'Explain',
 };
 
 export interface JobProgress {

@@ -6,7 +6,9 @@ import type { JobService } from '../jobs/job-service.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { browseFolder } from '../workspace/folder-browser.js';
 import type { ModelsService } from '../train/models-service.js';
+import type { ExplanationsService } from '../explain/explanations-service.js';
 import { datasetHandlers } from './dataset-handlers.js';
+import { explanationHandlers } from './explanation-handlers.js';
 import { modelHandlers } from './model-handlers.js';
 import type { Handlers } from './router.js';
 
@@ -18,9 +20,12 @@ export interface Services {
   datasets: DatasetsService;
   annotations: AnnotationSets;
   models: ModelsService;
+  explanations: ExplanationsService;
 }
 
 export function createHandlers(s: Services): Handlers {
+  const data = datasetHandlers(s.datasets, s.annotations, s.jobs);
+  const models = modelHandlers(s.models, s.datasets, s.jobs);
   return {
     'app.info': async () => {
       const { engines, error } = await s.jobs.engines();
@@ -40,8 +45,12 @@ export function createHandlers(s: Services): Handlers {
     'jobs.get': ({ id }) => s.jobs.get(id),
     'jobs.cancel': ({ id, keep }) => s.jobs.cancel(id, keep),
     'engine.check': (params) => s.jobs.submit('engine.check', params),
-    ...datasetHandlers(s.datasets, s.annotations, s.jobs),
-    ...modelHandlers(s.models, s.datasets, s.jobs),
+    ...data,
+    ...models,
+    // Deleting a model or dataset cascades to its explanation runs' rows; their folders follow.
+    'datasets.delete': (request) => sweepingAfter(data['datasets.delete'](request)),
+    'models.delete': (request) => sweepingAfter(models['models.delete'](request)),
+    ...explanationHandlers(s.explanations, s.jobs),
     'annotations.list': ({ datasetId }) => {
       s.datasets.get(datasetId);
       return s.annotations.list(datasetId);
@@ -49,4 +58,10 @@ export function createHandlers(s: Services): Handlers {
     'annotations.masks': ({ id, indices }) => s.annotations.masks(id, indices),
     'files.browse': ({ path, hidden }) => browseFolder(path, hidden, s.workspace.dir),
   };
+
+  async function sweepingAfter<T>(result: T | Promise<T>): Promise<T> {
+    const value = await result;
+    s.explanations.sweep();
+    return value;
+  }
 }

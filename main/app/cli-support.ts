@@ -32,6 +32,11 @@ export interface Options {
   batch?: string;
   lr?: string;
   optimizer?: string;
+  model?: string;
+  methods?: string;
+  target?: string;
+  indices?: string;
+  random?: boolean;
 }
 
 export function out(line: string): void {

@@ -11,6 +11,7 @@ import type { JobStatus } from '../../shared/jobs.js';
 import { resolveWorkspaceDir } from '../workspace/location.js';
 import { formatJobLine } from './cli-format.js';
 import { dataCommand, dataUsage } from './cli-data.js';
+import { explainCommand, explainUsage } from './cli-explain.js';
 import { modelsCommand, modelsUsage, trainCommand } from './cli-models.js';
 import { failJob, followJob, numberOption, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
 import { openHeatlab } from './heatlab.js';
@@ -26,6 +27,7 @@ Commands:
   engine-check           Run the engine check job (--seconds N for a longer benchmark)
 ${dataUsage}
 ${modelsUsage}
+${explainUsage}
 
 Options:
   --workspace DIR        Use this workspace folder (default: $HEATLAB_HOME or ~/.local/share/heatlab)
@@ -102,6 +104,10 @@ const commands: Record<string, (options: Options, args: string[]) => Promise<voi
     await modelsCommand(options, args);
   },
 
+  async explain(options, args) {
+    await explainCommand(options, args);
+  },
+
   async 'engine-check'(options) {
     const job = await withHeatlab(options, async (api) => {
       const started = unwrap(await api['engine.check']({ seconds: numberOption(options.seconds, 'seconds') }));
@@ -146,6 +152,11 @@ export async function runCli(argv: string[]): Promise<number> {
         batch: { type: 'string' },
         lr: { type: 'string' },
         optimizer: { type: 'string' },
+        model: { type: 'string' },
+        methods: { type: 'string' },
+        target: { type: 'string' },
+        indices: { type: 'string' },
+        random: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -169,7 +180,7 @@ export async function runCli(argv: string[]): Promise<number> {
     return 2;
   }
   const command = commands[name];
-  if (command === undefined || (name !== 'data' && name !== 'models' && rest.length > 0)) {
+  if (command === undefined || (!['data', 'models', 'explain'].includes(name) && rest.length > 0)) {
     process.stderr.write(`${command === undefined ? `Unknown command "${name}".` : `Unexpected argument "${rest[0]}".`}\n${usage()}\n`);
     return 2;
   }

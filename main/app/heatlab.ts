@@ -10,6 +10,8 @@ import { AnnotationSetsRepository } from '../catalogue/annotation-sets-repositor
 import { DatasetsRepository } from '../catalogue/datasets-repository.js';
 import { ModelsRepository } from '../catalogue/models-repository.js';
 import { ModelsService } from '../train/models-service.js';
+import { ExplanationsRepository } from '../catalogue/explanations-repository.js';
+import { ExplanationsService } from '../explain/explanations-service.js';
 import { AnnotationSets } from '../annotate/annotation-sets.js';
 import { JobsRepository } from '../catalogue/jobs-repository.js';
 import { DatasetsService } from '../data/datasets-service.js';
@@ -25,6 +27,7 @@ export interface Heatlab {
   jobs: JobService;
   datasets: DatasetsService;
   models: ModelsService;
+  explanations: ExplanationsService;
   workspace: Workspace;
   close(): Promise<void>;
 }
@@ -51,6 +54,7 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
     version,
   });
   const models = new ModelsService({ workspace: workspace.dir, repo: new ModelsRepository(workspace.catalogue.db), version });
+  const explanations = new ExplanationsService({ workspace: workspace.dir, repo: new ExplanationsRepository(workspace.catalogue.db), models, datasets, version });
   const jobs = new JobService({
     repo: new JobsRepository(workspace.catalogue.db),
     launcher: options.launcher ?? forkHostLauncher(hostEntry()),
@@ -63,6 +67,7 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
         return { datasetId: dataset.id, annotationSetId };
       },
       'models.train': (staged, job) => ({ modelId: models.register(staged, job.id).id }),
+      'explain.run': (staged, job) => ({ runIds: explanations.register(staged, job.id) }),
     },
     onUnsuccessful: (job) => removeStaging(workspace.dataDir, job.id),
   });
@@ -70,7 +75,7 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
     const status = jobs.statusOf(id);
     return status === 'queued' || status === 'running';
   });
-  const router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models }));
+  const router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models, explanations }));
   if (options.warmUp) jobs.warmUp();
   let closing: Promise<void> | null = null;
   return {
@@ -79,6 +84,7 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
     jobs,
     datasets,
     models,
+    explanations,
     workspace,
     close: () =>
       (closing ??= jobs.close().finally(() => {

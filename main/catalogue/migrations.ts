@@ -128,6 +128,41 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'explanation runs',
+    up(db) {
+      db.exec(`
+        CREATE TABLE explanation_runs (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL,
+          model_id INTEGER NOT NULL REFERENCES models (id) ON DELETE CASCADE,
+          dataset_id INTEGER NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+          method TEXT NOT NULL,
+          method_label TEXT NOT NULL,
+          kind TEXT NOT NULL CHECK (kind IN ('graph', 'perturbation')),
+          params TEXT NOT NULL,
+          target TEXT NOT NULL,
+          selection TEXT NOT NULL,
+          class_names TEXT NOT NULL,
+          count INTEGER NOT NULL CHECK (count > 0),
+          per_image INTEGER NOT NULL CHECK (per_image > 0),
+          height INTEGER NOT NULL,
+          width INTEGER NOT NULL,
+          seed INTEGER NOT NULL,
+          engine TEXT NOT NULL,
+          stats TEXT NOT NULL,
+          job_id INTEGER REFERENCES jobs (id) ON DELETE SET NULL,
+          heatlab_version TEXT NOT NULL,
+          seconds REAL NOT NULL,
+          created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX explanation_runs_by_model ON explanation_runs (model_id);
+        CREATE INDEX explanation_runs_by_dataset ON explanation_runs (dataset_id);
+        ALTER TABLE arrays ADD COLUMN explanation_run_id INTEGER REFERENCES explanation_runs (id) ON DELETE CASCADE;
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)!.version;

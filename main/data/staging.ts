@@ -13,9 +13,11 @@ export const stagingPrefix = '.staging-job-';
 export class StagingArea {
   readonly dir: string;
   readonly relativeDir: string;
+  readonly #workspace: string;
   readonly #writers: { role: string; file: string; writer: NpyWriter }[] = [];
 
   private constructor(workspace: string, dir: string) {
+    this.#workspace = workspace;
     this.dir = dir;
     this.relativeDir = relative(workspace, dir);
   }
@@ -26,6 +28,13 @@ export class StagingArea {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     return new StagingArea(workspace, dir);
+  }
+
+  /** A sub-folder staged with this one (one per entity when a job makes several). */
+  child(name: string): StagingArea {
+    const dir = join(this.dir, name);
+    mkdirSync(dir, { recursive: true });
+    return new StagingArea(this.#workspace, dir);
   }
 
   /** Starts streaming an array; finish() completes it. */

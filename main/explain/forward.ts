@@ -27,6 +27,8 @@ export interface OrtForwardOptions {
   inputName?: string;
   /** The logits output's name; the session's first output by default. */
   outputName?: string;
+  /** The model's batch dimension when it is fixed (e.g. 1): calls are split and padded to it. */
+  fixedBatch?: number;
 }
 
 /** A Forward backed by an ONNX Runtime session whose input is NCHW [batch, C, H, W]. */
@@ -35,7 +37,7 @@ export function ortForward(ort: Ort, session: InferenceSession, shape: ImageShap
   const outputName = options.outputName ?? session.outputNames[0];
   if (inputName === undefined || outputName === undefined) throw new Error('The ONNX session has no input or no output to run a forward pass through.');
   const size = shape.channels * shape.height * shape.width;
-  return async (images, n) => {
+  const once = async (images: Float32Array, n: number): Promise<Float32Array> => {
     // ORT reads the whole view: pass exactly n images, copied if the view does not start the buffer.
     let data = images.length === n * size ? images : images.subarray(0, n * size);
     if (data.byteOffset !== 0) data = data.slice();
@@ -44,5 +46,20 @@ export function ortForward(ort: Ort, session: InferenceSession, shape: ImageShap
     const logits = out[outputName];
     if (logits === undefined) throw new Error(`The ONNX session produced no output named ${outputName}.`);
     return logits.data as Float32Array;
+  };
+  const fixed = options.fixedBatch;
+  if (fixed === undefined) return once;
+  return async (images, n) => {
+    const parts: Float32Array[] = [];
+    for (let start = 0; start < n; start += fixed) {
+      const count = Math.min(fixed, n - start);
+      const padded = new Float32Array(fixed * size);
+      padded.set(images.subarray(start * size, (start + count) * size));
+      const logits = await once(padded, fixed);
+      parts.push(logits.subarray(0, (logits.length / fixed) * count));
+    }
+    const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+    parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+    return out;
   };
 }

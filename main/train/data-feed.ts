@@ -37,11 +37,12 @@ export class DatasetFeed {
   readonly #images: NpyReader;
   readonly #pixelsPerImage: number;
 
-  constructor(workspace: string, readonly dataset: DatasetRef) {
+  /** `preprocessing`: the model's own (an imported model's); the dataset's [0, 1] scaling by default. */
+  constructor(workspace: string, readonly dataset: DatasetRef, preprocessing: Preprocessing = preprocessingFor(dataset)) {
     this.labels = readNpy(join(workspace, dataset.files.labels)).data as Int32Array;
     this.splits = readNpy(join(workspace, dataset.files.splits)).data as Uint8Array;
     this.#images = new NpyReader(join(workspace, dataset.files.images));
-    this.preprocessing = preprocessingFor(dataset);
+    this.preprocessing = preprocessing;
     this.#pixelsPerImage = dataset.height * dataset.width * dataset.channels;
   }
 

@@ -2,6 +2,7 @@
 import type { JobKind, JobParams, JobStaged } from '../../../shared/jobs.js';
 import { runGenerate } from '../../data/generate-job.js';
 import { runImport } from '../../data/import/index.js';
+import { runExplain } from '../../explain/run/explain-job.js';
 import { runTraining } from '../../train/train-job.js';
 import { runEngineCheck } from '../kinds/engine-check.js';
 import type { Engines } from './engines.js';
@@ -14,4 +15,5 @@ export const runners: { [K in JobKind]: JobRunner<K> } = {
   'datasets.generate': runGenerate,
   'datasets.import': runImport,
   'models.train': runTraining,
+  'explain.run': runExplain,
 };

@@ -1,0 +1,25 @@
+// API handlers for explanations: the method registry, explanation jobs, and the runs they record.
+import type { ExplanationsService } from '../explain/explanations-service.js';
+import { explainMethods, methodInfo } from '../explain/methods.js';
+import type { JobService } from '../jobs/job-service.js';
+import type { Handlers } from './router.js';
+
+type ExplanationMethods = Pick<
+  Handlers,
+  'explain.methods' | 'explain.start' | 'explanations.list' | 'explanations.get' | 'explanations.heatmaps' | 'explanations.rename' | 'explanations.delete'
+>;
+
+export function explanationHandlers(explanations: ExplanationsService, jobs: JobService): ExplanationMethods {
+  return {
+    'explain.methods': () => explainMethods.map(methodInfo),
+    'explain.start': (request) => jobs.submit('explain.run', explanations.prepare(request)),
+    'explanations.list': (filter) => explanations.list(filter),
+    'explanations.get': ({ id }) => explanations.get(id),
+    'explanations.heatmaps': ({ id, rows }) => explanations.heatmaps(id, rows),
+    'explanations.rename': ({ id, name }) => explanations.rename(id, name),
+    'explanations.delete': ({ id }) => {
+      explanations.delete(id);
+      return { deleted: id };
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// `heatlab explain …`: run attribution methods on a model and dataset images, list the methods and
+// the recorded runs, delete a run.
+import { splitNames } from '../../shared/datasets.js';
+import { describeTarget, type ExplainMethodInfo, type ExplainRequest, type ExplanationRun, type ExplanationTarget } from '../../shared/explanations.js';
+import { formatDuration } from '../../shared/format.js';
+import { failJob, followJob, numberOption, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
+
+export const explainUsage = `  explain                Explain a model's predictions (--model ID --dataset ID --methods a,b,c
+                         --split test|train|validation|all --n N [--random] [--indices 3,14,15]
+                         --target predicted|true|all|CLASS --seed S --set method.param=value)
+  explain methods        The attribution methods and their parameters
+  explain list           The recorded explanation runs (--model ID, --dataset ID)
+  explain rm ID          Delete explanation run ID and its heatmaps`;
+
+function parseTarget(value: string | undefined): ExplanationTarget {
+  if (value === undefined) return 'predicted';
+  if (value === 'predicted' || value === 'true' || value === 'all') return value;
+  const k = Number(value);
+  if (!Number.isInteger(k) || k < 0) throw new UsageError(`--target must be predicted, true, all or a class number, not "${value}".`);
+  return { class: k };
+}
+
+/** `--set rise.masks=2000` → { rise: { masks: 2000 } }; numbers and true/false are typed. */
+function methodParams(sets: string[] | undefined, methods: string[]): Record<string, Record<string, unknown>> {
+  const params: Record<string, Record<string, unknown>> = {};
+  for (const set of sets ?? []) {
+    const match = /^([\w-]+)\.(\w+)=(.*)$/.exec(set);
+    if (match === null) throw new UsageError(`--set takes method.parameter=value (e.g. rise.masks=2000), not "${set}".`);
+    const [, method, key, raw] = match as unknown as [string, string, string, string];
+    if (!methods.includes(method)) throw new UsageError(`--set ${set} names ${method}, which is not in --methods.`);
+    const value = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    (params[method] ??= {})[key] = value;
+  }
+  return params;
+}
+
+function request(options: Options): ExplainRequest {
+  const modelId = numberOption(options.model, 'model');
+  const datasetId = numberOption(options.dataset, 'dataset');
+  if (modelId === undefined || datasetId === undefined) throw new UsageError('explain needs --model ID and --dataset ID (see `heatlab models list` and `heatlab data list`).');
+  if (!options.methods) throw new UsageError('explain needs --methods, e.g. --methods gradient,integrated-gradients,rise (see `heatlab explain methods`).');
+  const methods = options.methods.split(',').map((m) => m.trim()).filter((m) => m !== '');
+  const split = (options.split ?? 'test') as ExplainRequest['images']['split'];
+  if (split !== 'all' && !(splitNames as readonly string[]).includes(split)) throw new UsageError(`--split must be one of ${splitNames.join(', ')} or all.`);
+  const indices = options.indices?.split(',').map((v) => {
+    const k = Number(v);
+    if (!Number.isInteger(k) || k < 0) throw new UsageError(`--indices takes image numbers separated by commas, not "${v}".`);
+    return k;
+  });
+  const seed = numberOption(options.seed, 'seed') ?? 1;
+  const params = methodParams(options.set, methods);
+  return {
+    modelId,
+    datasetId,
+    images: { split, pick: indices ? 'indices' : options.random ? 'random' : 'first', n: numberOption(options.n, 'n'), indices, seed },
+    methods: methods.map((id) => ({ id, params: params[id] ?? {} })),
+    target: parseTarget(options.target),
+    seed,
+  };
+}
+
+function describeRun(r: ExplanationRun): string {
+  const { min, max, nonFinite } = r.stats;
+  const bad = nonFinite > 0 ? `, ${nonFinite} values not finite` : '';
+  return `Run ${r.id} ${r.methodLabel}: ${r.count.toLocaleString('en-US')} images (${describeTarget(r.target, r.classNames)}) in ${formatDuration(r.seconds)}, ${Math.round(r.imagesPerSecond).toLocaleString('en-US')} images/s, values ${min.toPrecision(3)} … ${max.toPrecision(3)}${bad}.`;
+}
+
+function describeMethod(m: ExplainMethodInfo): string {
+  const props = (m.params.properties ?? {}) as Record<string, { default?: unknown }>;
+  const params = Object.entries(props).map(([k, p]) => (p.default === undefined ? k : `${k}=${JSON.stringify(p.default)}`));
+  return `${m.id.padEnd(34)} ${m.label} (${m.kind}${m.random ? ', seeded' : ''})${params.length ? `: ${params.join(' ')}` : ''}`;
+}
+
+export async function explainCommand(options: Options, args: string[]): Promise<void> {
+  const [verb, ...rest] = args;
+  const noMore = (from: string[]) => {
+    if (from.length > 0) throw new UsageError(`Unexpected argument "${from[0]}".`);
+  };
+  if (verb === 'methods') {
+    noMore(rest);
+    const methods = await withHeatlab(options, async (api) => unwrap(await api['explain.methods']({})));
+    if (options.json) out(JSON.stringify(methods, null, 2));
+    else for (const m of methods) out(describeMethod(m));
+    return;
+  }
+  if (verb === 'list' || verb === 'ls') {
+    noMore(rest);
+    const filter = { modelId: numberOption(options.model, 'model'), datasetId: numberOption(options.dataset, 'dataset') };
+    const runs = await withHeatlab(options, async (api) => unwrap(await api['explanations.list'](filter)));
+    if (options.json) out(JSON.stringify(runs, null, 2));
+    else if (runs.length === 0) out('No explanation runs yet.');
+    else for (const r of runs) out(`${String(r.id).padStart(4)}  ${r.name}  (model ${r.modelId}, dataset ${r.datasetId}, ${formatDuration(r.seconds)})`);
+    return;
+  }
+  if (verb === 'rm' || verb === 'delete') {
+    const id = numberOption(rest[0], 'ID');
+    if (id === undefined || rest.length !== 1) throw new UsageError('explain rm takes one run ID (see `heatlab explain list`).');
+    await withHeatlab(options, async (api) => unwrap(await api['explanations.delete']({ id })));
+    if (!options.json) out(`Deleted explanation run ${id}.`);
+    return;
+  }
+  if (verb !== undefined) throw new UsageError(`Unknown explain command "${verb}"; use explain (with --model …), explain methods, explain list or explain rm ID.`);
+  const runs = await withHeatlab(options, async (api) => {
+    const job = await followJob(api, unwrap(await api['explain.start'](request(options))), options.json);
+    if (job.status !== 'done') failJob(job);
+    const { runIds } = job.result as { runIds: number[] };
+    return Promise.all(runIds.map(async (id) => unwrap(await api['explanations.get']({ id }))));
+  });
+  if (options.json) out(JSON.stringify(runs, null, 2));
+  else for (const r of runs) out(describeRun(r));
+}

@@ -1,0 +1,175 @@
+// Explanation runs in main: a request is checked against the catalogue before it becomes a job
+// (a bad request now, not a failed job later), finished runs are recorded with their files moved
+// into data/explanations/<id>/, and heatmaps are read back by row for the viewer.
+import { readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { HeatlabError } from '../../shared/errors.js';
+import {
+  describeSelection,
+  describeTarget,
+  explanationRoles,
+  type ExplainJobParams,
+  type ExplainRequest,
+  type ExplanationRun,
+  type ExplanationRunSummary,
+  type HeatmapBatch,
+  type StagedExplanations,
+} from '../../shared/explanations.js';
+import { runFolder, type ExplanationsRepository } from '../catalogue/explanations-repository.js';
+import type { DatasetsService } from '../data/datasets-service.js';
+import { readModel } from '../onnx/model-reader.js';
+import { requireSupportedOps } from '../onnx/supported-ops.js';
+import type { ModelsService } from '../train/models-service.js';
+import { readNpy } from '../workspace/npy.js';
+import { NpyReader } from '../workspace/npy-stream.js';
+import { resolveMethod } from './methods.js';
+import { selectImages } from './run/selection.js';
+
+export const explanationsFolder = (workspace: string) => join(workspace, 'data', 'explanations');
+
+export class ExplanationsService {
+  readonly #workspace: string;
+  readonly #repo: ExplanationsRepository;
+  readonly #models: ModelsService;
+  readonly #datasets: DatasetsService;
+  readonly #version: string;
+
+  constructor(options: { workspace: string; repo: ExplanationsRepository; models: ModelsService; datasets: DatasetsService; version: string }) {
+    this.#workspace = options.workspace;
+    this.#repo = options.repo;
+    this.#models = options.models;
+    this.#datasets = options.datasets;
+    this.#version = options.version;
+    this.sweep();
+  }
+
+  /** The job parameters for a request, or the one sentence that says why it cannot run. */
+  prepare(request: ExplainRequest): ExplainJobParams {
+    const model = this.#models.get(request.modelId);
+    const dataset = this.#datasets.ref(request.datasetId);
+    const p = model.preprocessing;
+    if (p.channels !== dataset.channels || p.height !== dataset.height || p.width !== dataset.width)
+      throw new HeatlabError('invalid_request', `Model "${model.name}" reads ${p.channels}×${p.height}×${p.width} images and dataset "${dataset.name}" has ${dataset.channels}×${dataset.height}×${dataset.width}.`);
+    const classes = model.classNames.length;
+    const target = request.target;
+    if (target === 'true' && dataset.classNames.length !== classes)
+      throw new HeatlabError('invalid_request', `Dataset "${dataset.name}" has ${dataset.classNames.length} classes and model "${model.name}" ${classes}, so the true class cannot be the target.`);
+    if (typeof target === 'object' && target.class >= classes) throw new HeatlabError('invalid_request', `Model "${model.name}" has ${classes} classes (0–${classes - 1}), so it cannot explain class ${target.class}.`);
+    const methods = request.methods.map((m) => resolveMethod(m.id, m.params));
+    const keys = methods.map((m) => JSON.stringify([m.method.id, m.params]));
+    const twice = keys.findIndex((k, i) => keys.indexOf(k) !== i);
+    if (twice >= 0) throw new HeatlabError('invalid_request', `${methods[twice]!.method.label} is asked for twice with the same parameters.`);
+    if (methods.some((m) => m.method.kind === 'graph')) requireSupportedOps(readModel(readFileSync(this.#models.onnxPath(model.id))));
+    selectImages(this.#datasets.index(dataset.id).splits, request.images, dataset.name);
+    return {
+      ...request,
+      methods: methods.map((m) => ({ id: m.method.id, params: m.params })),
+      model: { id: model.id, name: model.name, onnx: model.onnx.path, sha256: model.onnx.sha256, preprocessing: model.preprocessing, classNames: model.classNames },
+      dataset,
+    };
+  }
+
+  /** Records every finished run and moves its folder into place, in one transaction. */
+  register(staged: StagedExplanations, jobId: number | null): number[] {
+    const { request } = staged;
+    const ids = this.#repo.insertAll(
+      staged.runs.map((run) => ({
+        name: `${run.methodLabel} · ${describeSelection(request.images)} · ${describeTarget(request.target, request.model.classNames)}`,
+        modelId: request.model.id,
+        datasetId: request.dataset.id,
+        method: run.method,
+        methodLabel: run.methodLabel,
+        kind: run.kind,
+        params: run.params,
+        target: request.target,
+        selection: request.images,
+        classNames: request.model.classNames,
+        count: run.count,
+        perImage: run.perImage,
+        height: run.height,
+        width: run.width,
+        seed: request.seed,
+        engine: run.engine,
+        stats: run.stats,
+        jobId,
+        heatlabVersion: this.#version,
+        seconds: run.seconds,
+        files: run.files,
+      })),
+      (id, k) => renameSync(join(this.#workspace, staged.runs[k]!.stagingDir), join(this.#workspace, runFolder(id))),
+    );
+    // The job's staging folder is empty now.
+    const first = staged.runs[0];
+    if (first) rmSync(join(this.#workspace, first.stagingDir, '..'), { recursive: true, force: true });
+    return ids;
+  }
+
+  list(filter: { modelId?: number; datasetId?: number } = {}): ExplanationRunSummary[] {
+    return this.#repo.list(filter);
+  }
+
+  get(id: number): ExplanationRun {
+    const run = this.#repo.get(id);
+    if (run === null) throw new HeatlabError('not_found', `There is no explanation run ${id}.`);
+    return run;
+  }
+
+  heatmaps(id: number, rows: number[]): HeatmapBatch {
+    const run = this.get(id);
+    const outside = rows.find((r) => r >= run.count);
+    if (outside !== undefined) throw new HeatlabError('invalid_request', `Run ${id} has ${run.count} images (rows 0–${run.count - 1}), so it has no row ${outside}.`);
+    const path = (role: string) => join(this.#workspace, run.files.find((f) => f.role === role)!.path);
+    const reader = new NpyReader(path(explanationRoles.heatmaps));
+    let heatmaps: Float32Array;
+    try {
+      heatmaps = reader.readRows(rows) as Float32Array;
+    } finally {
+      reader.close();
+    }
+    const classes = run.classNames.length;
+    const logits = readNpy(path(explanationRoles.logits)).data as Float32Array;
+    const indices = readNpy(path(explanationRoles.indices)).data as Int32Array;
+    const targets = readNpy(path(explanationRoles.targets)).data as Int32Array;
+    const pick = <T extends Float32Array | Int32Array>(from: T, width: number, make: (n: number) => T): T => {
+      const out = make(rows.length * width);
+      rows.forEach((r, k) => out.set(from.subarray(r * width, (r + 1) * width), k * width));
+      return out;
+    };
+    return {
+      runId: id,
+      rows,
+      heatmaps,
+      perImage: run.perImage,
+      height: run.height,
+      width: run.width,
+      logits: pick(logits, classes, (n) => new Float32Array(n)),
+      indices: pick(indices, 1, (n) => new Int32Array(n)),
+      targets: pick(targets, run.perImage, (n) => new Int32Array(n)),
+    };
+  }
+
+  rename(id: number, name: string): ExplanationRun {
+    this.get(id);
+    this.#repo.rename(id, name);
+    return this.get(id);
+  }
+
+  /** Removes the row first, then the files (DESIGN.md: a row never points at missing files). */
+  delete(id: number): void {
+    this.get(id);
+    this.#repo.delete(id);
+    rmSync(join(explanationsFolder(this.#workspace), String(id)), { recursive: true, force: true });
+  }
+
+  /** Removes run folders whose row is gone (their model or dataset was deleted, which cascades to the rows). */
+  sweep(): void {
+    const ids = this.#repo.ids();
+    let entries: string[];
+    try {
+      entries = readdirSync(explanationsFolder(this.#workspace));
+    } catch {
+      return;
+    }
+    for (const entry of entries) if (/^\d+$/.test(entry) && !ids.has(Number(entry))) rmSync(join(explanationsFolder(this.#workspace), entry), { recursive: true, force: true });
+  }
+}

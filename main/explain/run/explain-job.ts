@@ -1,0 +1,172 @@
+// The explanation job (compute host): one model, a selection of dataset images, several methods.
+// The model's logits are computed once; then each method streams its heatmaps chunk by chunk
+// into a staging folder of its own (heatmaps, logits, dataset indices, explained classes), so
+// 10,000 images never sit in memory at once. Main records one run per finished method.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HeatlabError } from '../../../shared/errors.js';
+import type { ExplainJobParams, ExplanationEngine, StagedExplanation, StagedExplanations } from '../../../shared/explanations.js';
+import { StagingArea } from '../../data/staging.js';
+import type { Engines } from '../../jobs/host/engines.js';
+import type { JobContext } from '../../jobs/host/job-context.js';
+import { Random } from '../../numeric/random.js';
+import { nhwcToNchw } from '../../onnx/export/layout.js';
+import { DatasetFeed } from '../../train/data-feed.js';
+import { ortForward, type Forward } from '../forward.js';
+import { GraphRunner } from '../graph/runner.js';
+import { resolveMethod, type ExplainMethod } from '../methods.js';
+import { HeatmapStatsAccumulator } from './heatmap-stats.js';
+import { ExplainedModel } from './explained-model.js';
+import { selectImages } from './selection.js';
+import { targetsFor } from './targets.js';
+
+/** Images read and explained per step: the unit of progress, cancellation and streaming. */
+const CHUNK = 256;
+/** Images per ONNX Runtime call of the compiled graphs. */
+const GRAPH_BATCH = 64;
+
+/** A per-image seed, so a perturbation heatmap does not depend on which images came before it. */
+const imageSeed = (seed: number, index: number, target: number) => (seed ^ Math.imul(index + 1, 0x9e3779b1) ^ Math.imul(target + 1, 0x85ebca6b)) >>> 0;
+
+class StoppedEarly extends Error {}
+
+export async function runExplain(params: ExplainJobParams, ctx: JobContext, engines: Engines): Promise<StagedExplanations> {
+  const { model, dataset } = params;
+  const methods = params.methods.map((m) => resolveMethod(m.id, m.params));
+  const feed = new DatasetFeed(ctx.workspace, dataset, model.preprocessing);
+  const staging = StagingArea.create(ctx.workspace, 'explanations', ctx.jobId);
+  try {
+    const explained = new ExplainedModel(engines, readFileSync(join(ctx.workspace, model.onnx)), `${model.id}:${model.sha256}`);
+    const [channels, height, width] = explained.shape;
+    if (channels !== dataset.channels || height !== dataset.height || width !== dataset.width)
+      throw new HeatlabError('invalid_request', `Model "${model.name}" reads ${channels}×${height}×${width} images and dataset "${dataset.name}" has ${dataset.channels}×${dataset.height}×${dataset.width}.`);
+    const indices = selectImages(feed.splits, params.images, dataset.name);
+    const n = indices.length;
+    const classes = explained.classes;
+    const size = channels * height * width;
+    const plane = height * width;
+    const read = (start: number, count: number) => nhwcToNchw(feed.batch(indices.subarray(start, start + count)).x, [count, height, width, channels]);
+
+    // The model's logits for every image, once: they decide the predicted-class targets and are stored with every run.
+    const logits = new Float32Array(n * classes);
+    const total = n + n * methods.length * (params.target === 'all' ? classes : 1);
+    let done = 0;
+    const report = (message: string, detail?: unknown) => ctx.progress(done, total, message, 'heatmaps', detail);
+    await explained.withForward(async (forward) => {
+      for (let start = 0; start < n; start += CHUNK) {
+        const count = Math.min(CHUNK, n - start);
+        logits.set((await forward(read(start, count), count)).subarray(0, count * classes), start * classes);
+        done += count;
+        report(`Computing the model's logits on ${n} images`);
+        await ctx.checkpoint();
+      }
+    });
+    const targets = targetsFor(params.target, logits, Int32Array.from(indices, (i) => feed.labels[i]!), classes);
+    const perImage = targets.length / n;
+    const engine = (batchSize: number): ExplanationEngine => ({ ort: engines.ort.info.version, threads: engines.ort.info.threads, explains: explained.explains, batchSize });
+
+    const runs: StagedExplanation[] = [];
+    for (const [k, { method, params: methodParams }] of methods.entries()) {
+      const started = performance.now();
+      const area = staging.child(`run-${k}`);
+      area.writeArray('logits', 'logits.npy', logits, [n, classes]);
+      area.writeArray('indices', 'indices.npy', indices, [n]);
+      area.writeArray('targets', 'targets.npy', targets, perImage === 1 ? [n] : [n, perImage]);
+      const writer = area.openArray('heatmaps', 'heatmaps.npy', 'float32', perImage === 1 ? [n, height, width] : [n, perImage, height, width]);
+      const stats = new HeatmapStatsAccumulator(plane);
+      const message = `${method.label}: ${n} images${perImage > 1 ? ` × ${perImage} classes` : ''}`;
+      const step = async (maps: Float32Array, heatmaps: number) => {
+        writer.append(maps);
+        stats.add(maps);
+        done += heatmaps;
+        report(message, { method: method.id, run: k, runs: methods.length });
+        await ctx.checkpoint(true);
+        if (ctx.stopRequested) throw new StoppedEarly();
+      };
+      try {
+        const batchSize = await runMethod(method, methodParams, { explained, n, size, plane, perImage, targets, read, seed: params.seed, indices, step });
+        runs.push({
+          method: method.id,
+          methodLabel: method.label,
+          kind: method.kind,
+          params: methodParams,
+          count: n,
+          perImage,
+          height,
+          width,
+          stats: stats.result(),
+          engine: engine(batchSize),
+          seconds: (performance.now() - started) / 1000,
+          stagingDir: area.relativeDir,
+          files: area.finish(),
+        });
+      } catch (err) {
+        if (!(err instanceof StoppedEarly)) throw err;
+        area.discard();
+        break;
+      }
+    }
+    if (runs.length === 0) throw new HeatlabError('cancelled', 'The job was stopped before any method finished.');
+    return { request: params, runs };
+  } catch (err) {
+    staging.discard();
+    throw err;
+  } finally {
+    feed.close();
+  }
+}
+
+interface MethodRun {
+  explained: ExplainedModel;
+  n: number;
+  size: number;
+  plane: number;
+  perImage: number;
+  /** [n, perImage] explained classes. */
+  targets: Int32Array;
+  /** NCHW inputs of images start … start + count − 1 of the selection. */
+  read(start: number, count: number): Float32Array;
+  seed: number;
+  indices: Int32Array;
+  /** Streams [count, perImage, H, W] heatmaps out, reports progress, honours cancel. */
+  step(maps: Float32Array, heatmaps: number): Promise<void>;
+}
+
+/** Runs one method over every image; returns the images per ONNX Runtime call it used. */
+async function runMethod(method: ExplainMethod, params: Record<string, unknown>, r: MethodRun): Promise<number> {
+  const { n, plane, perImage, targets } = r;
+  if (method.kind === 'graph') {
+    const runner = r.explained.graphRunner(GRAPH_BATCH);
+    const rng = new Random(r.seed);
+    for (let start = 0; start < n; start += CHUNK) {
+      const count = Math.min(CHUNK, n - start);
+      const images = r.read(start, count);
+      const maps = new Float32Array(count * perImage * plane);
+      for (let p = 0; p < perImage; p++) {
+        const column = Int32Array.from({ length: count }, (_, i) => targets[(start + i) * perImage + p]!);
+        const out = await method.run(runner, { images, n: count, shape: runner.shape, targets: column }, params as never, rng);
+        for (let i = 0; i < count; i++) maps.set(out.subarray(i * plane, (i + 1) * plane), (i * perImage + p) * plane);
+      }
+      await r.step(maps, count * perImage);
+    }
+    return runner.batchSize;
+  }
+  const [channels, height, width] = r.explained.shape;
+  const batchSize = typeof params.batchSize === 'number' ? params.batchSize : GRAPH_BATCH;
+  await r.explained.withForward(async (forward: Forward) => {
+    for (let start = 0; start < n; start += CHUNK) {
+      const count = Math.min(CHUNK, n - start);
+      const images = r.read(start, count);
+      for (let i = 0; i < count; i++) {
+        const maps = new Float32Array(perImage * plane);
+        for (let p = 0; p < perImage; p++) {
+          const target = targets[(start + i) * perImage + p]!;
+          const input = { image: images.subarray(i * r.size, (i + 1) * r.size), shape: { channels, height, width }, target, classes: r.explained.classes };
+          maps.set(await method.run(forward, input, params as never, new Random(imageSeed(r.seed, r.indices[start + i]!, target))), p * plane);
+        }
+        await r.step(maps, perImage);
+      }
+    }
+  });
+  return batchSize;
+}

@@ -1,0 +1,201 @@
+// Explanation runs: one model × a selection of dataset images × one attribution method with its
+// parameters × a target. Heatmaps are stored raw (signed float32) with the model's logits.
+import { z } from 'zod';
+import { splitNames, type DatasetRef, type SplitName } from './datasets.js';
+import type { ArrayFile } from './datasets.js';
+import type { Preprocessing } from './models.js';
+
+const id = z.int().min(1);
+
+/** Which class a heatmap explains. */
+export const targetSchema = z.union([
+  z.literal('predicted').describe("The model's predicted class (default)."),
+  z.literal('true').describe("The image's label in the dataset."),
+  z.literal('all').describe('Every class: one heatmap per class and image.'),
+  z.object({ class: z.int().min(0) }).strict().describe('One chosen class for every image.'),
+]);
+export type ExplanationTarget = z.output<typeof targetSchema>;
+
+/** Which images: a split (or all), then the first n, a seeded random n, or given dataset indices. */
+export const imageSelectionSchema = z
+  .object({
+    split: z.enum([...splitNames, 'all']).default('test'),
+    pick: z.enum(['first', 'random', 'indices']).default('first'),
+    /** How many images for `first` and `random` (all of the split when left out). */
+    n: z.int().min(1).max(1_000_000).optional(),
+    /** Dataset indices for `indices` (in the given order; the split is not applied). */
+    indices: z.array(z.int().min(0)).min(1).max(1_000_000).optional(),
+    seed: z.int().min(0).max(0xffffffff).default(1),
+  })
+  .strict();
+export type ImageSelection = z.output<typeof imageSelectionSchema>;
+
+export const methodChoiceSchema = z
+  .object({
+    id: z.string().min(1),
+    /** Parsed by the method's own schema; defaults fill what is left out. */
+    params: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export const explainRequestSchema = z
+  .object({
+    modelId: id,
+    datasetId: id,
+    images: imageSelectionSchema.prefault({}),
+    methods: z.array(methodChoiceSchema).min(1).max(64),
+    target: targetSchema.default('predicted'),
+    /** Seeds every random method (SmoothGrad noise, RISE masks, LIME samples…); stored with each run. */
+    seed: z.int().min(0).max(0xffffffff).default(1),
+  })
+  .strict();
+export type ExplainRequest = z.output<typeof explainRequestSchema>;
+
+export const explanationRequestSchemas = {
+  /** The methods Heatlab offers, with the JSON Schema of their parameters. */
+  'explain.methods': z.object({}).strict(),
+  /** Starts an explanation job: one run per method. */
+  'explain.start': explainRequestSchema,
+  'explanations.list': z.object({ modelId: id.optional(), datasetId: id.optional() }).strict(),
+  'explanations.get': z.object({ id }).strict(),
+  /** Heatmaps of some rows of a run (row = position in the run, not the dataset index). */
+  'explanations.heatmaps': z.object({ id, rows: z.array(z.int().min(0)).min(1).max(4096) }).strict(),
+  'explanations.rename': z.object({ id, name: z.string().trim().min(1).max(200) }).strict(),
+  'explanations.delete': z.object({ id }).strict(),
+} as const;
+
+export interface ExplainMethodInfo {
+  id: string;
+  label: string;
+  /** graph = compiled backward pass (needs every op supported); perturbation = forward passes only. */
+  kind: 'graph' | 'perturbation';
+  /** JSON Schema (draft 2020-12) of the parameters, with defaults, ranges and descriptions. */
+  params: Record<string, unknown>;
+  /** The parameters' default values. */
+  defaults: Record<string, unknown>;
+  /** Whether the method draws random numbers (its run's seed matters). */
+  random: boolean;
+}
+
+export interface ExplanationRunSummary {
+  id: number;
+  name: string;
+  modelId: number;
+  modelName: string | null;
+  datasetId: number;
+  datasetName: string | null;
+  method: string;
+  methodLabel: string;
+  kind: 'graph' | 'perturbation';
+  target: ExplanationTarget;
+  /** Images explained. */
+  count: number;
+  /** Heatmaps per image: 1, or the number of classes for target `all`. */
+  perImage: number;
+  height: number;
+  width: number;
+  seconds: number;
+  createdAt: string;
+}
+
+export interface ExplanationRun extends ExplanationRunSummary {
+  /** The method's parameters as run, defaults filled in. */
+  params: Record<string, unknown>;
+  selection: ImageSelection;
+  classNames: string[];
+  seed: number;
+  /** ONNX Runtime version and threads, the explained output, and what else decides the numbers. */
+  engine: ExplanationEngine;
+  stats: HeatmapStats;
+  jobId: number | null;
+  heatlabVersion: string;
+  imagesPerSecond: number;
+  /** Workspace-relative array files (heatmaps, logits, indices, targets). */
+  files: ArrayFile[];
+}
+
+export interface ExplanationEngine {
+  ort: string;
+  threads: number;
+  /** 'logits' when a trailing Softmax was stripped (or there was none); 'output' when the stored model's output is explained as it is. */
+  explains: 'logits' | 'output';
+  batchSize: number;
+}
+
+/** Summary numbers of all heatmaps of a run, for colour scales and sanity checks. */
+export interface HeatmapStats {
+  min: number;
+  max: number;
+  meanAbs: number;
+  /** Heatmaps that are zero everywhere. */
+  allZero: number;
+  /** Values that are NaN or infinite (0 for a healthy run). */
+  nonFinite: number;
+}
+
+export interface HeatmapBatch {
+  runId: number;
+  rows: number[];
+  /** [rows, perImage, H, W] float32, signed and raw. */
+  heatmaps: Float32Array;
+  perImage: number;
+  height: number;
+  width: number;
+  /** [rows, classes] of the model's logits. */
+  logits: Float32Array;
+  /** Dataset index of each row. */
+  indices: Int32Array;
+  /** The explained class of each heatmap [rows, perImage]. */
+  targets: Int32Array;
+}
+
+/** What main hands the compute host for an explanation job (resolved from the catalogue). */
+export interface ExplainJobParams extends ExplainRequest {
+  model: {
+    id: number;
+    name: string;
+    /** Workspace-relative .onnx path and its checksum (the session cache key). */
+    onnx: string;
+    sha256: string;
+    preprocessing: Preprocessing;
+    classNames: string[];
+  };
+  dataset: DatasetRef;
+}
+
+/** One method's finished run, staged in `stagingDir` (workspace-relative). */
+export interface StagedExplanation {
+  method: string;
+  methodLabel: string;
+  kind: 'graph' | 'perturbation';
+  params: Record<string, unknown>;
+  count: number;
+  perImage: number;
+  height: number;
+  width: number;
+  stats: HeatmapStats;
+  engine: ExplanationEngine;
+  seconds: number;
+  stagingDir: string;
+  /** Paths relative to stagingDir. */
+  files: ArrayFile[];
+}
+
+export interface StagedExplanations {
+  request: ExplainJobParams;
+  runs: StagedExplanation[];
+}
+
+export const explanationRoles = { heatmaps: 'heatmaps', logits: 'logits', indices: 'indices', targets: 'targets' } as const;
+
+export function describeTarget(target: ExplanationTarget, classNames?: readonly string[]): string {
+  if (typeof target === 'object') return `class ${classNames?.[target.class] ?? target.class}`;
+  return { predicted: 'predicted class', true: 'true class', all: 'every class' }[target];
+}
+
+export function describeSelection(s: ImageSelection): string {
+  if (s.pick === 'indices') return `${s.indices?.length ?? 0} chosen images`;
+  const where: string = s.split === 'all' ? 'all images' : `${s.split as SplitName} split`;
+  if (s.n === undefined) return where;
+  return s.pick === 'random' ? `${s.n} random of ${where} (seed ${s.seed})` : `first ${s.n} of ${where}`;
+}
