@@ -220,3 +220,37 @@ describe('heatlab train and heatlab models', () => {
     expect(ownStderr(run)).toContain('train needs --dataset ID');
   });
 });
+
+describe('heatlab explain', () => {
+  it('lists the methods with their defaults, explains a model with two methods, deletes a run and refuses an unknown parameter', async () => {
+    expect((await heatlab('data', 'generate', 'triangles-squares', '--n', '200', '--seed', '2')).code).toBe(0);
+    expect((await heatlab('train', '--dataset', '1', '--arch', 'mlp', '--epochs', '1')).code).toBe(0);
+    const methods = await heatlab('explain', 'methods');
+    expect(methods.code).toBe(0);
+    expect(methods.stdout).toMatch(/^rise\s+RISE \(perturbation, seeded\): masks=1000 resolution=8 pKeep=0\.5 batchSize=64$/m);
+    expect(methods.stdout).toMatch(/^gradient\s+Gradient \(sensitivity\) \(graph\): reduction="sum"$/m);
+    const run = await heatlab('explain', '--model', '1', '--dataset', '1', '--n', '4', '--methods', 'gradient,rise', '--set', 'rise.masks=20', '--target', 'true', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const runs = JSON.parse(run.stdout) as { id: number; method: string; count: number; params: { masks?: number }; target: unknown }[];
+    expect(runs.map((r) => [r.method, r.count, r.target])).toEqual([
+      ['gradient', 4, 'true'],
+      ['rise', 4, 'true'],
+    ]);
+    expect(runs[1]!.params.masks).toBe(20);
+    expect((await heatlab('explain', 'list')).stdout).toContain('RISE · first 4 of test split · true class');
+    expect((await heatlab('explain', 'rm', String(runs[0]!.id))).stdout.trim()).toBe(`Deleted explanation run ${runs[0]!.id}.`);
+    expect((await heatlab('explain', 'list')).stdout).not.toContain('Gradient (sensitivity) ·');
+    const wrong = await heatlab('explain', '--model', '1', '--dataset', '1', '--methods', 'occlusion', '--set', 'occlusion.size=3');
+    expect(wrong.code).toBe(1);
+    expect(errorSentence(wrong)).toBe('Occlusion has no parameter "size" (it takes window, stride, baseline, batchSize).');
+  });
+
+  it('says what explain needs as a usage error', async () => {
+    const missing = await heatlab('explain', '--model', '1');
+    expect(missing.code).toBe(2);
+    expect(ownStderr(missing)).toContain('explain needs --model ID and --dataset ID');
+    const noMethods = await heatlab('explain', '--model', '1', '--dataset', '1');
+    expect(noMethods.code).toBe(2);
+    expect(ownStderr(noMethods)).toContain('explain needs --methods');
+  });
+});
