@@ -6,6 +6,7 @@ import { appRoot } from '../app/paths.js';
 import { benchCore } from './core-bench.js';
 import { benchData, childGenerateScaled, childImportPng } from './data-bench.js';
 import { benchExplain, childExplain } from './explain-bench.js';
+import { benchExplainJob, childExplain10k } from './explain-job-bench.js';
 import { benchTraining, childTrain100k, childTrainSpeed } from './train-bench.js';
 import { printTable, record, rows } from './table.js';
 
@@ -16,6 +17,7 @@ const children: Record<string, (...args: string[]) => Promise<void>> = {
   'train-speed': (preset = 'tiny-cnn', variant = 'pack') => childTrainSpeed(preset, variant),
   'train-100k': childTrain100k,
   explain: childExplain,
+  'explain-10k': childExplain10k,
 };
 
 async function main(): Promise<void> {
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
   await benchData();
   await benchTraining();
   await benchExplain();
+  await benchExplainJob();
   record({ area: 'process', measure: 'peak RSS of the bench process', value: process.resourceUsage().maxRSS / 1024, unit: 'MB' });
 
   console.log(`\n${printTable()}`);

@@ -1,7 +1,6 @@
 // Training speed on the wasm backend (one core: tfjs-wasm runs single-threaded in Node), with
 // Heatlab's kernel pack and with only the missing Conv2DBackpropFilter added, and memory of a real
 // training job on 100,000 images. Each runs in a child process, so tfjs and memory start fresh.
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,12 +9,12 @@ import { generateRequestSchema, type DatasetRef } from '../../shared/datasets.js
 import { trainRequestSchema, type ArchitecturePreset } from '../../shared/models.js';
 import { runGenerate } from '../data/generate-job.js';
 import { loadEngines } from '../jobs/host/engines.js';
-import type { JobContext } from '../jobs/host/job-context.js';
 import { Random } from '../numeric/random.js';
 import { buildModel, layersFor } from '../train/architectures.js';
 import { conv2dBackpropFilterKernel } from '../train/kernels/conv2d-backprop-filter.js';
 import { registerKernelPack } from '../train/kernels/index.js';
 import { runTraining } from '../train/train-job.js';
+import { quietContext, runChild } from './child.js';
 import { atLeast, atMost, record } from './table.js';
 
 type Tf = typeof tfType;
@@ -23,14 +22,6 @@ type Tf = typeof tfType;
 interface SpeedResult {
   train: number;
   predict: number;
-}
-
-function runChild<T>(args: string[]): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const proc = fork(process.argv[1]!, ['--child', ...args], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    proc.once('message', (m) => resolve(m as T));
-    proc.once('exit', (code) => code !== 0 && reject(new Error(`The bench process ${args.join(' ')} exited with code ${code}.`)));
-  });
 }
 
 export async function benchTraining(): Promise<void> {
@@ -78,15 +69,6 @@ export async function childTrainSpeed(preset: string, variant: string): Promise<
   else tf.registerKernel(conv2dBackpropFilterKernel(tf));
   process.send!(await measureSpeed(tf, preset as ArchitecturePreset));
 }
-
-const quietContext = (workspace: string, jobId: number): JobContext => ({
-  jobId,
-  workspace,
-  progress: () => undefined,
-  checkpoint: async () => undefined,
-  cancelRequested: false,
-  stopRequested: false,
-});
 
 /** The real jobs: 100,000 images generated, then one epoch of tiny-cnn with validation and test. */
 export async function childTrain100k(): Promise<void> {
