@@ -83,7 +83,8 @@ function leafTablePages(bytes: Buffer): number[] {
   const pages: number[] = [];
   for (let page = 2; page * pageSize <= bytes.length; page++) {
     const start = (page - 1) * pageSize;
-    if (bytes[start] === 0x0d && bytes.readUInt16BE(start + 3) >= 2) pages.push(page);
+    // Leaf table pages holding job rows (the schema's own pages hold table definitions, not job kinds).
+    if (bytes[start] === 0x0d && bytes.readUInt16BE(start + 3) >= 2 && bytes.subarray(start, start + pageSize).includes('engine.check')) pages.push(page);
   }
   return pages;
 }
