@@ -19,6 +19,11 @@ export interface GradientGraphOptions {
   rules?: BackwardRules;
   /** Forward values whose activation and gradient are extra outputs (e.g. Grad-CAM's layer). */
   taps?: readonly string[];
+  /**
+   * false: the backward pass stops at the taps and the graph has no `gradient` output (Grad-CAM
+   * needs only its layer's gradient, so the layers below it are not differentiated at all).
+   */
+  inputGradient?: boolean;
 }
 
 export interface GradientGraph {
@@ -31,9 +36,9 @@ export interface GradientGraph {
   taps: { value: string; activation: string; gradient: string }[];
 }
 
-/** Values that depend on the explained input: the only ones a gradient must reach. */
-function dependents(model: CanonicalModel): Set<string> {
-  const reached = new Set([model.input]);
+/** Values computed from the sources (and the sources): the only ones a gradient must reach. */
+function dependents(model: CanonicalModel, sources: readonly string[]): Set<string> {
+  const reached = new Set(sources);
   for (const node of model.ir.nodes) if (node.inputs.some((i) => reached.has(i))) node.outputs.forEach((o) => reached.add(o));
   return reached;
 }
@@ -97,7 +102,9 @@ export function compileGradientGraph(model: CanonicalModel, options: GradientGra
   }
 
   // Backward: nodes in reverse order; a value read by several nodes sums their gradients.
-  const needs = dependents(model);
+  const withInput = options.inputGradient ?? true;
+  if (!withInput && (options.taps ?? []).length === 0) throw new Error('A graph without the input gradient needs at least one tapped value.');
+  const needs = dependents(model, withInput ? [model.input] : (options.taps ?? []));
   const contributions = new Map<string, string[]>([[model.logits, [names.seed]]]);
   const summed = new Map<string, string>();
   const gradientOf = (irName: string): string | null => {
@@ -132,15 +139,17 @@ export function compileGradientGraph(model: CanonicalModel, options: GradientGra
     });
   }
 
-  const gradient = gradientOf(model.input);
-  // A model whose logits ignore the input still answers: a zero gradient.
-  graph.node('Identity', [gradient ?? zerosLike(names.input)], { outputs: [names.gradient] });
   graph.output(names.logits, 'float32', logitsShape);
-  graph.output(names.gradient, 'float32', inputShape);
+  if (withInput) {
+    const gradient = gradientOf(model.input);
+    // A model whose logits ignore the input still answers: a zero gradient.
+    graph.node('Identity', [gradient ?? zerosLike(names.input)], { outputs: [names.gradient] });
+    graph.output(names.gradient, 'float32', inputShape);
+  }
 
   const taps = (options.taps ?? []).map((value) => {
     const shape = model.shapes.get(value);
-    if (shape === undefined || !needs.has(value)) throw invalidModel(`The value ${value} is not computed from the input of the canonical graph, so it cannot be tapped.`);
+    if (shape === undefined || !dependents(model, [model.input]).has(value)) throw invalidModel(`The value ${value} is not computed from the input of the canonical graph, so it cannot be tapped.`);
     const tap = { value, activation: `tap/${value}/activation`, gradient: `tap/${value}/gradient` };
     graph.node('Identity', [rename(value)], { outputs: [tap.activation] });
     graph.node('Identity', [gradientOf(value) ?? zerosLike(rename(value))], { outputs: [tap.gradient] });

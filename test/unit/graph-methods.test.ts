@@ -243,7 +243,7 @@ describe('Guided Backprop and Deconvnet', () => {
 });
 
 describe('Grad-CAM', () => {
-  it('defaults to the last convolution and matches ReLU(Σ_k mean(∂f/∂A_k)·A_k) upsampled bilinearly', async () => {
+  it('defaults to the last convolution, stops its backward pass there, and matches ReLU(Σ_k mean(∂f/∂A_k)·A_k) upsampled bilinearly', async () => {
     const runner = runnerFor(residualGroupedCnn());
     // The head conv carries its folded BatchNorm's output name; GlobalAveragePool reads it directly.
     expect(runner.featureMaps).toEqual(['stem_relu', '/grouped/Conv_output_0', '/head_bn/BatchNormalization_output_0']);
@@ -261,6 +261,10 @@ describe('Grad-CAM', () => {
         maps[i * plane + p] = Math.max(s, 0);
       }
     const expected = bilinear(maps, input.n, h, w, runner.shape[1], runner.shape[2]);
+    // Grad-CAM's own pass stops at the layer: no input gradient, the same layer gradient.
+    const stopped = await runner.run({ rules: plainGradient, taps: [layer], inputGradient: false }, input.images, input.n, oneHot(input.targets, runner.classes));
+    expect(stopped.gradient.length).toBe(0);
+    expect(relativeError(stopped.taps.get(layer)!.gradient, gradient)).toBeLessThanOrEqual(1e-6);
     const got = await run(runner, gradCamMethod, input);
     expect(relativeError(got, expected)).toBeLessThanOrEqual(1e-5);
     expect(Array.from(got).every((v) => v >= 0)).toBe(true);

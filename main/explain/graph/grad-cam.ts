@@ -17,7 +17,7 @@ export async function gradCam(session: GraphSession, input: GraphInput, layer: s
   const value = layer ?? session.featureMaps.at(-1);
   if (value === undefined) throw new Error('Grad-CAM needs a convolutional feature map, and this model has none.');
   if (layer !== undefined && !session.featureMaps.includes(layer)) throw new Error(`Grad-CAM cannot use ${layer}: it is not one of the model's feature maps (${session.featureMaps.join(', ')}).`);
-  const { taps } = await session.run({ rules: plainGradient, taps: [value] }, input.images, input.n, oneHot(input.targets, session.classes));
+  const { taps } = await session.run({ rules: plainGradient, taps: [value], inputGradient: false }, input.images, input.n, oneHot(input.targets, session.classes));
   const { activation, gradient, dims } = taps.get(value)!;
   const [, k, h, w] = dims as [number, number, number, number];
   const plane = h * w;

@@ -18,6 +18,8 @@ export interface GraphInput {
 export interface GraphPass {
   rules: BackwardRules;
   taps?: readonly string[];
+  /** false: stop the backward pass at the taps (the result's gradient is then empty). */
+  inputGradient?: boolean;
 }
 
 export interface TappedValue {
@@ -29,7 +31,7 @@ export interface TappedValue {
 
 export interface GraphResult {
   logits: Float32Array;
-  /** ∂(seed · logits)/∂input under the pass's rules, NCHW. */
+  /** ∂(seed · logits)/∂input under the pass's rules, NCHW; empty when the pass stops at its taps. */
   gradient: Float32Array;
   taps: Map<string, TappedValue>;
 }

@@ -58,8 +58,9 @@ export class GraphRunner implements GraphSession {
 
   async run(pass: GraphPass, images: Float32Array, n: number, seed: Float32Array): Promise<GraphResult> {
     const taps = pass.taps ?? [];
-    const variant = taps.length === 0 ? pass.rules.id : `${pass.rules.id}+taps:${taps.join(',')}`;
-    const build = () => compileGradientGraph(this.model, { rules: pass.rules, taps }).bytes;
+    const inputGradient = pass.inputGradient ?? true;
+    const variant = [pass.rules.id, ...(taps.length > 0 ? [`taps:${taps.join(',')}`] : []), ...(inputGradient ? [] : ['no-input-gradient'])].join('+');
+    const build = () => compileGradientGraph(this.model, { rules: pass.rules, taps, inputGradient }).bytes;
     const size = this.shape[0] * this.shape[1] * this.shape[2];
     const names = GRADIENT_GRAPH_NAMES;
     const chunks: Record<string, { data: Float32Array; dims: number[] }>[] = [];
@@ -80,7 +81,7 @@ export class GraphRunner implements GraphSession {
         return [value, { activation: joined(a), gradient: joined(`tap/${value}/gradient`), dims: [n, ...(chunks[0]?.[a]?.dims.slice(1) ?? [])] }];
       }),
     );
-    return { logits: joined(names.logits), gradient: joined(names.gradient), taps: tapped };
+    return { logits: joined(names.logits), gradient: inputGradient ? joined(names.gradient) : new Float32Array(0), taps: tapped };
   }
 
   /** The model's logits [n, classes], from its forward graph alone. */
