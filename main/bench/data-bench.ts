@@ -11,7 +11,7 @@ import { generatorFor } from '../data/generators/index.js';
 import { inspectImport, runImport } from '../data/import/index.js';
 import { Random } from '../numeric/random.js';
 import { labelsAndSplits, quantize, synthesize } from '../data/synthesize.js';
-import type { JobContext } from '../jobs/host/job-context.js';
+import { quietContext } from './child.js';
 import { atLeast, atMost, record } from './table.js';
 
 /** Images per second of synthesis + quantisation alone, in this process (one core). */
@@ -68,7 +68,7 @@ export async function childImportPng(): Promise<void> {
     const inspectStart = performance.now();
     await inspectImport(source);
     const inspectSeconds = (performance.now() - inspectStart) / 1000;
-    const ctx: JobContext = { jobId: 1, workspace: root, progress: () => undefined, checkpoint: async () => undefined, cancelRequested: false, stopRequested: false };
+    const ctx = quietContext(root, 1);
     const start = performance.now();
     const staged = await runImport(importOptionsSchema.parse({ path: source }), ctx);
     process.send!({ imagesPerSecond: staged.count / ((performance.now() - start) / 1000), inspectSeconds });
@@ -81,7 +81,7 @@ export async function childImportPng(): Promise<void> {
 export async function childGenerateScaled(): Promise<void> {
   const workspace = mkdtempSync(join(tmpdir(), 'heatlab-bench-gen-'));
   try {
-    const ctx: JobContext = { jobId: 1, workspace, progress: () => undefined, checkpoint: async () => undefined, cancelRequested: false, stopRequested: false };
+    const ctx = quietContext(workspace, 1);
     const request = generateRequestSchema.parse({ generator: 'triangles-squares-scaled', params: { count: 100_000 } });
     const start = performance.now();
     await runGenerate(request, ctx);

@@ -5,15 +5,13 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateRequestSchema, type DatasetRef } from '../../shared/datasets.js';
 import { explainRequestSchema } from '../../shared/explanations.js';
-import { runGenerate } from '../data/generate-job.js';
 import { runExplain } from '../explain/run/explain-job.js';
 import { loadEngines } from '../jobs/host/engines.js';
 import { exportLayersModel } from '../onnx/export/index.js';
 import { buildModel, layersFor } from '../train/architectures.js';
 import { preprocessingFor } from '../train/data-feed.js';
-import { quietContext, runChild } from './child.js';
+import { generatedDataset, quietContext, runChild } from './child.js';
 import { atMost, record } from './table.js';
 
 const IMAGES = 10_000;
@@ -34,29 +32,17 @@ export async function benchExplainJob(): Promise<void> {
 export async function childExplain10k(): Promise<void> {
   const workspace = mkdtempSync(join(tmpdir(), 'heatlab-bench-explain-'));
   try {
-    const staged = await runGenerate(generateRequestSchema.parse({ generator: 'triangles-squares', params: { count: IMAGES } }), quietContext(workspace, 1));
-    const dir = staged.stagingDir;
-    const dataset: DatasetRef = {
-      id: 1,
-      name: staged.name,
-      count: staged.count,
-      height: 32,
-      width: 32,
-      channels: 1,
-      dtype: 'uint8',
-      classNames: staged.classNames,
-      files: { images: join(dir, 'images.npy'), labels: join(dir, 'labels.npy'), splits: join(dir, 'splits.npy') },
-    };
+    const dataset = await generatedDataset(workspace, IMAGES);
     const engines = await loadEngines();
     const preprocessing = preprocessingFor(dataset);
     const model = buildModel(engines.tfjs.tf, layersFor({ kind: 'preset', preset: 'tiny-cnn', batchNorm: false, dropout: 0 }, 2), dataset, 1);
-    const bytes = exportLayersModel(model, { name: 'bench', classNames: staged.classNames, preprocessing });
+    const bytes = exportLayersModel(model, { name: 'bench', classNames: dataset.classNames, preprocessing });
     model.dispose();
     writeFileSync(join(workspace, 'model.onnx'), bytes);
     const request = explainRequestSchema.parse({ modelId: 1, datasetId: 1, images: { split: 'all', n: IMAGES }, methods: METHODS.map((id) => ({ id })) });
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const start = performance.now();
-    const result = await runExplain({ ...request, model: { id: 1, name: 'bench', onnx: 'model.onnx', sha256, preprocessing, classNames: staged.classNames }, dataset }, quietContext(workspace, 2), engines);
+    const result = await runExplain({ ...request, model: { id: 1, name: 'bench', onnx: 'model.onnx', sha256, preprocessing, classNames: dataset.classNames }, dataset }, quietContext(workspace, 2), engines);
     const seconds = (performance.now() - start) / 1000;
     process.send!({ seconds, heatmaps: result.runs.reduce((s, r) => s + r.count, 0), peakRssMb: process.resourceUsage().maxRSS / 1024 } satisfies JobFigures);
   } finally {

@@ -5,16 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
-import { generateRequestSchema, type DatasetRef } from '../../shared/datasets.js';
 import { trainRequestSchema, type ArchitecturePreset } from '../../shared/models.js';
-import { runGenerate } from '../data/generate-job.js';
 import { loadEngines } from '../jobs/host/engines.js';
 import { Random } from '../numeric/random.js';
 import { buildModel, layersFor } from '../train/architectures.js';
 import { conv2dBackpropFilterKernel } from '../train/kernels/conv2d-backprop-filter.js';
 import { registerKernelPack } from '../train/kernels/index.js';
 import { runTraining } from '../train/train-job.js';
-import { quietContext, runChild } from './child.js';
+import { generatedDataset, quietContext, runChild } from './child.js';
 import { atLeast, atMost, record } from './table.js';
 
 type Tf = typeof tfType;
@@ -74,19 +72,7 @@ export async function childTrainSpeed(preset: string, variant: string): Promise<
 export async function childTrain100k(): Promise<void> {
   const workspace = mkdtempSync(join(tmpdir(), 'heatlab-bench-train-'));
   try {
-    const staged = await runGenerate(generateRequestSchema.parse({ generator: 'triangles-squares', params: { count: 100_000 } }), quietContext(workspace, 1));
-    const dir = staged.stagingDir;
-    const dataset: DatasetRef = {
-      id: 1,
-      name: staged.name,
-      count: staged.count,
-      height: 32,
-      width: 32,
-      channels: 1,
-      dtype: 'uint8',
-      classNames: staged.classNames,
-      files: { images: join(dir, 'images.npy'), labels: join(dir, 'labels.npy'), splits: join(dir, 'splits.npy') },
-    };
+    const dataset = await generatedDataset(workspace, 100_000);
     const engines = await loadEngines();
     const request = trainRequestSchema.parse({ datasetId: 1, training: { epochs: 1, batchSize: 64 } });
     const start = performance.now();
