@@ -17,6 +17,7 @@ import {
 import { engineCheckParamsSchema, type EngineInfo } from './engine.js';
 import { modelRequestSchemas, trainRequestSchema, type Misclassified, type Model, type ModelSummary } from './models.js';
 import { jobStatuses, type Job, type JobProgressEvent } from './jobs.js';
+import { modelImportRequestSchemas, type OnnxInspection } from './model-import.js';
 
 const jobId = z.int().min(1);
 const empty = z.object({}).strict();
@@ -42,6 +43,7 @@ export const requestSchemas = {
   ...datasetRequestSchemas,
   'models.train': trainRequestSchema,
   ...modelRequestSchemas,
+  ...modelImportRequestSchemas,
   'annotations.list': z.object({ datasetId: jobId }).strict(),
   'annotations.masks': z.object({ id: jobId, indices: z.array(z.int().min(0)).min(1).max(4096) }).strict(),
   'files.browse': z
@@ -115,6 +117,10 @@ export interface ApiResults {
   'models.delete': { deleted: number };
   'models.export': { path: string };
   'models.misclassified': Misclassified;
+  /** What an .onnx file holds and what an import would make of it; nothing is written. */
+  'models.inspectOnnx': OnnxInspection;
+  /** Import runs as a job; its result is `{ modelId }`. */
+  'models.import': Job;
   'annotations.list': AnnotationSetSummary[];
   /** Region masks of an annotation set for the given images; 0 = background or not annotated. */
   'annotations.masks': MaskBatch & { setId: number };

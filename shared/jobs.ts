@@ -2,6 +2,7 @@ import type { ApiError } from './errors.js';
 import type { DatasetRef, GenerateRequest, ImportOptions, StagedDataset } from './datasets.js';
 import type { EngineCheckParams, EngineCheckResult } from './engine.js';
 import type { StagedModel, TrainRequest } from './models.js';
+import type { ModelImportParams, StagedImport } from './model-import.js';
 
 export const jobStatuses = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export type JobStatus = (typeof jobStatuses)[number];
@@ -23,6 +24,8 @@ export interface JobKinds {
   'datasets.import': { params: ImportOptions; staged: StagedDataset; result: { datasetId: number; annotationSetId: number | null } };
   /** `dataset` is filled in by main from the catalogue, so the compute host needs no database. */
   'models.train': { params: TrainRequest & { dataset: DatasetRef }; staged: StagedModel; result: { modelId: number } };
+  /** `dataset` (the test dataset) and class names from a labels file are filled in by main. */
+  'models.import': { params: ModelImportParams; staged: StagedImport; result: { modelId: number } };
 }
 export type JobKind = keyof JobKinds;
 export type JobParams<K extends JobKind> = JobKinds[K]['params'];
@@ -34,6 +37,7 @@ export const jobKindLabels: { [K in JobKind]: string } = {
   'datasets.generate': 'Generate dataset',
   'datasets.import': 'Import dataset',
   'models.train': 'Train model',
+  'models.import': 'Import ONNX model',
 };
 
 export interface JobProgress {

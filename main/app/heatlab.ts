@@ -63,6 +63,7 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
         return { datasetId: dataset.id, annotationSetId };
       },
       'models.train': (staged, job) => ({ modelId: models.register(staged, job.id).id }),
+      'models.import': (staged, job) => ({ modelId: models.registerImported(staged, job.id).id }),
     },
     onUnsuccessful: (job) => removeStaging(workspace.dataDir, job.id),
   });

@@ -3,6 +3,7 @@ import type { JobKind, JobParams, JobStaged } from '../../../shared/jobs.js';
 import { runGenerate } from '../../data/generate-job.js';
 import { runImport } from '../../data/import/index.js';
 import { runTraining } from '../../train/train-job.js';
+import { runModelImport } from '../../onnx/import/import-job.js';
 import { runEngineCheck } from '../kinds/engine-check.js';
 import type { Engines } from './engines.js';
 import type { JobContext } from './job-context.js';
@@ -14,4 +15,5 @@ export const runners: { [K in JobKind]: JobRunner<K> } = {
   'datasets.generate': runGenerate,
   'datasets.import': runImport,
   'models.train': runTraining,
+  'models.import': runModelImport,
 };
