@@ -32,6 +32,16 @@ export interface Options {
   batch?: string;
   lr?: string;
   optimizer?: string;
+  classes?: string;
+  labels?: string;
+  layout?: string;
+  input?: string;
+  output?: string;
+  scale?: string;
+  mean?: string;
+  std?: string;
+  bgr?: boolean;
+  'test-dataset'?: string;
 }
 
 export function out(line: string): void {
