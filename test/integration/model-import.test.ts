@@ -15,7 +15,7 @@ import { createInProcessApi } from '../../main/api/in-process.js';
 import { openHeatlab, type Heatlab } from '../../main/app/heatlab.js';
 import { Random } from '../../main/numeric/random.js';
 import { loadOrt, type LoadedOrt } from '../../main/onnx/runtime.js';
-import { bgrCnn, kerasMadeCnn, pytorchMadeCnn, type ForeignModel } from '../fixtures/foreign-onnx.js';
+import { bgrCnn, dynamicSizeCnn, kerasMadeCnn, pytorchMadeCnn, unknownOpModel, type ForeignModel } from '../fixtures/foreign-onnx.js';
 
 let workspace: string;
 let files: string;
@@ -175,6 +175,17 @@ describe('normalising foreign conventions', () => {
     expectClose((await runStored(model, pixels, 3)).logits!, await runSource(bgr, pixels, 3, { ...p, bgr: true }));
   });
 
+  it('fixes symbolic height and width to the test dataset\'s image size', async () => {
+    const path = write('dynamic.onnx', dynamicSizeCnn().bytes);
+    const inspection = ok(await api['models.inspectOnnx']({ path }));
+    expect(inspection).toMatchObject({ layout: 'NCHW', image: { channels: 1, height: 'H', width: 'W' }, problems: [] });
+    expect(inspection.datasets[0]).toMatchObject({ fits: true });
+    const model = await importModel({ path, testDatasetId: greyDatasetId, testImages: 4 });
+    expect(model.preprocessing).toMatchObject({ channels: 1, height: 32, width: 32 });
+    expect(model.onnx.imported!.testRun).toMatchObject({ allFinite: true, classNamesMatch: false, accuracy: null });
+    expect(model.test).toBeNull();
+  });
+
   it('reads class names from a labels file, one per line or as a JSON array', async () => {
     const lines = write('labels.txt', 'zero\n one \n\ntwo\r\nthree\n');
     const json = write('labels.json', '["w", "x", "y", "z"]');
@@ -207,6 +218,19 @@ describe('refusing what cannot be imported', () => {
     const whole = pytorchMadeCnn().bytes;
     expect(await refusal({ path: write('truncated.onnx', whole.subarray(0, Math.floor(whole.length / 2))) })).toMatch(/truncated or damaged/);
     expect(await refusal({ path: join(files, 'missing.onnx') })).toMatch(/There is no file/);
+  });
+
+  it('refuses a model whose height and width only a test dataset could fix, when none is chosen', async () => {
+    expect(await refusal({ path: join(files, 'dynamic.onnx') })).toMatch(/has no fixed height and width, so a test dataset must be chosen/);
+  });
+
+  it('fails the job and leaves nothing behind when ONNX Runtime cannot load the model', async () => {
+    const before = ok(await api['models.list']({})).length;
+    const job = await heatlab.jobs.waitFor(ok(await api['models.import']({ path: write('custom-op.onnx', unknownOpModel()) })).id);
+    expect(job.status).toBe('failed');
+    expect(job.error?.message).toMatch(/^ONNX Runtime cannot load the model: [^\n]*FancyPool[^\n]*\.$/);
+    expect(ok(await api['models.list']({}))).toHaveLength(before);
+    expect(readdirSync(join(workspace, 'data', 'models')).some((f) => f.startsWith('.staging'))).toBe(false);
   });
 
   it('refuses a model without an image input', async () => {

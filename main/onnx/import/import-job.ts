@@ -43,7 +43,7 @@ export async function runModelImport(params: ModelImportParams, ctx: JobContext,
     });
     let normalised = normaliseModel(source.bytes, plan, metadata(plan.classNames ?? []));
     const logitsInSource = normalised.scores === 'logits' ? (plan.softmax === null ? plan.output.name : (source.ir.nodes.find((n) => n.outputs.includes(plan.output.name))?.inputs[0] ?? null)) : null;
-    let session = await createSession(engines.ort, normalised.bytes, 'the normalised model');
+    let session = await createSession(engines.ort, normalised.bytes, 'the model');
     try {
       ctx.progress(2, STEPS, 'Checking the normalised model against the source', 'steps');
       const n = typeof plan.batch === 'number' ? plan.batch : VERIFY_IMAGES;
@@ -63,7 +63,7 @@ export async function runModelImport(params: ModelImportParams, ctx: JobContext,
         classNames = Array.from({ length: verified.classes }, (_, i) => `class ${i}`);
         await session.release();
         normalised = normaliseModel(source.bytes, plan, metadata(classNames));
-        session = await createSession(engines.ort, normalised.bytes, 'the normalised model');
+        session = await createSession(engines.ort, normalised.bytes, 'the model');
       }
       await ctx.checkpoint();
 

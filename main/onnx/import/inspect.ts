@@ -42,7 +42,7 @@ export function inspectOnnx(path: string, datasets: readonly DatasetShape[]): On
     planImport(ir, choices, null);
   } catch (err) {
     // Symbolic spatial sizes are settled by the test dataset, not a problem of the file.
-    if (!/must be chosen to fix them/.test(message(err))) problems.push(message(err));
+    if (!(err instanceof HeatlabError && err.details?.sizeFromDataset === true)) problems.push(message(err));
   }
   const fits: DatasetFit[] = datasets.map((d) => {
     try {

@@ -133,7 +133,9 @@ export function planImport(ir: IrModel, choices: ImportChoices, dataset: Pick<Da
     }
     size = [dataset.height, dataset.width];
   }
-  if (typeof size[0] !== 'number' || typeof size[1] !== 'number') throw refuse(`The input ${input.name} ${formatShape(shape)} has no fixed height and width, so a test dataset must be chosen to fix them to its image size.`);
+  if (typeof size[0] !== 'number' || typeof size[1] !== 'number') {
+    throw new HeatlabError('invalid_request', `The input ${input.name} ${formatShape(shape)} has no fixed height and width, so a test dataset must be chosen to fix them to its image size.`, { sizeFromDataset: true });
+  }
   const channelOrder = choices.preprocessing.channelOrder;
   if (channelOrder === 'bgr' && channels !== 3) throw refuse(`The BGR channel order needs a 3-channel input, and the model's input has ${channels} channel${channels === 1 ? '' : 's'}.`);
 
