@@ -180,13 +180,13 @@ export function normaliseModel(source: Uint8Array, plan: ImportPlan, metadata: R
 }
 
 /**
- * The source model with `value` added to its outputs, so its pre-softmax logits can be compared
- * with the normalised model's. Unchanged when `value` already is an output.
+ * The source model reduced to one output, `value` (its pre-softmax logits when they are not an
+ * output), so it can be run with the image alone and compared with the normalised model.
  */
-export function exposeValue(source: Uint8Array, value: string): Uint8Array {
+export function exposeValue(source: Uint8Array, value: string, imageInput: string): Uint8Array {
   const model = onnx.ModelProto.decode(source);
   const graph = model.graph!;
-  if ((graph.output ?? []).some((o) => o.name === value)) return source;
-  graph.output = [...(graph.output ?? []), floatValue(value, null)];
+  graph.output = [(graph.output ?? []).find((o) => o.name === value) ?? floatValue(value, null)];
+  prune(graph, imageInput);
   return onnx.ModelProto.encode(model).finish();
 }

@@ -59,7 +59,7 @@ export async function verifyNormalised(ort: LoadedOrt, source: Uint8Array, norma
   const { channels, height, width } = plan;
   const images = new Random(seed).fill(new Float32Array(n * channels * height * width)) as Float32Array;
   const compared = logitsInSource ?? plan.output.name;
-  const original = await createSession(ort, exposeValue(source, compared), 'the source model');
+  const original = await createSession(ort, exposeValue(source, compared, plan.input.name), 'the source model');
   try {
     const sourceDims = plan.layout === 'NCHW' ? [n, channels, height, width] : [n, height, width, channels];
     const expected = (await runSession(original, ort, plan.input.name, toSourceLayout(images, n, plan), sourceDims, 'the source model'))[compared]!;
