@@ -13,6 +13,17 @@ function collectErrors(page: Page): string[] {
   return errors;
 }
 
+/** Generates a small Triangles & Squares dataset from the Data view; returns its id. */
+async function generateDataset(page: Page, name: string): Promise<number> {
+  await page.goto(`${appUrl()}#/data/new`);
+  await page.getByRole('radio', { name: 'Triangles & Squares', exact: true }).check();
+  await page.getByRole('spinbutton', { name: 'Images' }).fill('200');
+  await page.getByRole('textbox', { name: 'Name' }).fill(name);
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  await page.waitForURL(/#\/data\/\d+$/, { timeout: 60_000 });
+  return Number(/#\/data\/(\d+)$/.exec(page.url())![1]);
+}
+
 /** Opens `folder` in the file browser and chooses `file` in it. */
 async function chooseFile(page: Page, folder: string, file: string): Promise<void> {
   const path = page.getByRole('textbox', { name: 'Go to path' });
@@ -23,10 +34,14 @@ async function chooseFile(page: Page, folder: string, file: string): Promise<voi
   await page.getByRole('button', { name: `Choose ${file}` }).click();
 }
 
-test('imports a PyTorch-made ONNX file through the Models view, lists it as imported, and deletes it', async ({ page }, testInfo) => {
+test('imports a PyTorch-made ONNX file through the Models view, test-runs it on a dataset, lists it as imported, and deletes it', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
   const errors = collectErrors(page);
   const folder = mkdtempSync(join(tmpdir(), 'heatlab-e2e-onnx-'));
-  const name = `e2e torch import ${Date.now()}`;
+  const stamp = Date.now();
+  const name = `e2e torch import ${stamp}`;
+  const datasetName = `e2e import data ${stamp}`;
+  const datasetId = await generateDataset(page, datasetName);
   try {
     writeFileSync(join(folder, 'torch-cnn.onnx'), pytorchMadeCnn().bytes);
     writeFileSync(join(folder, 'with-resize.onnx'), modelWithOp('Resize'));
@@ -60,11 +75,14 @@ test('imports a PyTorch-made ONNX file through the Models view, lists it as impo
     await expect(page.getByRole('button', { name: 'Import', exact: true })).toBeDisabled();
     await page.getByLabel('Preprocessing preset').selectOption({ label: '[0, 1]' });
     await page.getByRole('textbox', { name: 'Class names' }).fill('square, triangle');
+    await expect(page.getByLabel('Test dataset')).toHaveValue(String(datasetId)); // the one dataset that fits
+    await page.getByRole('spinbutton', { name: 'Images' }).fill('12');
     await page.getByRole('button', { name: 'Import', exact: true }).click();
 
     const result = page.getByTestId('import-result');
     await expect(result).toContainText(`Imported as ${name}`, { timeout: 60_000 });
     await expect(result).toContainText('2 classes, input 1×32×32');
+    await expect(result).toContainText(new RegExp(`Test run on 12 images of ${datasetName}: accuracy [\\d.]+ %; predicted .+\\. Every score is finite\\.`));
     const shot = testInfo.outputPath('models-import.png');
     await page.screenshot({ path: shot, fullPage: true });
     await testInfo.attach('import page', { path: shot, contentType: 'image/png' });
@@ -86,6 +104,10 @@ test('imports a PyTorch-made ONNX file through the Models view, lists it as impo
     await expect(page.getByRole('heading', { name: 'No models yet' })).toBeVisible();
     expect(errors).toEqual([]);
   } finally {
+    await page.goto(`${appUrl()}#/data/${datasetId}`);
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    await page.getByRole('dialog', { name: `Delete “${datasetName}”?` }).getByRole('button', { name: 'Delete dataset' }).click();
+    await expect(page).toHaveURL(/#\/data$/);
     rmSync(folder, { recursive: true, force: true });
   }
 });
