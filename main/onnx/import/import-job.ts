@@ -42,12 +42,11 @@ export async function runModelImport(params: ModelImportParams, ctx: JobContext,
       'heatlab.importedFrom': JSON.stringify({ file: source.fileName, sha256: source.sha256, producer: source.ir.producer, layout: plan.layout, channelOrder: plan.channelOrder }),
     });
     let normalised = normaliseModel(source.bytes, plan, metadata(plan.classNames ?? []));
-    const logitsInSource = normalised.scores === 'logits' ? (plan.softmax === null ? plan.output.name : (source.ir.nodes.find((n) => n.outputs.includes(plan.output.name))?.inputs[0] ?? null)) : null;
     let session = await createSession(engines.ort, normalised.bytes, 'the model');
     try {
       ctx.progress(2, STEPS, 'Checking the normalised model against the source', 'steps');
       const n = typeof plan.batch === 'number' ? plan.batch : VERIFY_IMAGES;
-      const verified = await verifyNormalised(engines.ort, source.bytes, session, plan, logitsInSource, n);
+      const verified = await verifyNormalised(engines.ort, source.bytes, session, plan, normalised.logitsFrom, n);
       if (!verificationAgrees(verified)) {
         throw new HeatlabError(
           'internal',

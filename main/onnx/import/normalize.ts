@@ -91,6 +91,8 @@ export interface NormalisedModel {
   /** Which outputs the stored file has and what its `logits` or `probabilities` hold. */
   outputs: string[];
   scores: 'logits' | 'probabilities';
+  /** The source value the stored `logits` is, null when the stored file has none. */
+  logitsFrom: string | null;
 }
 
 /** The source model in Heatlab's convention, with the given metadata added. */
@@ -176,7 +178,7 @@ export function normaliseModel(source: Uint8Array, plan: ImportPlan, metadata: R
   const props = new Map((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? '']));
   for (const [key, v] of Object.entries(metadata)) props.set(key, v);
   model.metadataProps = [...props].map(([key, v]) => onnx.StringStringEntryProto.create({ key, value: v }));
-  return { bytes: onnx.ModelProto.encode(model).finish(), outputs, scores: logitsValue === null ? 'probabilities' : 'logits' };
+  return { bytes: onnx.ModelProto.encode(model).finish(), outputs, scores: logitsValue === null ? 'probabilities' : 'logits', logitsFrom: logitsValue };
 }
 
 /**

@@ -63,7 +63,7 @@ export async function verifyNormalised(ort: LoadedOrt, source: Uint8Array, norma
   try {
     const sourceDims = plan.layout === 'NCHW' ? [n, channels, height, width] : [n, height, width, channels];
     const expected = (await runSession(original, ort, plan.input.name, toSourceLayout(images, n, plan), sourceDims, 'the source model'))[compared]!;
-    const outName = logitsInSource === null && plan.outputKind === 'probabilities' ? NORMALISED_NAMES.probabilities : NORMALISED_NAMES.logits;
+    const outName = logitsInSource === null ? NORMALISED_NAMES.probabilities : NORMALISED_NAMES.logits;
     const got = (await runSession(normalised, ort, NORMALISED_NAMES.input, images, [n, channels, height, width], 'the normalised model'))[outName]!;
     if (got.dims.length !== 2 || got.dims[0] !== n) throw new HeatlabError('invalid_request', `The ONNX model's scores have shape [${got.dims.join(', ')}] for ${n} images, and Heatlab needs [batch, classes].`);
     const a = expected.data as Float32Array;
