@@ -1,6 +1,6 @@
 // The "Import ONNX model" form: the chosen file, what its inspection found, the user's choices
 // and the request they make, checked by the API's own schema before anything is sent.
-import { modelImportRequestSchemas, type ChannelOrder, type InputLayout, type OnnxInspection } from '../../shared/model-import.js';
+import { modelImportRequestSchemas, type ChannelOrder, type InputLayout, type OnnxInspection, type OutputKind } from '../../shared/model-import.js';
 import { parentOf } from './paths.js';
 
 const schema = modelImportRequestSchemas['models.import'];
@@ -31,6 +31,8 @@ export class ModelImportDraft {
   inspection = $state.raw<OnnxInspection | null>(null);
   name = $state('');
   input = $state<string | null>(null);
+  output = $state<string | null>(null);
+  outputKind = $state<OutputKind>('logits');
   layout = $state<InputLayout>('NCHW');
   preset = $state<PresetId>('unit');
   scale = $state<number | null>(255);
@@ -47,7 +49,9 @@ export class ModelImportDraft {
     path: this.path ?? '',
     ...(this.name.trim() ? { name: this.name.trim() } : {}),
     ...(this.input !== null && (this.inspection?.imageInputs.length ?? 0) > 1 ? { input: this.input } : {}),
+    ...(this.output !== null && (this.inspection?.outputs.length ?? 0) > 1 ? { output: this.output } : {}),
     layout: this.layout,
+    outputKind: this.outputKind,
     preprocessing: { scale: this.scale ?? Number.NaN, mean: splitNumbers(this.mean), std: splitNumbers(this.std), channelOrder: this.channelOrder },
     ...(this.classSource === 'typed' ? { classNames: splitNames(this.classText) } : this.labelsFile !== null ? { labelsFile: this.labelsFile } : {}),
     ...(this.testDatasetId !== null ? { testDatasetId: this.testDatasetId, testImages: this.testImages ?? Number.NaN } : {}),
@@ -83,6 +87,8 @@ export class ModelImportDraft {
     this.inspection = inspection;
     this.input = inspection.imageInput ?? inspection.imageInputs[0] ?? null;
     this.layout = inspection.layout ?? 'NCHW';
+    this.output = inspection.outputs[0]?.name ?? null;
+    this.outputKind = inspection.outputKind;
     this.classText = inspection.classNames?.join(', ') ?? '';
     this.classSource = 'typed';
     this.testDatasetId = inspection.datasets.find((d) => d.fits)?.datasetId ?? null;
