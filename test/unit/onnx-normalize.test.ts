@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../main/numeric/random.js';
 import { attr, GraphBuilder } from '../../main/onnx/graph-builder.js';
 import { normaliseModel } from '../../main/onnx/import/normalize.js';
-import { planImport, type ImportChoices } from '../../main/onnx/import/plan.js';
+import { guessLayout, metadataClassNames, planImport, type ImportChoices } from '../../main/onnx/import/plan.js';
 import { verificationAgrees, verifyNormalised } from '../../main/onnx/import/verify.js';
 import { readModel } from '../../main/onnx/model-reader.js';
 import { loadOrt, type LoadedOrt } from '../../main/onnx/runtime.js';
@@ -123,5 +123,22 @@ describe('the import plan', () => {
     expect(planImport(ir, { input: 'left', layout: 'NCHW', preprocessing: rgb }, null)).toMatchObject({ channels: 5, height: 8, width: 8, classNames: ['class 0', 'class 1', 'class 2', 'class 3', 'class 4'] });
     expect(() => planImport(ir, { input: 'left', layout: 'NCHW', preprocessing: { ...rgb, mean: [0, 0] } }, null)).toThrow("The mean has 2 values and the model's input has 5 channels.");
     expect(() => planImport(ir, { input: 'left', layout: 'NCHW', preprocessing: { scale: 255, channelOrder: 'bgr' } }, null)).toThrow('The BGR channel order needs a 3-channel input');
+  });
+});
+
+describe('what a file tells by itself', () => {
+  it('reads class names from Heatlab\'s metadata key and from the keys and forms other exporters use', () => {
+    expect(metadataClassNames({ metadata: { 'heatlab.classNames': '["square","triangle"]' } })).toEqual(['square', 'triangle']);
+    expect(metadataClassNames({ metadata: { classes: '{"1": "dog", "0": "cat"}' } })).toEqual(['cat', 'dog']);
+    expect(metadataClassNames({ metadata: { labels: 'zero, one,two' } })).toEqual(['zero', 'one', 'two']);
+    expect(metadataClassNames({ metadata: { author: 'someone' } })).toBeNull();
+  });
+
+  it('guesses NCHW when dimension 1 holds 1 or 3 channels before larger or symbolic sizes, NHWC when the last does', () => {
+    expect(guessLayout(['batch', 3, 224, 224])).toBe('NCHW');
+    expect(guessLayout(['N', 1, 'H', 'W'])).toBe('NCHW');
+    expect(guessLayout(['unk', 28, 28, 1])).toBe('NHWC');
+    expect(guessLayout([1, 224, 224, 3])).toBe('NHWC');
+    expect(guessLayout(['n', 5, 8, 8])).toBeNull();
   });
 });
