@@ -96,6 +96,10 @@ test('imports a PyTorch-made ONNX file through the Models view, test-runs it on 
     await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
     await expect(page.getByTestId('imported-from')).toContainText('torch-cnn.onnx');
     await expect(page.getByTestId('onnx-check')).toContainText('Verified');
+    await expect(page.getByTestId('test-count')).toHaveText('12');
+    const modelShot = testInfo.outputPath('models-imported-model.png');
+    await page.screenshot({ path: modelShot });
+    await testInfo.attach('imported model page', { path: modelShot, contentType: 'image/png' });
 
     // Leave the shared workspace without models, as the shell test expects.
     await page.getByRole('button', { name: 'Delete…' }).click();
