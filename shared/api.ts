@@ -18,6 +18,7 @@ import { engineCheckParamsSchema, type EngineInfo } from './engine.js';
 import { explanationRequestSchemas, type ExplainMethodInfo, type ExplanationRun, type ExplanationRunSummary, type HeatmapBatch } from './explanations.js';
 import { modelRequestSchemas, trainRequestSchema, type Misclassified, type Model, type ModelSummary } from './models.js';
 import { jobStatuses, type Job, type JobProgressEvent } from './jobs.js';
+import { modelImportRequestSchemas, type OnnxInspection } from './model-import.js';
 
 const jobId = z.int().min(1);
 const empty = z.object({}).strict();
@@ -44,6 +45,7 @@ export const requestSchemas = {
   'models.train': trainRequestSchema,
   ...modelRequestSchemas,
   ...explanationRequestSchemas,
+  ...modelImportRequestSchemas,
   'annotations.list': z.object({ datasetId: jobId }).strict(),
   'annotations.masks': z.object({ id: jobId, indices: z.array(z.int().min(0)).min(1).max(4096) }).strict(),
   'files.browse': z
@@ -125,6 +127,10 @@ export interface ApiResults {
   'explanations.heatmaps': HeatmapBatch;
   'explanations.rename': ExplanationRun;
   'explanations.delete': { deleted: number };
+  /** What an .onnx file holds and what an import would make of it; nothing is written. */
+  'models.inspectOnnx': OnnxInspection;
+  /** Import runs as a job; its result is `{ modelId }`. */
+  'models.import': Job;
   'annotations.list': AnnotationSetSummary[];
   /** Region masks of an annotation set for the given images; 0 = background or not annotated. */
   'annotations.masks': MaskBatch & { setId: number };

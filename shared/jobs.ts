@@ -3,6 +3,7 @@ import type { DatasetRef, GenerateRequest, ImportOptions, StagedDataset } from '
 import type { EngineCheckParams, EngineCheckResult } from './engine.js';
 import type { ExplainJobParams, StagedExplanations } from './explanations.js';
 import type { StagedModel, TrainRequest } from './models.js';
+import type { ModelImportParams, StagedImport } from './model-import.js';
 
 export const jobStatuses = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export type JobStatus = (typeof jobStatuses)[number];
@@ -26,6 +27,8 @@ export interface JobKinds {
   'models.train': { params: TrainRequest & { dataset: DatasetRef }; staged: StagedModel; result: { modelId: number } };
   /** One explanation run per method, in the order asked; main fills in the model and dataset. */
   'explain.run': { params: ExplainJobParams; staged: StagedExplanations; result: { runIds: number[] } };
+  /** `dataset` (the test dataset) and class names from a labels file are filled in by main. */
+  'models.import': { params: ModelImportParams; staged: StagedImport; result: { modelId: number } };
 }
 export type JobKind = keyof JobKinds;
 export type JobParams<K extends JobKind> = JobKinds[K]['params'];
@@ -38,6 +41,7 @@ export const jobKindLabels: { [K in JobKind]: string } = {
   'datasets.import': 'Import dataset',
   'models.train': 'Train model',
   'explain.run': 'Explain',
+  'models.import': 'Import ONNX model',
 };
 
 export interface JobProgress {

@@ -126,7 +126,7 @@ export interface Preprocessing {
 export interface LayerSummary {
   name: string;
   type: string;
-  /** Output shape without the batch dimension (NHWC as tfjs has it). */
+  /** Output shape without the batch dimension (NHWC as tfjs has it; imported models: as the ONNX graph has it, [] when unknown). */
   outputShape: number[];
   parameters: number;
 }
@@ -186,8 +186,11 @@ export interface Model extends ModelSummary {
   /** One sentence when training ended other than as planned. */
   stopNote: string | null;
   test: TestMetrics | null;
-  /** `path` is relative to the workspace. */
-  onnx: { path: string; opset: number; sha256: string; bytes: number; maxAbsDifference: number | null };
+  /**
+   * `path` is relative to the workspace. `maxAbsDifference`: trained models, ONNX vs tfjs;
+   * imported models, the stored (normalised) file vs the source file. `imported`: imported models only.
+   */
+  onnx: { path: string; opset: number; sha256: string; bytes: number; maxAbsDifference: number | null; imported?: import('./model-import.js').ImportedOnnx };
   /** tfjs artifacts (trained models), relative to the workspace. */
   tfjs: { modelJson: string; weights: string } | null;
   jobId: number | null;

@@ -3,12 +3,14 @@ import { resolve } from 'node:path';
 import { HeatlabError } from '../../shared/errors.js';
 import { formatDuration, formatPercent } from '../../shared/format.js';
 import { architecturePresets, type ArchitecturePreset, type Model, type TrainingDetail } from '../../shared/models.js';
+import { importCommand, importUsage, inspectCommand } from './cli-import.js';
 import { failJob, followJob, numberOption, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
 
 export const modelsUsage = `  train                  Train a model (--dataset ID --arch ${architecturePresets.join('|')} --epochs N
                          --batch N --lr X --optimizer adam|sgd --seed S --name NAME)
   models list            The models in the workspace
-  models export ID DIR   Copy model ID's .onnx file into folder DIR`;
+  models export ID DIR   Copy model ID's .onnx file into folder DIR
+${importUsage}`;
 
 function describe(m: Model): string {
   const test = m.test ? `test accuracy ${formatPercent(m.test.accuracy)} on ${m.test.count.toLocaleString('en-US')} images` : 'no test score';
@@ -60,7 +62,7 @@ export async function modelsCommand(options: Options, args: string[]): Promise<v
     if (rest.length > 0) throw new UsageError(`Unexpected argument "${rest[0]}".`);
     const models = await withHeatlab(options, async (api) => unwrap(await api['models.list']({})));
     if (options.json) out(JSON.stringify(models, null, 2));
-    else if (models.length === 0) out('No models yet. Train one with `heatlab train --dataset ID`.');
+    else if (models.length === 0) out('No models yet. Train one with `heatlab train --dataset ID` or import one with `heatlab models import FILE.onnx`.');
     else
       for (const m of models) {
         const acc = m.testAccuracy === null ? '—' : formatPercent(m.testAccuracy);
@@ -76,5 +78,9 @@ export async function modelsCommand(options: Options, args: string[]): Promise<v
     else out(`Wrote ${path}.`);
     return;
   }
-  throw verb === undefined ? new UsageError('models needs a verb: list or export.') : new HeatlabError('invalid_request', `Unknown models verb "${verb}"; use list or export.`);
+  if (verb === 'inspect') return inspectCommand(options, rest);
+  if (verb === 'import') return importCommand(options, rest);
+  throw verb === undefined
+    ? new UsageError('models needs a verb: list, export, inspect or import.')
+    : new HeatlabError('invalid_request', `Unknown models verb "${verb}"; use list, export, inspect or import.`);
 }

@@ -37,6 +37,16 @@ export interface Options {
   target?: string;
   indices?: string;
   random?: boolean;
+  classes?: string;
+  labels?: string;
+  layout?: string;
+  input?: string;
+  output?: string;
+  scale?: string;
+  mean?: string;
+  std?: string;
+  bgr?: boolean;
+  'test-dataset'?: string;
 }
 
 export function out(line: string): void {

@@ -68,6 +68,7 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
       },
       'models.train': (staged, job) => ({ modelId: models.register(staged, job.id).id }),
       'explain.run': (staged, job) => ({ runIds: explanations.register(staged, job.id) }),
+      'models.import': (staged, job) => ({ modelId: models.registerImported(staged, job.id).id }),
     },
     onUnsuccessful: (job) => removeStaging(workspace.dataDir, job.id),
   });

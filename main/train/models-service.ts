@@ -3,6 +3,7 @@
 import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { HeatlabError } from '../../shared/errors.js';
+import type { StagedImport } from '../../shared/model-import.js';
 import type { Misclassified, Model, ModelSummary, StagedModel } from '../../shared/models.js';
 import { modelFolder, type ModelsRepository } from '../catalogue/models-repository.js';
 import { readNpy } from '../workspace/npy.js';
@@ -66,6 +67,39 @@ export class ModelsService {
       },
       (id) => staged.files.map((f) => ({ ...f, path: join(folder(id), f.path) })),
       (id) => renameSync(join(this.#workspace, staged.stagingDir), join(this.#workspace, folder(id))),
+    );
+    return this.get(id);
+  }
+
+  /** Records an imported model and moves its staged .onnx into place, atomically with the row. */
+  registerImported(staged: StagedImport, jobId: number | null): Model {
+    const id = this.#repo.insert(
+      {
+        name: staged.name,
+        source: 'imported',
+        datasetId: staged.dataset?.id ?? null,
+        datasetName: staged.dataset?.name ?? null,
+        architecture: staged.architecture,
+        architectureSpec: null,
+        layers: staged.layers,
+        parameters: staged.parameters,
+        classNames: staged.classNames,
+        training: null,
+        preprocessing: staged.preprocessing,
+        backend: null,
+        epochs: [],
+        stopReason: null,
+        stopNote: null,
+        test: staged.test,
+        testAccuracy: staged.test?.accuracy ?? null,
+        onnx: staged.onnx,
+        tfjs: null,
+        jobId,
+        heatlabVersion: this.#version,
+        seconds: staged.seconds,
+      },
+      () => [],
+      (id) => renameSync(join(this.#workspace, staged.stagingDir), join(this.#workspace, modelFolder(id))),
     );
     return this.get(id);
   }

@@ -5,6 +5,6 @@ import { CatalogueList } from './catalogue-list.svelte.js';
 
 export class ModelsState extends CatalogueList<ModelSummary> {
   constructor(api: Api) {
-    super(api, () => api['models.list']({}), ['models.train']);
+    super(api, () => api['models.list']({}), ['models.train', 'models.import']);
   }
 }

@@ -4,6 +4,7 @@ import { runGenerate } from '../../data/generate-job.js';
 import { runImport } from '../../data/import/index.js';
 import { runExplain } from '../../explain/run/explain-job.js';
 import { runTraining } from '../../train/train-job.js';
+import { runModelImport } from '../../onnx/import/import-job.js';
 import { runEngineCheck } from '../kinds/engine-check.js';
 import type { Engines } from './engines.js';
 import type { JobContext } from './job-context.js';
@@ -16,4 +17,5 @@ export const runners: { [K in JobKind]: JobRunner<K> } = {
   'datasets.import': runImport,
   'models.train': runTraining,
   'explain.run': runExplain,
+  'models.import': runModelImport,
 };
