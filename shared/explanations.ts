@@ -117,8 +117,12 @@ export interface ExplanationRun extends ExplanationRunSummary {
 export interface ExplanationEngine {
   ort: string;
   threads: number;
-  /** 'logits' when a trailing Softmax was stripped (or there was none); 'output' when the stored model's output is explained as it is. */
-  explains: 'logits' | 'output';
+  /**
+   * What the explained scores are: 'logits' (pre-softmax, a trailing Softmax stripped), 'probabilities'
+   * (an imported model whose file holds only softmax outputs), or 'output' (a model the compiler
+   * cannot read, explained on its stored output as it is).
+   */
+  explains: 'logits' | 'probabilities' | 'output';
   batchSize: number;
 }
 
@@ -159,6 +163,8 @@ export interface ExplainJobParams extends ExplainRequest {
     sha256: string;
     preprocessing: Preprocessing;
     classNames: string[];
+    /** What the stored file's scores are (imported models may hold only probabilities). */
+    scores: 'logits' | 'probabilities';
   };
   dataset: DatasetRef;
 }

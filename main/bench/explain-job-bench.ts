@@ -42,7 +42,7 @@ export async function childExplain10k(): Promise<void> {
     const request = explainRequestSchema.parse({ modelId: 1, datasetId: 1, images: { split: 'all', n: IMAGES }, methods: METHODS.map((id) => ({ id })) });
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const start = performance.now();
-    const result = await runExplain({ ...request, model: { id: 1, name: 'bench', onnx: 'model.onnx', sha256, preprocessing, classNames: dataset.classNames }, dataset }, quietContext(workspace, 2), engines);
+    const result = await runExplain({ ...request, model: { id: 1, name: 'bench', onnx: 'model.onnx', sha256, preprocessing, classNames: dataset.classNames, scores: 'logits' }, dataset }, quietContext(workspace, 2), engines);
     const seconds = (performance.now() - start) / 1000;
     process.send!({ seconds, heatmaps: result.runs.reduce((s, r) => s + r.count, 0), peakRssMb: process.resourceUsage().maxRSS / 1024 } satisfies JobFigures);
   } finally {

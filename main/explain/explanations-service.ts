@@ -64,7 +64,7 @@ export class ExplanationsService {
     return {
       ...request,
       methods: methods.map((m) => ({ id: m.method.id, params: m.params })),
-      model: { id: model.id, name: model.name, onnx: model.onnx.path, sha256: model.onnx.sha256, preprocessing: model.preprocessing, classNames: model.classNames },
+      model: { id: model.id, name: model.name, onnx: model.onnx.path, sha256: model.onnx.sha256, preprocessing: model.preprocessing, classNames: model.classNames, scores: model.onnx.imported?.scores ?? 'logits' },
       dataset,
     };
   }

@@ -116,4 +116,21 @@ describe('graph methods on imported models', () => {
       }
     }
   });
+
+  it('explains an imported model through an explanation job on a dataset, saying whether its scores are logits or probabilities', async () => {
+    const data = await heatlab.jobs.waitFor(ok(await api['datasets.generate']({ generator: 'triangles-squares', params: { count: 60, seed: 2 } })).id);
+    const datasetId = (data.result as { datasetId: number }).datasetId;
+    const logitsModel = await imported(pytorchMadeCnn(), 'torch_job');
+    const probabilityModel = await imported(pytorchMadeCnn(), 'torch_probabilities', { outputKind: 'probabilities' });
+    for (const [model, explains] of [[logitsModel, 'logits'], [probabilityModel, 'probabilities']] as const) {
+      const job = await heatlab.jobs.waitFor(ok(await api['explain.start']({ modelId: model.id, datasetId, images: { split: 'test', pick: 'first', n: 4, seed: 1 }, methods: [{ id: 'gradient', params: {} }, { id: 'rise', params: { masks: 20 } }] })).id);
+      expect(job.status, job.error?.message).toBe('done');
+      for (const id of (job.result as { runIds: number[] }).runIds) {
+        const run = ok(await api['explanations.get']({ id }));
+        expect(run.engine.explains).toBe(explains);
+        expect(run.count).toBe(4);
+        expect(run.stats.nonFinite).toBe(0);
+      }
+    }
+  });
 });

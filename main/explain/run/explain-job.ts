@@ -36,7 +36,7 @@ export async function runExplain(params: ExplainJobParams, ctx: JobContext, engi
   const feed = new DatasetFeed(ctx.workspace, dataset, model.preprocessing);
   const staging = StagingArea.create(ctx.workspace, 'explanations', ctx.jobId);
   try {
-    const explained = new ExplainedModel(engines, readFileSync(join(ctx.workspace, model.onnx)), `${model.id}:${model.sha256}`);
+    const explained = new ExplainedModel(engines, readFileSync(join(ctx.workspace, model.onnx)), `${model.id}:${model.sha256}`, model.scores);
     const [channels, height, width] = explained.shape;
     if (channels !== dataset.channels || height !== dataset.height || width !== dataset.width)
       throw new HeatlabError('invalid_request', `Model "${model.name}" reads ${channels}×${height}×${width} images and dataset "${dataset.name}" has ${dataset.channels}×${dataset.height}×${dataset.width}.`);

@@ -16,7 +16,7 @@ export class ExplainedModel {
   /** [C, H, W] of one input image. */
   readonly shape: [number, number, number];
   readonly classes: number;
-  readonly explains: 'logits' | 'output';
+  readonly explains: 'logits' | 'probabilities' | 'output';
   readonly #ir: IrModel;
   readonly #canonical: CanonicalModel | null;
   readonly #canonicalError: unknown;
@@ -30,6 +30,8 @@ export class ExplainedModel {
     readonly bytes: Uint8Array,
     /** The session cache key: the model's id and checksum. */
     readonly key: string,
+    /** What the file's scores are, when the catalogue knows (imported models may hold only probabilities). */
+    scores: 'logits' | 'probabilities' = 'logits',
   ) {
     this.#ir = readModel(bytes);
     let canonical: CanonicalModel | null = null;
@@ -60,7 +62,7 @@ export class ExplainedModel {
     if (typeof k !== 'number') throw new HeatlabError('invalid_request', `The ONNX model's output ${this.#output} has no fixed number of classes.`);
     this.shape = [c, h, w];
     this.classes = k;
-    this.explains = canonical !== null ? 'logits' : 'output';
+    this.explains = canonical === null ? 'output' : canonical.strippedSoftmax !== null ? 'logits' : scores;
     this.#fixedBatch = typeof batch === 'number' ? batch : undefined;
   }
 
