@@ -101,13 +101,15 @@ describe('each rule against a float64 oracle of its formula', () => {
     });
   }
 
-  it('gives the same relevance when the dense layers are MatMul + Add, the bias owned by the MatMul, under every rule', async () => {
+  it('gives the same relevance when the dense layers are Gemm with [in, out] weights or MatMul + Add (the bias owned by the MatMul), under every rule', async () => {
     const gemm = runnerFor('oracle-gemm', bytes);
-    const matmul = runnerFor('oracle-matmul', denseStack(layers, IMAGE, { matmul: true }));
-    for (const rule of [epsilonRule(1e-6), zPlusRule(), alphaBetaRule(2, 1), gammaRule(0.25), wSquareRule()]) {
-      const a = await relevanceOf(gemm, uniform(rule), images, targets);
-      const b = await relevanceOf(matmul, uniform(rule), images, targets);
-      expect(relativeError(b.gradient, a.gradient), rule.id).toBeLessThan(1e-5);
+    for (const dense of ['gemm-in-out', 'matmul'] as const) {
+      const other = runnerFor(`oracle-${dense}`, denseStack(layers, IMAGE, { dense }));
+      for (const rule of [epsilonRule(1e-6), zPlusRule(), alphaBetaRule(2, 1), gammaRule(0.25), wSquareRule()]) {
+        const a = await relevanceOf(gemm, uniform(rule), images, targets);
+        const b = await relevanceOf(other, uniform(rule), images, targets);
+        expect(relativeError(b.gradient, a.gradient), `${dense} ${rule.id}`).toBeLessThan(1e-5);
+      }
     }
   });
 });

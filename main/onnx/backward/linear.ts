@@ -41,6 +41,7 @@ function layerBase(ctx: BackwardContext, kind: LinearLayer['kind'], batchAxis = 
       }),
     constant: ctx.constant,
     scalar: ctx.scalar,
+    int64s: ctx.int64s,
   };
 }
 
@@ -74,11 +75,17 @@ const conv: BackwardEntry = {
     requireNoWeightGradient(ctx, [w, b]);
     const params = parameters(ctx, w!, b);
     const axes = windowOf(node, ctx.shape(x!).slice(2) as number[], params.weight.dims);
+    const group = intAttr(node, 'group', 1);
     const layer: LinearLayer = {
       ...layerBase(ctx, 'conv'),
       ...params,
       forward: (input, weight, bias) => graph.op('Conv', bias ? [input, weight, bias] : [input, weight], writableAttributes(node)),
-      backward: (signal, weight) => transposedConv(ctx, signal, weight, params.weight.dims, axes, intAttr(node, 'group', 1)),
+      backward: (signal, weight, copies = 1) => {
+        const [m, ...rest] = params.weight.dims;
+        return transposedConv(ctx, signal, weight, [copies * m!, ...rest], axes, group);
+      },
+      // Stacked output channels would cross the groups of a grouped Conv.
+      stacking: group === 1 ? { weightAxis: 0, outputAxis: 1 } : null,
     };
     return [ctx.rules.linear(layer)(layer, gradient), null, null];
   },
@@ -109,6 +116,7 @@ const gemm: BackwardEntry = {
       ...parameters(ctx, bMatrix!, c || undefined),
       forward: (input, weight, bias) => graph.op('Gemm', bias ? [input, weight, bias] : [input, weight], writableAttributes(node)),
       backward,
+      stacking: { weightAxis: transB === 1 ? 0 : 1, outputAxis: 1 },
     };
     return [ctx.rules.linear(layer)(layer, gradient), null, null];
   },
@@ -137,6 +145,7 @@ const matmul: BackwardEntry = {
         },
         backward: (signal, w) =>
           rank === 2 ? graph.op('Gemm', [signal, w], { transB: { kind: 'int', value: 1 } }) : graph.op('MatMul', [signal, graph.op('Transpose', [w], { perm: { kind: 'ints', value: [1, 0] } })]),
+        stacking: { weightAxis: 1, outputAxis: rank - 1 },
       };
       return [ctx.rules.linear(layer)(layer, gradient), null];
     }

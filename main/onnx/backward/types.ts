@@ -93,10 +93,21 @@ export interface LinearLayer {
   constant(data: Float32Array, dims: readonly number[], hint: string): string;
   /** A float32 scalar shared across the graph. */
   scalar(value: number): string;
+  /** An int64 constant (split sizes, axes). */
+  int64s(values: readonly number[], hint: string): string;
   /** The layer on another input with other parameters: z′ = a′·w′ + b′ (LRP's modified forward). */
   forward(input: string, weight: string, bias: string | null): string;
-  /** The vector–Jacobian product with a weight: ∂(Σ signal·(x·w))/∂x, shaped like the input. */
-  backward(signal: string, weight: string): string;
+  /**
+   * The vector–Jacobian product with a weight: ∂(Σ signal·(x·w))/∂x, shaped like the input. With
+   * `copies` > 1 the weight is that many weights stacked along `stacking.weightAxis` and the
+   * signal theirs along `stacking.outputAxis`: the result is the sum of the copies' products.
+   */
+  backward(signal: string, weight: string, copies?: number): string;
+  /**
+   * Where weights of several copies stack so one op evaluates them all (forward: outputs side by
+   * side along `outputAxis`; backward: summed), or null when they cannot (a grouped Conv).
+   */
+  readonly stacking: { readonly weightAxis: number; readonly outputAxis: number } | null;
 }
 
 /** How the backward pass crosses a linear layer: the piece LRP rules replace. */

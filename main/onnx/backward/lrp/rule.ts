@@ -5,11 +5,17 @@
 // sent back through its copy's transpose, and the reducer combines the copies' inputs and
 // back-propagated signals into the input relevance. `linearRule` compiles any such object into
 // the LinearRule the graph compiler hands each Conv, Gemm and MatMul, so a new rule is a new object.
+//
+// Zennit's reducers are all Σ_k c_k·x_k ⊙ g_k (or Σ_k c_k·g_k when inputs are ignored), so the
+// reducer is declared as its coefficients, and the compiler evaluates copies that read the same
+// input as one op with their weights stacked (forward: one Conv with the outputs side by side;
+// backward: one transpose of the stacked signals with c_k folded into the constant weights).
 import type { GraphBuilder } from '../../graph-builder.js';
 import type { LinearLayer, LinearRule } from '../types.js';
+import { stackAlong } from './stack.js';
 import { stabilizedDivide } from './stabilize.js';
 
-/** Graph helpers the gradient mapper and reducer write with. */
+/** Graph helpers the gradient mapper writes with. */
 export interface RuleOps {
   readonly graph: GraphBuilder;
   scalar(value: number): string;
@@ -19,8 +25,6 @@ export interface RuleOps {
   sum(values: readonly (string | null)[]): string | null;
   /** a − b with nulls as zeros. */
   sub(a: string | null, b: string | null): string | null;
-  /** a ⊙ b, null when either is zero. */
-  mul(a: string | null, b: string | null): string | null;
 }
 
 /** Zennit's input modifier: the input a copy of the layer sees; null when it is zero (the copy is left out). */
@@ -47,14 +51,21 @@ export interface LayerCopy {
   readonly output?: (ops: RuleOps, z: string) => string;
 }
 
+/** Zennit's reducer: R_in = Σ_k c_k · x_k ⊙ g_k, or Σ_k c_k · g_k when the rule ignores its inputs (flat, w²). */
+export interface Reducer {
+  readonly coefficients: readonly number[];
+  readonly ignoresInput?: boolean;
+}
+
 export interface LrpRule {
   /** Names the rule with every parameter (part of the session cache key). */
   readonly id: string;
   readonly copies: readonly LayerCopy[];
-  /** The signal each copy's output receives, from the relevance R at the layer output and the copies' outputs. */
+  /** Zennit's gradient mapper: the signal each copy's output receives, from the relevance R at the layer output and the copies' outputs. */
   gradient(ops: RuleOps, relevance: string, outputs: readonly (string | null)[]): readonly (string | null)[];
-  /** The input relevance from the copies' inputs and the signals their transposes returned. */
-  reduce(ops: RuleOps, inputs: readonly (string | null)[], gradients: readonly (string | null)[]): string | null;
+  /** The copies whose outputs the gradient mapper reads (default all): the others are only sent signals back, so their forward is never written. */
+  readonly reads?: readonly number[];
+  readonly reducer: Reducer;
 }
 
 export const unmodified: ParamModifier = { id: 'w', map: null, zeroBias: false };
@@ -75,47 +86,94 @@ function ruleOps(layer: LinearLayer): RuleOps {
       return parts.length === 1 ? parts[0]! : graph.op('Sum', parts);
     },
     sub: (a, b) => (b === null ? a : a === null ? graph.op('Neg', [b]) : graph.op('Sub', [a, b])),
-    mul: (a, b) => (a === null || b === null ? null : graph.op('Mul', [a, b])),
   };
 }
 
-/** The modified weight and bias of one copy, as graph names; equal modifiers share their constants. */
-function modifiedParams(layer: LinearLayer, params: ParamModifier, memo: Map<string, { weight: string; bias: string | null }>) {
-  const cached = memo.get(params.id + (params.zeroBias ? '/no-bias' : ''));
-  if (cached) return cached;
-  const { weight, bias } = layer;
-  const map = params.map;
-  const result = {
-    weight: map === null ? weight.name : layer.constant(weight.data.map(map), weight.dims, `lrp_${params.id}_weight`),
-    bias: bias === null || params.zeroBias ? null : map === null ? bias.name : layer.constant(bias.data.map(map), bias.dims, `lrp_${params.id}_bias`),
-  };
-  memo.set(params.id + (params.zeroBias ? '/no-bias' : ''), result);
-  return result;
+/** A live copy: its input's graph name and its modified parameters as data. */
+interface Evaluated {
+  k: number;
+  copy: LayerCopy;
+  input: string;
+  weight: Float32Array;
+  bias: Float32Array | null;
+}
+
+/** Copies grouped by the graph value they read (a⁺ of a non-negative a is a itself), in first-seen order. */
+function byInput<T extends { input: string }>(items: readonly T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(item.input, [...(groups.get(item.input) ?? []), item]);
+  return [...groups.values()];
 }
 
 /** Compiles a five-part rule into the LinearRule the backward pass applies to a layer. */
 export function linearRule(rule: LrpRule): LinearRule {
   return (layer, relevance) => {
     const ops = ruleOps(layer);
-    const memo = new Map<string, { weight: string; bias: string | null }>();
+    const { weight, bias, stacking } = layer;
+    const width = stacking ? weight.dims[stacking.weightAxis]! : 0;
     const inputs = new Map<string, string | null>();
     const inputOf = (modifier: InputModifier) => {
       if (!inputs.has(modifier.id)) inputs.set(modifier.id, modifier.apply(layer));
       return inputs.get(modifier.id)!;
     };
+    const isLayerItself = (e: Evaluated) => e.input === layer.input && e.copy.params === unmodified;
+    const constant = (data: Float32Array, dims: readonly number[], hint: string) => layer.constant(data, dims, `lrp_${hint}`);
+    const names = new Map<string, string>();
+    /** One constant per modified parameter, however many copies use it. */
+    const named = (key: string, make: () => string) => names.get(key) ?? (names.set(key, make()), names.get(key)!);
+    const biasName = (e: Evaluated) => (e.bias === null ? null : e.copy.params.map === null ? bias!.name : named(`${e.copy.params.id}/bias`, () => constant(e.bias!, bias!.dims, `${e.copy.params.id}_bias`)));
+    const weightName = (e: Evaluated) => (e.copy.params.map === null ? weight.name : named(`${e.copy.params.id}/weight`, () => constant(e.weight, weight.dims, `${e.copy.params.id}_weight`)));
+
     // A copy on a zero input (a⁻ of a non-negative a) contributes nothing: no constants, no ops.
-    const copies = rule.copies.map((copy) => {
+    const live: Evaluated[] = [];
+    rule.copies.forEach((copy, k) => {
       const input = inputOf(copy.input);
-      return { copy, input, params: input === null ? null : modifiedParams(layer, copy.params, memo) };
+      if (input === null) return;
+      const { map, zeroBias } = copy.params;
+      live.push({ k, copy, input, weight: map ? weight.data.map(map) : weight.data, bias: bias === null || zeroBias ? null : map ? bias.data.map(map) : bias.data });
     });
-    const outputs = copies.map(({ copy, input, params }) => {
-      if (input === null || params === null) return null;
-      // The unmodified copy is the forward pass itself: its output is already in the graph.
-      const z = input === layer.input && copy.params === unmodified ? layer.output : layer.forward(input, params.weight, params.bias);
-      return copy.output ? copy.output(ops, z) : z;
+    const stackableBias = (e: Evaluated) => e.bias === null || e.bias.length === width || e.bias.length === 1;
+
+    // Forward: the layer itself where unmodified; copies on one input as one stacked op.
+    const outputs: (string | null)[] = rule.copies.map(() => null);
+    const read = (e: Evaluated) => rule.reads === undefined || rule.reads.includes(e.k);
+    for (const group of byInput(live.filter((e) => read(e) && !isLayerItself(e)))) {
+      if (stacking === null || group.length === 1 || !group.every(stackableBias)) {
+        for (const e of group) outputs[e.k] = layer.forward(e.input, weightName(e), biasName(e));
+        continue;
+      }
+      const w = stackAlong(group.map((e) => e.weight), weight.dims, stacking.weightAxis);
+      const anyBias = group.some((e) => e.bias !== null);
+      const b = anyBias ? stackAlong(group.map((e) => (e.bias === null ? new Float32Array(width) : e.bias.length === 1 ? new Float32Array(width).fill(e.bias[0]!) : e.bias)), [width], 0) : null;
+      const z = layer.forward(group[0]!.input, constant(w.data, w.dims, 'stacked_weight'), b && constant(b.data, biasDims(bias!.dims, b.dims[0]!), 'stacked_bias'));
+      const parts = layer.graph.node('Split', [z, layer.int64s(group.map(() => width), 'lrp_split')], { outputs: group.length, attributes: { axis: { kind: 'int', value: stacking.outputAxis } } });
+      group.forEach((e, j) => (outputs[e.k] = parts[j]!));
+    }
+    for (const e of live) if (read(e) && isLayerItself(e)) outputs[e.k] = layer.output;
+    rule.copies.forEach((copy, k) => {
+      if (copy.output && outputs[k] !== null) outputs[k] = copy.output(ops, outputs[k]!);
     });
+
+    // Backward: Σ_k c_k·x_k ⊙ g_k, copies on one input sharing one transpose of their stacked signals.
     const signals = rule.gradient(ops, relevance, outputs);
-    const gradients = copies.map(({ params }, k) => (params === null || signals[k] == null ? null : layer.backward(signals[k]!, params.weight)));
-    return rule.reduce(ops, copies.map((c) => c.input), gradients) ?? ops.graph.op('Mul', [layer.input, ops.scalar(0)]);
+    const { coefficients, ignoresInput } = rule.reducer;
+    const sending = live.filter((e) => signals[e.k] != null && coefficients[e.k] !== 0).map((e) => ({ ...e, signal: signals[e.k]!, c: coefficients[e.k]! }));
+    const scaled = (e: (typeof sending)[number]) => (e.c === 1 ? e.weight : e.weight.map((v) => e.c * v));
+    const terms = byInput(sending).map((group) => {
+      let g: string;
+      if (stacking === null || group.length === 1) {
+        const parts = group.map((e) => layer.backward(e.signal, e.c === 1 ? weightName(e) : constant(scaled(e), weight.dims, `${e.copy.params.id}_x${e.c}`)));
+        g = ops.sum(parts)!;
+      } else {
+        const w = stackAlong(group.map(scaled), weight.dims, stacking.weightAxis);
+        const signal = layer.graph.op('Concat', group.map((e) => e.signal), { axis: { kind: 'int', value: stacking.outputAxis } });
+        g = layer.backward(signal, constant(w.data, w.dims, 'stacked_transpose'), group.length);
+      }
+      return ignoresInput ? g : layer.graph.op('Mul', [group[0]!.input, g]);
+    });
+    return ops.sum(terms) ?? layer.graph.op('Mul', [layer.input, layer.scalar(0)]);
   };
 }
+
+/** A stacked bias keeps the rank of the layer's bias ([K] or [1, K]). */
+const biasDims = (dims: readonly number[], length: number) => (dims.length === 2 ? [1, length] : [length]);

@@ -57,14 +57,15 @@ export function epsilonRule(epsilon: number): LrpRule {
     id: `epsilon(${num(epsilon)})`,
     copies: [{ input: inputModifiers.identity, params: unmodified }],
     gradient: (ops, r, [z]) => [ops.divide(r, z!, epsilon)],
-    reduce: (ops, [a], [g]) => ops.mul(a!, g!),
+    reducer: { coefficients: [1] },
   };
 }
 
 /**
  * αβ rule (Bach et al. 2015, eq. 60; Zennit `AlphaBeta`): the positive contributions
  * (a⁺w⁺ + b⁺ + a⁻w⁻) share α·R, the negative ones (a⁺w⁻ + b⁻ + a⁻w⁺) −β·R, with α − β = 1
- * for conservation. β = 0 drops the negative copies (α1β0 = z⁺).
+ * for conservation. The negative sum is z minus the positive one, as (a⁺ + a⁻)(w⁺ + w⁻) = a·w
+ * and b⁺ + b⁻ = b, so only the positive copies are evaluated forward. β = 0 is z⁺.
  */
 export function alphaBetaRule(alpha: number, beta: number): LrpRule {
   if (!(alpha >= 1 && beta >= 0 && Math.abs(alpha - beta - 1) < 1e-9)) throw new RangeError(`The αβ rule needs α − β = 1 with β ≥ 0; got α = ${alpha}, β = ${beta}.`);
@@ -73,22 +74,30 @@ export function alphaBetaRule(alpha: number, beta: number): LrpRule {
     { input: pos, params: params.positive },
     { input: neg, params: params.negativeNoBias },
   ];
-  const negativeCopies: LayerCopy[] = [
-    { input: pos, params: params.negative },
-    { input: neg, params: params.positiveNoBias },
-  ];
-  const scaled = (ops: Parameters<LrpRule['gradient']>[0], signal: string, factor: number) => (factor === 1 ? signal : ops.graph.op('Mul', [signal, ops.scalar(factor)]));
+  const id = `alpha-beta(${num(alpha)},${num(beta)})`;
+  if (beta === 0) {
+    return {
+      id,
+      copies: positiveCopies,
+      gradient: (ops, r, outputs) => {
+        const up = ops.divide(r, ops.sum(outputs)!, STABILIZER);
+        return [up, up];
+      },
+      reducer: { coefficients: [alpha, alpha] },
+    };
+  }
   return {
-    id: `alpha-beta(${num(alpha)},${num(beta)})`,
-    copies: beta === 0 ? positiveCopies : [...positiveCopies, ...negativeCopies],
-    gradient: (ops, r, outputs) => {
-      const up = scaled(ops, ops.divide(r, ops.sum(outputs.slice(0, 2))!, STABILIZER), alpha);
-      if (beta === 0) return [up, up];
-      const down = scaled(ops, ops.divide(r, ops.sum(outputs.slice(2, 4))!, STABILIZER), beta);
-      return [up, up, down, down];
+    id,
+    copies: [...positiveCopies, { input: pos, params: params.negative }, { input: neg, params: params.positiveNoBias }, { input: inputModifiers.identity, params: unmodified }],
+    reads: [0, 1, 4],
+    gradient: (ops, r, [o0, o1, , , z]) => {
+      const positive = ops.sum([o0!, o1 ?? null])!;
+      const up = ops.divide(r, positive, STABILIZER);
+      const down = ops.divide(r, ops.sub(z!, positive)!, STABILIZER);
+      return [up, up, down, down, null];
     },
-    // α·(a⁺g₀ + a⁻g₁) − β·(a⁺g₂ + a⁻g₃), with α and β already in the signals.
-    reduce: (ops, [ap, an], [g0, g1, g2, g3]) => ops.sum([ops.mul(ap!, ops.sub(g0!, g2 ?? null)), ops.mul(an ?? null, ops.sub(g1 ?? null, g3 ?? null))]),
+    // α·(a⁺g₀ + a⁻g₁) − β·(a⁺g₂ + a⁻g₃)
+    reducer: { coefficients: [alpha, alpha, -beta, -beta, 0] },
   };
 }
 
@@ -101,6 +110,8 @@ export function zPlusRule(): LrpRule {
  * Generalised γ rule (Montavon et al. 2019, §10.2.2; Andéol et al. 2021; Zennit `Gamma`,
  * γ = 0.25): where z > 0, R is shared in proportion to a⁺(w + γw⁺) + a⁻(w + γw⁻) (bias b + γb⁺),
  * where z < 0 in proportion to a⁺(w + γw⁻) + a⁻(w + γw⁺) (bias b + γb⁻); nothing where z = 0.
+ * Their sums are z + γ·p and z + γ·(z − p) with p = a⁺w⁺ + a⁻w⁻ + b⁺ (as in αβ), so the forward
+ * evaluates only p's copies.
  */
 export function gammaRule(gamma: number): LrpRule {
   const up: ParamModifier = paramMap(`w+${num(gamma)}w+`, (v) => v + gamma * positivePart(v));
@@ -114,15 +125,19 @@ export function gammaRule(gamma: number): LrpRule {
       { input: pos, params: down },
       { input: neg, params: { ...up, zeroBias: true } },
       { input: inputModifiers.identity, params: unmodified },
+      { input: pos, params: params.positive },
+      { input: neg, params: params.negativeNoBias },
     ],
-    gradient: (ops, r, [o0, o1, o2, o3, z]) => {
-      const where = (test: 'Greater' | 'Less', share: (string | null)[]) =>
-        ops.graph.op('Where', [ops.graph.op(test, [z!, ops.scalar(0)]), ops.divide(r, ops.sum(share)!, STABILIZER), ops.scalar(0)]);
-      const upSignal = where('Greater', [o0!, o1 ?? null]);
-      const downSignal = where('Less', [o2!, o3 ?? null]);
-      return [upSignal, upSignal, downSignal, downSignal, null];
+    reads: [4, 5, 6],
+    gradient: (ops, r, [, , , , z, p0, p1]) => {
+      const p = ops.sum([p0!, p1 ?? null])!;
+      const g = ops.scalar(gamma);
+      const where = (test: 'Greater' | 'Less', total: string) => ops.graph.op('Where', [ops.graph.op(test, [z!, ops.scalar(0)]), ops.divide(r, total, STABILIZER), ops.scalar(0)]);
+      const upSignal = where('Greater', ops.graph.op('Add', [z!, ops.graph.op('Mul', [p, g])]));
+      const downSignal = where('Less', ops.graph.op('Add', [z!, ops.graph.op('Mul', [ops.sub(z!, p)!, g])]));
+      return [upSignal, upSignal, downSignal, downSignal, null, null, null];
     },
-    reduce: (ops, [ap, an], [g0, g1, g2, g3]) => ops.sum([ops.mul(ap!, ops.sum([g0!, g2!])), ops.mul(an ?? null, ops.sum([g1 ?? null, g3 ?? null]))]),
+    reducer: { coefficients: [1, 1, 1, 1, 0, 0, 0] },
   };
 }
 
@@ -132,7 +147,7 @@ export function flatRule(): LrpRule {
     id: 'flat',
     copies: [{ input: inputModifiers.ones, params: paramMap('1', () => 1, true) }],
     gradient: (ops, r, [z]) => [ops.divide(r, z!, STABILIZER)],
-    reduce: (_ops, _inputs, [g]) => g!,
+    reducer: { coefficients: [1], ignoresInput: true },
   };
 }
 
@@ -142,7 +157,7 @@ export function wSquareRule(): LrpRule {
     id: 'w-square',
     copies: [{ input: inputModifiers.ones, params: paramMap('w2', (v) => v * v) }],
     gradient: (ops, r, [z]) => [ops.divide(r, z!, STABILIZER)],
-    reduce: (_ops, _inputs, [g]) => g!,
+    reducer: { coefficients: [1], ignoresInput: true },
   };
 }
 
@@ -163,6 +178,6 @@ export function zBoxRule(low: readonly number[], high: readonly number[]): LrpRu
       const signal = ops.divide(r, ops.sub(ops.sub(z!, zl!), zh!)!, STABILIZER);
       return [signal, signal, signal];
     },
-    reduce: (ops, [x, l, h], [g, gl, gh]) => ops.sub(ops.sub(ops.mul(x!, g!), ops.mul(l!, gl!)), ops.mul(h!, gh!)),
+    reducer: { coefficients: [1, -1, -1] },
   };
 }
