@@ -13,7 +13,7 @@
 import type { GraphBuilder } from '../../graph-builder.js';
 import type { LinearLayer, LinearRule } from '../types.js';
 import { stackAlong } from './stack.js';
-import { stabilizedDivide } from './stabilize.js';
+import { signedDivide, stabilizedDivide } from './stabilize.js';
 
 /** Graph helpers the gradient mapper writes with. */
 export interface RuleOps {
@@ -21,6 +21,8 @@ export interface RuleOps {
   scalar(value: number): string;
   /** numerator / (z + ε·sign z), sign(0) = 1; with ε = 0, 0 where z = 0. */
   divide(numerator: string, z: string, epsilon: number): string;
+  /** The same for a z ≥ 0 (sign 1) or ≤ 0 (sign −1) by construction, without the sign test. */
+  divideSigned(numerator: string, z: string, sign: 1 | -1, epsilon: number): string;
   /** Σ of the present values (null is a zero), or null when none is. */
   sum(values: readonly (string | null)[]): string | null;
   /** a − b with nulls as zeros. */
@@ -80,6 +82,7 @@ function ruleOps(layer: LinearLayer): RuleOps {
     graph,
     scalar: layer.scalar,
     divide: (numerator, z, epsilon) => stabilizedDivide(graph, layer.scalar, numerator, z, epsilon),
+    divideSigned: (numerator, z, sign, epsilon) => signedDivide(graph, layer.scalar, numerator, z, sign, epsilon),
     sum: (values) => {
       const parts = present(values);
       if (parts.length === 0) return null;

@@ -80,7 +80,7 @@ export function alphaBetaRule(alpha: number, beta: number): LrpRule {
       id,
       copies: positiveCopies,
       gradient: (ops, r, outputs) => {
-        const up = ops.divide(r, ops.sum(outputs)!, STABILIZER);
+        const up = ops.divideSigned(r, ops.sum(outputs)!, 1, STABILIZER);
         return [up, up];
       },
       reducer: { coefficients: [alpha, alpha] },
@@ -92,8 +92,8 @@ export function alphaBetaRule(alpha: number, beta: number): LrpRule {
     reads: [0, 1, 4],
     gradient: (ops, r, [o0, o1, , , z]) => {
       const positive = ops.sum([o0!, o1 ?? null])!;
-      const up = ops.divide(r, positive, STABILIZER);
-      const down = ops.divide(r, ops.sub(z!, positive)!, STABILIZER);
+      const up = ops.divideSigned(r, positive, 1, STABILIZER);
+      const down = ops.divideSigned(r, ops.sub(z!, positive)!, -1, STABILIZER);
       return [up, up, down, down, null];
     },
     // α·(a⁺g₀ + a⁻g₁) − β·(a⁺g₂ + a⁻g₃)
@@ -132,7 +132,10 @@ export function gammaRule(gamma: number): LrpRule {
     gradient: (ops, r, [, , , , z, p0, p1]) => {
       const p = ops.sum([p0!, p1 ?? null])!;
       const g = ops.scalar(gamma);
-      const where = (test: 'Greater' | 'Less', total: string) => ops.graph.op('Where', [ops.graph.op(test, [z!, ops.scalar(0)]), ops.divide(r, total, STABILIZER), ops.scalar(0)]);
+      // R/(stabilised total) only where z has the total's sign (z + γp > 0 where z > 0, z + γ(z − p) < 0
+      // where z < 0, as p ≥ 0 ≥ z − p); a float mask is faster in ONNX Runtime than Where.
+      const where = (test: 'Greater' | 'Less', total: string) =>
+        ops.graph.op('Mul', [ops.divideSigned(r, total, test === 'Greater' ? 1 : -1, STABILIZER), ops.graph.op('Cast', [ops.graph.op(test, [z!, ops.scalar(0)])], { to: { kind: 'int', value: 1 } })]);
       const upSignal = where('Greater', ops.graph.op('Add', [z!, ops.graph.op('Mul', [p, g])]));
       const downSignal = where('Less', ops.graph.op('Add', [z!, ops.graph.op('Mul', [ops.sub(z!, p)!, g])]));
       return [upSignal, upSignal, downSignal, downSignal, null, null, null];
@@ -146,7 +149,8 @@ export function flatRule(): LrpRule {
   return {
     id: 'flat',
     copies: [{ input: inputModifiers.ones, params: paramMap('1', () => 1, true) }],
-    gradient: (ops, r, [z]) => [ops.divide(r, z!, STABILIZER)],
+    // z counts the receptive field: > 0.
+    gradient: (ops, r, [z]) => [ops.divideSigned(r, z!, 1, STABILIZER)],
     reducer: { coefficients: [1], ignoresInput: true },
   };
 }
@@ -156,7 +160,8 @@ export function wSquareRule(): LrpRule {
   return {
     id: 'w-square',
     copies: [{ input: inputModifiers.ones, params: paramMap('w2', (v) => v * v) }],
-    gradient: (ops, r, [z]) => [ops.divide(r, z!, STABILIZER)],
+    // z = Σ w² + b² ≥ 0.
+    gradient: (ops, r, [z]) => [ops.divideSigned(r, z!, 1, STABILIZER)],
     reducer: { coefficients: [1], ignoresInput: true },
   };
 }
