@@ -1,10 +1,11 @@
 // The LRP rules of the compiled explanation graph (main/onnx/backward/lrp) against an independent
-// float64 implementation of their formulas on a three-layer dense net with biases, and the
-// properties the rules promise: finiteness at z = 0, non-negative z⁺/α1β0 maps, LRP-0 =
+// float64 implementation of their formulas on a three-layer dense net with biases, grouped
+// convolutions against their block-diagonal equivalent, and the properties the rules promise: finiteness at z = 0, non-negative z⁺/α1β0 maps, LRP-0 =
 // Gradient × Input on a bias-free ReLU net, and cache ids that name every parameter.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../main/numeric/random.js';
 import { canonicalize } from '../../main/onnx/canonicalize.js';
+import { attr, GraphBuilder, type Attribute } from '../../main/onnx/graph-builder.js';
 import { readModel } from '../../main/onnx/model-reader.js';
 import { loadOrt, type LoadedOrt } from '../../main/onnx/runtime.js';
 import { SessionCache } from '../../main/onnx/session-cache.js';
@@ -110,6 +111,46 @@ describe('each rule against a float64 oracle of its formula', () => {
         const b = await relevanceOf(other, uniform(rule), images, targets);
         expect(relativeError(b.gradient, a.gradient), `${dense} ${rule.id}`).toBeLessThan(1e-5);
       }
+    }
+  });
+});
+
+describe('grouped convolutions', () => {
+  /** Conv(4→6, group 2) → Relu → Conv(6→4, stride 2, group 2) → Relu → Flatten → Gemm; with `expanded`, each Conv as group 1 with block-diagonal weights. */
+  function groupedNet(expanded: boolean): Uint8Array {
+    const rng = new Random(21);
+    const g = new GraphBuilder(expanded ? 'grouped_expanded' : 'grouped');
+    const conv = (x: string, name: string, cin: number, cout: number, attributes: Record<string, Attribute>) => {
+      const perGroup = cin / 2;
+      const w = Float32Array.from({ length: cout * perGroup * 9 }, () => rng.normal() / 3);
+      const b = Float32Array.from({ length: cout }, () => rng.uniform(-0.3, 0.3));
+      // Output channel o of group ⌊o / (cout/2)⌋ reads input channels of that group only.
+      const full = Float32Array.from({ length: cout * cin * 9 }, (_, q) => {
+        const [o, c, k] = [Math.floor(q / (cin * 9)), Math.floor(q / 9) % cin, q % 9];
+        const group = Math.floor(o / (cout / 2));
+        return Math.floor(c / perGroup) === group ? w[(o * perGroup + (c % perGroup)) * 9 + k]! : 0;
+      });
+      const weight = expanded ? g.initializer(`${name}.w`, full, [cout, cin, 3, 3]) : g.initializer(`${name}.w`, w, [cout, perGroup, 3, 3]);
+      return g.op('Conv', [x, weight, g.initializer(`${name}.b`, b, [cout])], { kernel_shape: attr.ints([3, 3]), group: attr.int(expanded ? 1 : 2), ...attributes });
+    };
+    g.input('input', 'float32', ['batch', 4, 5, 5]);
+    let h = g.op('Relu', [conv('input', 'c1', 4, 6, { pads: attr.ints([1, 1, 1, 1]) })]);
+    h = g.op('Flatten', [g.op('Relu', [conv(h, 'c2', 6, 4, { strides: attr.ints([2, 2]) })])], { axis: attr.int(1) });
+    g.node('Gemm', [h, g.initializer('fc.w', Float32Array.from({ length: 3 * 16 }, () => rng.normal() / 4), [3, 16])], { outputs: ['logits'], attributes: { transB: attr.int(1) } });
+    g.output('logits', 'float32', ['batch', 3]);
+    return g.toBytes({ opset: 17 });
+  }
+
+  it('explain like the same convolutions with block-diagonal weights, under every rule that ignores zero weights', async () => {
+    const grouped = runnerFor('grouped', groupedNet(false));
+    const expanded = runnerFor('grouped-expanded', groupedNet(true));
+    const rng = new Random(6);
+    const images = Float32Array.from({ length: 2 * 100 }, () => rng.uniform(-1, 1));
+    const box = epsilonGammaBox(1e-6, 0.25, { low: [-1, -1, -1, -1], high: [1, 1, 1, 1] });
+    for (const composite of [...[epsilonRule(1e-6), zPlusRule(), alphaBetaRule(2, 1), gammaRule(0.25), wSquareRule()].map(uniform), box]) {
+      const a = await relevanceOf(grouped, composite, images, [0, 2]);
+      const b = await relevanceOf(expanded, composite, images, [0, 2]);
+      expect(relativeError(a.gradient, b.gradient), composite.name).toBeLessThan(1e-5);
     }
   });
 });
