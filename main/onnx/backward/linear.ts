@@ -41,7 +41,6 @@ function layerBase(ctx: BackwardContext, kind: LinearLayer['kind'], batchAxis = 
       }),
     constant: ctx.constant,
     scalar: ctx.scalar,
-    int64s: ctx.int64s,
   };
 }
 

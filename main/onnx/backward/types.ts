@@ -93,8 +93,6 @@ export interface LinearLayer {
   constant(data: Float32Array, dims: readonly number[], hint: string): string;
   /** A float32 scalar shared across the graph. */
   scalar(value: number): string;
-  /** An int64 constant (split sizes, axes). */
-  int64s(values: readonly number[], hint: string): string;
   /** The layer on another input with other parameters: z′ = a′·w′ + b′ (LRP's modified forward). */
   forward(input: string, weight: string, bias: string | null): string;
   /**
@@ -104,8 +102,8 @@ export interface LinearLayer {
    */
   backward(signal: string, weight: string, copies?: number): string;
   /**
-   * Where weights of several copies stack so one op evaluates them all (forward: outputs side by
-   * side along `outputAxis`; backward: summed), or null when they cannot (a grouped Conv).
+   * Where weights of several copies stack so one transpose sums their products (signals side by
+   * side along `outputAxis`), or null when they cannot (a grouped Conv).
    */
   readonly stacking: { readonly weightAxis: number; readonly outputAxis: number } | null;
 }

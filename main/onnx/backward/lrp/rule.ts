@@ -7,9 +7,10 @@
 // the LinearRule the graph compiler hands each Conv, Gemm and MatMul, so a new rule is a new object.
 //
 // Zennit's reducers are all Σ_k c_k·x_k ⊙ g_k (or Σ_k c_k·g_k when inputs are ignored), so the
-// reducer is declared as its coefficients, and the compiler evaluates copies that read the same
-// input as one op with their weights stacked (forward: one Conv with the outputs side by side;
-// backward: one transpose of the stacked signals with c_k folded into the constant weights).
+// reducer is declared as its coefficients, and copies that read the same input send their
+// signals back through one transpose: the signals side by side, the copies' weights stacked with
+// c_k folded in (constants). A rule lists the copies its gradient mapper reads; only those are
+// evaluated forward.
 import type { GraphBuilder } from '../../graph-builder.js';
 import type { LinearLayer, LinearRule } from '../types.js';
 import { stackAlong } from './stack.js';
@@ -113,7 +114,6 @@ export function linearRule(rule: LrpRule): LinearRule {
   return (layer, relevance) => {
     const ops = ruleOps(layer);
     const { weight, bias, stacking } = layer;
-    const width = stacking ? weight.dims[stacking.weightAxis]! : 0;
     const inputs = new Map<string, string | null>();
     const inputOf = (modifier: InputModifier) => {
       if (!inputs.has(modifier.id)) inputs.set(modifier.id, modifier.apply(layer));
@@ -135,24 +135,10 @@ export function linearRule(rule: LrpRule): LinearRule {
       const { map, zeroBias } = copy.params;
       live.push({ k, copy, input, weight: map ? weight.data.map(map) : weight.data, bias: bias === null || zeroBias ? null : map ? bias.data.map(map) : bias.data });
     });
-    const stackableBias = (e: Evaluated) => e.bias === null || e.bias.length === width || e.bias.length === 1;
-
-    // Forward: the layer itself where unmodified; copies on one input as one stacked op.
+    // Forward: the layer itself where unmodified, else the layer with the copy's input and parameters.
     const outputs: (string | null)[] = rule.copies.map(() => null);
     const read = (e: Evaluated) => rule.reads === undefined || rule.reads.includes(e.k);
-    for (const group of byInput(live.filter((e) => read(e) && !isLayerItself(e)))) {
-      if (stacking === null || group.length === 1 || !group.every(stackableBias)) {
-        for (const e of group) outputs[e.k] = layer.forward(e.input, weightName(e), biasName(e));
-        continue;
-      }
-      const w = stackAlong(group.map((e) => e.weight), weight.dims, stacking.weightAxis);
-      const anyBias = group.some((e) => e.bias !== null);
-      const b = anyBias ? stackAlong(group.map((e) => (e.bias === null ? new Float32Array(width) : e.bias.length === 1 ? new Float32Array(width).fill(e.bias[0]!) : e.bias)), [width], 0) : null;
-      const z = layer.forward(group[0]!.input, constant(w.data, w.dims, 'stacked_weight'), b && constant(b.data, biasDims(bias!.dims, b.dims[0]!), 'stacked_bias'));
-      const parts = layer.graph.node('Split', [z, layer.int64s(group.map(() => width), 'lrp_split')], { outputs: group.length, attributes: { axis: { kind: 'int', value: stacking.outputAxis } } });
-      group.forEach((e, j) => (outputs[e.k] = parts[j]!));
-    }
-    for (const e of live) if (read(e) && isLayerItself(e)) outputs[e.k] = layer.output;
+    for (const e of live) if (read(e)) outputs[e.k] = isLayerItself(e) ? layer.output : layer.forward(e.input, weightName(e), biasName(e));
     rule.copies.forEach((copy, k) => {
       if (copy.output && outputs[k] !== null) outputs[k] = copy.output(ops, outputs[k]!);
     });
@@ -178,5 +164,3 @@ export function linearRule(rule: LrpRule): LinearRule {
   };
 }
 
-/** A stacked bias keeps the rank of the layer's bias ([K] or [1, K]). */
-const biasDims = (dims: readonly number[], length: number) => (dims.length === 2 ? [1, length] : [length]);
