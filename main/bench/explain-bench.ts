@@ -19,7 +19,7 @@ import { atLeast, record, type Row } from './table.js';
 
 type Target = Row['target'];
 
-/** Issue 5's targets: graph methods at least Captum's figure, perturbation methods 3× Captum's. */
+/** Issue 5's targets: graph methods at least Captum's figure (LRP composites ≥ 3,000, Captum's LRP refuses a Flatten), perturbation methods 3× Captum's. */
 const graphRuns: { id: string; label: string; params: object; target: Target }[] = [
   { id: 'gradient', label: 'Gradient', params: {}, target: atLeast(4000) },
   { id: 'gradient-x-input', label: 'Gradient × Input', params: {}, target: atLeast(4000) },
@@ -27,6 +27,9 @@ const graphRuns: { id: string; label: string; params: object; target: Target }[]
   { id: 'integrated-gradients', label: 'Integrated Gradients, 32 steps', params: { steps: 32 }, target: atLeast(150) },
   { id: 'smoothgrad', label: 'SmoothGrad, 16 samples', params: { samples: 16 }, target: atLeast(129) },
   { id: 'grad-cam', label: 'Grad-CAM', params: {}, target: atLeast(5766) },
+  { id: 'lrp-epsilon-plus-flat', label: 'LRP EpsilonPlusFlat', params: {}, target: atLeast(3000) },
+  { id: 'lrp-epsilon-gamma-box', label: 'LRP EpsilonGammaBox', params: {}, target: atLeast(3000) },
+  { id: 'lrp-epsilon-alpha2-beta1', label: 'LRP EpsilonAlpha2Beta1', params: {}, target: atLeast(3000) },
 ];
 
 const perturbationRuns: { method: PerturbationMethod; label: string; params: object; images: number; target: Target }[] = [

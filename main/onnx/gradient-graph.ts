@@ -2,7 +2,8 @@
 // forward pass and, after it, the backward pass written as ONNX ops. Inputs: `input` [N, C, H, W]
 // and `seed` [N, K], the gradient arriving at the logits (one-hot of the target class for a
 // plain gradient). Outputs: `logits` [N, K] and `gradient` [N, C, H, W] = ∂(seed · logits)/∂input
-// under the given rules. Each op's backward step comes from the registry (backward/registry.ts).
+// under the given rules — for LRP rules (seedTimesLogits) the relevance of seed ⊙ logits. Each
+// op's backward step comes from the registry (backward/registry.ts).
 import type { CanonicalModel } from './canonicalize.js';
 import { CANONICAL_OPSET } from './canonicalize.js';
 import { GraphBuilder } from './graph-builder.js';
@@ -43,6 +44,31 @@ function dependents(model: CanonicalModel, sources: readonly string[]): Set<stri
   return reached;
 }
 
+/** Ops whose output is ≥ 0 whatever their input, and ops that keep the sign of their first input. */
+const NON_NEGATIVE_OPS = new Set(['Relu', 'Sigmoid', 'Softmax']);
+const SIGN_KEEPING_OPS = new Set(['MaxPool', 'AveragePool', 'GlobalAveragePool', 'Flatten', 'Reshape', 'Transpose']);
+
+/** Values ≥ 0 by construction: what LRP rules use to leave out copies on a⁻ = 0. */
+function nonNegatives(model: CanonicalModel): Set<string> {
+  const { ir } = model;
+  const found = new Set<string>();
+  const constantNonNegative = (name: string | undefined) => {
+    const t = name ? ir.initializers.get(name) : undefined;
+    return t?.type === 'float32' && t.data.every((v) => v >= 0);
+  };
+  const isNonNegative = (name: string) => found.has(name) || constantNonNegative(name);
+  for (const node of ir.nodes) {
+    const [x, second] = node.inputs;
+    const yes =
+      NON_NEGATIVE_OPS.has(node.opType) ||
+      (node.opType === 'Clip' && constantNonNegative(second)) ||
+      (SIGN_KEEPING_OPS.has(node.opType) && isNonNegative(x!)) ||
+      (node.opType === 'Add' && isNonNegative(x!) && isNonNegative(second!));
+    if (yes) found.add(node.outputs[0]!);
+  }
+  return found;
+}
+
 /** Compiles the canonical model into its explanation graph. */
 export function compileGradientGraph(model: CanonicalModel, options: GradientGraphOptions = {}): GradientGraph {
   const rules = options.rules ?? plainGradient;
@@ -70,6 +96,7 @@ export function compileGradientGraph(model: CanonicalModel, options: GradientGra
     if (name === undefined) scalars.set(value, (name = graph.initializer(graph.fresh('const/scalar'), Float32Array.of(value), [])));
     return name;
   };
+  const nonNegative = nonNegatives(model);
   /** Zeros shaped like a value, for a value no gradient reaches. */
   const zerosLike = (graphName: string) => graph.op('Mul', [graphName, scalar(0)]);
   const stepContext = (node: IrNode): StepContext => ({
@@ -85,6 +112,8 @@ export function compileGradientGraph(model: CanonicalModel, options: GradientGra
     constant: (data, dims, hint) => graph.initializer(graph.fresh(`const/${hint}`), data, dims),
     int64s: (values, hint) => graph.initializer(graph.fresh(`const/${hint}`), BigInt64Array.from(values, (v) => BigInt(v)), [values.length]),
     scalar,
+    readers: (irName) => ir.nodes.filter((n) => n.inputs.includes(irName)),
+    nonNegative: (irName) => nonNegative.has(irName),
   });
 
   // Forward: the canonical nodes, with the extra values their backward steps keep.
@@ -105,7 +134,8 @@ export function compileGradientGraph(model: CanonicalModel, options: GradientGra
   const withInput = options.inputGradient ?? true;
   if (!withInput && (options.taps ?? []).length === 0) throw new Error('A graph without the input gradient needs at least one tapped value.');
   const needs = dependents(model, withInput ? [model.input] : (options.taps ?? []));
-  const contributions = new Map<string, string[]>([[model.logits, [names.seed]]]);
+  const start = rules.seedTimesLogits ? graph.op('Mul', [names.seed, names.logits]) : names.seed;
+  const contributions = new Map<string, string[]>([[model.logits, [start]]]);
   const summed = new Map<string, string>();
   const gradientOf = (irName: string): string | null => {
     const cached = summed.get(irName);

@@ -127,6 +127,18 @@ describe('explanation runs', () => {
     for (let i = 0; i < 5; i++) expect(Array.from(maps.data.subarray((i * 2 + 1) * 1024, (i * 2 + 2) * 1024))).toEqual(Array.from(single.subarray(i * 1024, (i + 1) * 1024)));
   });
 
+  it('runs LRP composites through the job, zᴮ bounded by the model’s preprocessing range', async () => {
+    const runs = await explain({ images: { split: 'test', pick: 'first', n: 6, seed: 1 }, methods: [{ id: 'lrp-epsilon-plus-flat', params: {} }, { id: 'lrp-epsilon-gamma-box', params: {} }] });
+    for (const run of runs) {
+      expect(run.stats.nonFinite).toBe(0);
+      expect(run.stats.allZero).toBe(0);
+      expect(array(run, 'heatmaps').shape).toEqual([6, 32, 32]);
+    }
+    // The trained model reads pixels / 255: the default bounds [0, 1] and the explicit ones agree.
+    const [explicit] = await explain({ images: { split: 'test', pick: 'first', n: 6, seed: 1 }, methods: [{ id: 'lrp-epsilon-gamma-box', params: { low: [0], high: [1] } }] });
+    expect(Array.from(array(explicit!, 'heatmaps').data)).toEqual(Array.from(array(runs[1]!, 'heatmaps').data));
+  });
+
   it('makes a seeded perturbation map depend on its seed and image, not on the other images in the run', async () => {
     const method = [{ id: 'rise', params: { masks: 50 } }];
     const [pair] = await explain({ images: { split: 'all', pick: 'indices', indices: [3, 9], seed: 1 }, methods: method, seed: 11 });

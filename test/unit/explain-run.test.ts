@@ -6,6 +6,7 @@ import { HeatlabError } from '../../shared/errors.js';
 import { imageSelectionSchema } from '../../shared/explanations.js';
 import { ortForward } from '../../main/explain/forward.js';
 import { explainMethods, methodInfo, resolveMethod } from '../../main/explain/methods.js';
+import { inputBounds } from '../../main/explain/run/explain-job.js';
 import { HeatmapStatsAccumulator } from '../../main/explain/run/heatmap-stats.js';
 import { selectImages } from '../../main/explain/run/selection.js';
 import { targetsFor } from '../../main/explain/run/targets.js';
@@ -68,6 +69,15 @@ describe('targets', () => {
   it('refuses a class the model does not have', () => {
     expect(message(() => targetsFor({ class: 3 }, logits, labels, 3))).toBe('The model has 3 classes (0–2), so it cannot explain class 3.');
     expect(message(() => targetsFor('true', logits, Int32Array.from([0, 4, 1]), 3))).toBe("An image is labelled class 4, which the model's 3 outputs do not have.");
+  });
+});
+
+describe('input bounds for LRP’s zᴮ rule', () => {
+  it('maps the pixel range of the dataset through the model’s preprocessing, per channel', () => {
+    const p = { layout: 'NCHW' as const, scale: 255, mean: [0.5, 0], std: [0.25, 1], channels: 2, height: 1, width: 1 };
+    expect(inputBounds(p, 'uint8')).toEqual({ low: [-2, 0], high: [2, 1] });
+    expect(inputBounds({ ...p, scale: 1, mean: [0, 0], std: [1, 1] }, 'uint8')).toEqual({ low: [0, 0], high: [255, 255] });
+    expect(inputBounds({ ...p, scale: 65535, mean: [0, 0], std: [1, 1] }, 'uint16')).toEqual({ low: [0, 0], high: [1, 1] });
   });
 });
 

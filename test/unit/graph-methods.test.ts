@@ -60,7 +60,28 @@ const run = <M extends GraphMethod>(runner: GraphRunner, method: M, input: Graph
 
 describe('the method registry', () => {
   it('gives every method an id, a label, the graph kind and a schema whose defaults parse from nothing', () => {
-    expect(graphMethods.map((m) => m.id)).toEqual(['gradient', 'gradient-x-input', 'smoothgrad', 'integrated-gradients', 'guided-backprop', 'deconvnet', 'grad-cam', 'guided-grad-cam']);
+    expect(graphMethods.map((m) => m.id)).toEqual([
+      'gradient',
+      'gradient-x-input',
+      'smoothgrad',
+      'integrated-gradients',
+      'guided-backprop',
+      'deconvnet',
+      'grad-cam',
+      'guided-grad-cam',
+      'lrp-epsilon',
+      'lrp-zero',
+      'lrp-z-plus',
+      'lrp-alpha-beta',
+      'lrp-gamma',
+      'lrp-epsilon-plus',
+      'lrp-epsilon-plus-flat',
+      'lrp-epsilon-gamma-box',
+      'lrp-epsilon-alpha2-beta1',
+      'lrp-epsilon-alpha2-beta1-flat',
+      'lrp-preset-a',
+      'lrp-preset-b',
+    ]);
     for (const method of graphMethods) {
       expect(method.kind).toBe('graph');
       expect(method.label.length).toBeGreaterThan(0);

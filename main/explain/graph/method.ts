@@ -14,6 +14,12 @@ export interface GraphInput {
   targets: Int32Array;
 }
 
+/** Per input channel bounds l ≤ x ≤ h: for x = (pixel/scale − mean)/std, l = −mean/std and h = (1 − mean)/std. */
+export interface InputBounds {
+  readonly low: readonly number[];
+  readonly high: readonly number[];
+}
+
 /** One compiled pass: its backward rules and the forward values whose activation and gradient it also returns. */
 export interface GraphPass {
   rules: BackwardRules;
@@ -45,6 +51,8 @@ export interface GraphSession {
   readonly batchSize: number;
   /** Rank-4 feature maps Grad-CAM may use, from the input onwards; the last one is its default. */
   readonly featureMaps: readonly string[];
+  /** Per input channel, the lowest and highest value preprocessing can give (LRP zᴮ's box); default [0, 1]. */
+  readonly inputBounds: InputBounds;
   /** Runs the pass on n images with the given seeds [n, classes] (any n: batched inside). */
   run(pass: GraphPass, images: Float32Array, n: number, seed: Float32Array): Promise<GraphResult>;
 }

@@ -2,6 +2,7 @@
 import { gradCamMethod, guidedGradCamMethod } from './grad-cam.js';
 import { deconvnetMethod, gradientMethod, gradientTimesInputMethod, guidedBackpropMethod } from './gradient.js';
 import { integratedGradientsMethod } from './integrated-gradients.js';
+import { lrpMethods } from './lrp.js';
 import type { GraphMethod } from './method.js';
 import { smoothGradMethod } from './smoothgrad.js';
 
@@ -14,6 +15,7 @@ export const graphMethods = [
   deconvnetMethod,
   gradCamMethod,
   guidedGradCamMethod,
+  ...lrpMethods,
 ] as const satisfies readonly GraphMethod[];
 
 export type GraphMethodId = (typeof graphMethods)[number]['id'];

@@ -7,7 +7,7 @@ import { writeModel } from '../../onnx/model-writer.js';
 import type { LoadedOrt } from '../../onnx/runtime.js';
 import type { SessionCache } from '../../onnx/session-cache.js';
 import { Random } from '../../numeric/random.js';
-import type { GraphInput, GraphMethod, GraphPass, GraphResult, GraphSession, TappedValue } from './method.js';
+import type { GraphInput, GraphMethod, GraphPass, GraphResult, GraphSession, InputBounds, TappedValue } from './method.js';
 
 const RECTIFIERS = new Set(['Relu', 'LeakyRelu', 'Clip']);
 
@@ -35,6 +35,7 @@ export class GraphRunner implements GraphSession {
   readonly classes: number;
   readonly batchSize: number;
   readonly featureMaps: readonly string[];
+  readonly inputBounds: InputBounds;
   /** A fixed batch dimension in the model: every call is padded to it. */
   readonly #fixedBatch: number | null;
 
@@ -44,7 +45,7 @@ export class GraphRunner implements GraphSession {
     /** The model's catalogue id or file hash: the session cache key. */
     readonly modelId: string,
     readonly model: CanonicalModel,
-    options: { batchSize?: number } = {},
+    options: { batchSize?: number; inputBounds?: InputBounds } = {},
   ) {
     const dims = model.shapes.get(model.input)!;
     const [batch, c, h, w] = dims;
@@ -54,6 +55,11 @@ export class GraphRunner implements GraphSession {
     this.#fixedBatch = typeof batch === 'number' ? batch : null;
     this.batchSize = this.#fixedBatch ?? options.batchSize ?? 64;
     this.featureMaps = featureMapsOf(model);
+    this.inputBounds = options.inputBounds ?? { low: Array<number>(c).fill(0), high: Array<number>(c).fill(1) };
+    const { low, high } = this.inputBounds;
+    if (low.length !== c || high.length !== c || low.some((l, k) => !(l <= high[k]!))) {
+      throw new RangeError(`Input bounds need one pair low ≤ high for each of the model's ${c} channels; got low [${low.join(', ')}] and high [${high.join(', ')}].`);
+    }
   }
 
   async run(pass: GraphPass, images: Float32Array, n: number, seed: Float32Array): Promise<GraphResult> {

@@ -4,7 +4,9 @@
 // 10,000 images never sit in memory at once. Main records one run per finished method.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PixelDtype } from '../../../shared/datasets.js';
 import { HeatlabError } from '../../../shared/errors.js';
+import type { Preprocessing } from '../../../shared/models.js';
 import type { ExplainJobParams, ExplanationEngine, StagedExplanation, StagedExplanations } from '../../../shared/explanations.js';
 import { StagingArea } from '../../data/staging.js';
 import type { Engines } from '../../jobs/host/engines.js';
@@ -13,7 +15,7 @@ import { Random } from '../../numeric/random.js';
 import { nhwcToNchw } from '../../onnx/export/layout.js';
 import { DatasetFeed } from '../../train/data-feed.js';
 import { ortForward, type Forward } from '../forward.js';
-import { GraphRunner } from '../graph/runner.js';
+import type { InputBounds } from '../graph/method.js';
 import { resolveMethod, type ExplainMethod } from '../methods.js';
 import { HeatmapStatsAccumulator } from './heatmap-stats.js';
 import { ExplainedModel } from './explained-model.js';
@@ -29,6 +31,12 @@ const GRAPH_BATCH = 64;
 const imageSeed = (seed: number, index: number, target: number) => (seed ^ Math.imul(index + 1, 0x9e3779b1) ^ Math.imul(target + 1, 0x85ebca6b)) >>> 0;
 
 class StoppedEarly extends Error {}
+
+/** The model's input range per channel: pixels 0 … the dtype's maximum, through x = (p / scale − mean) / std. */
+export function inputBounds(p: Preprocessing, dtype: PixelDtype): InputBounds {
+  const top = dtype === 'uint16' ? 65535 : 255;
+  return { low: p.mean.map((m, c) => (0 - m) / p.std[c]!), high: p.mean.map((m, c) => (top / p.scale - m) / p.std[c]!) };
+}
 
 export async function runExplain(params: ExplainJobParams, ctx: JobContext, engines: Engines): Promise<StagedExplanations> {
   const { model, dataset } = params;
@@ -84,7 +92,7 @@ export async function runExplain(params: ExplainJobParams, ctx: JobContext, engi
         if (ctx.stopRequested) throw new StoppedEarly();
       };
       try {
-        const batchSize = await runMethod(method, methodParams, { explained, n, size, plane, perImage, targets, read, seed: params.seed, indices, step });
+        const batchSize = await runMethod(method, methodParams, { explained, n, size, plane, perImage, targets, read, seed: params.seed, indices, inputBounds: inputBounds(model.preprocessing, dataset.dtype), step });
         runs.push({
           method: method.id,
           methodLabel: method.label,
@@ -128,6 +136,7 @@ interface MethodRun {
   read(start: number, count: number): Float32Array;
   seed: number;
   indices: Int32Array;
+  inputBounds: InputBounds;
   /** Streams [count, perImage, H, W] heatmaps out, reports progress, honours cancel. */
   step(maps: Float32Array, heatmaps: number): Promise<void>;
 }
@@ -136,7 +145,7 @@ interface MethodRun {
 async function runMethod(method: ExplainMethod, params: Record<string, unknown>, r: MethodRun): Promise<number> {
   const { n, plane, perImage, targets } = r;
   if (method.kind === 'graph') {
-    const runner = r.explained.graphRunner(GRAPH_BATCH);
+    const runner = r.explained.graphRunner(GRAPH_BATCH, r.inputBounds);
     const rng = new Random(r.seed);
     for (let start = 0; start < n; start += CHUNK) {
       const count = Math.min(CHUNK, n - start);

@@ -10,6 +10,7 @@ import { readModel } from '../../onnx/model-reader.js';
 import { writeModel } from '../../onnx/model-writer.js';
 import { requireSupportedOps } from '../../onnx/supported-ops.js';
 import { ortForward, type Forward } from '../forward.js';
+import type { InputBounds } from '../graph/method.js';
 import { GraphRunner } from '../graph/runner.js';
 
 export class ExplainedModel {
@@ -77,12 +78,15 @@ export class ExplainedModel {
     );
   }
 
-  /** The compiled-graph runner gradient methods use; refuses a model with unsupported ops, naming them. */
-  graphRunner(batchSize: number): GraphRunner {
+  /**
+   * The compiled-graph runner gradient methods use; refuses a model with unsupported ops, naming
+   * them. `inputBounds`: the range of the model's inputs per channel (LRP's zᴮ rule).
+   */
+  graphRunner(batchSize: number, inputBounds?: InputBounds): GraphRunner {
     if (this.#runner !== null) return this.#runner;
     requireSupportedOps(this.#ir);
     if (this.#canonical === null) throw this.#canonicalError;
-    this.#runner = new GraphRunner(this.engines.ort, this.engines.sessions, this.key, this.#canonical, { batchSize });
+    this.#runner = new GraphRunner(this.engines.ort, this.engines.sessions, this.key, this.#canonical, { batchSize, inputBounds });
     return this.#runner;
   }
 }

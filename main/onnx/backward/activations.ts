@@ -1,7 +1,7 @@
 // Backward steps of the elementwise activations. Rectifiers (Relu, LeakyRelu, Clip) go through
 // the rules' rectifier rule with their own derivative as a mask built from the forward input
-// (Greater/Less/And → Where); smooth activations use their derivative written with the forward
-// output; Softmax and LogSoftmax use their Jacobian-vector products along their axis.
+// (Greater/Less/And → Where); Sigmoid and Tanh use their derivative written with the forward
+// output unless the rules' smooth rule replaces it (LRP passes relevance); Softmax and LogSoftmax use their Jacobian-vector products along their axis.
 import { describeNode, floatAttr, intAttr, invalidModel } from '../ir.js';
 import type { BackwardContext, BackwardEntry, RectifierStep } from './types.js';
 
@@ -64,17 +64,30 @@ function smooth(derivative: Derivative): BackwardEntry {
   };
 }
 
+/** Sigmoid and Tanh: their derivative, unless the rules cross them otherwise (LRP passes relevance, as Zennit's Activation). */
+function activation(derivative: Derivative): BackwardEntry {
+  const plain = smooth(derivative);
+  return {
+    backward(ctx, outputGradients) {
+      const [gradient] = outputGradients;
+      if (!ctx.rules.smooth || !gradient || !ctx.needsGradient(ctx.node.inputs[0]!)) return plain.backward(ctx, outputGradients);
+      const step: RectifierStep = { graph: ctx.graph, gradient, input: ctx.value(ctx.node.inputs[0]!), output: ctx.value(ctx.node.outputs[0]!), derivative: (signal) => derivative(ctx, signal) };
+      return [ctx.rules.smooth(step)];
+    },
+  };
+}
+
 /** σ′ = y·(1 − y). */
-const sigmoid = smooth((ctx, g) => {
+const sigmoidDerivative: Derivative = (ctx, g) => {
   const y = ctx.value(ctx.node.outputs[0]!);
   return ctx.graph.op('Mul', [g, ctx.graph.op('Mul', [y, ctx.graph.op('Sub', [ctx.scalar(1), y])])]);
-});
+};
 
 /** tanh′ = 1 − y². */
-const tanh = smooth((ctx, g) => {
+const tanhDerivative: Derivative = (ctx, g) => {
   const y = ctx.value(ctx.node.outputs[0]!);
   return ctx.graph.op('Mul', [g, ctx.graph.op('Sub', [ctx.scalar(1), ctx.graph.op('Mul', [y, y])])]);
-});
+};
 
 /** Sum along the op's axis, kept for broadcasting (ReduceSum, axes as an input since opset 13). */
 function sumAlongAxis(ctx: BackwardContext, value: string): string {
@@ -99,8 +112,8 @@ export const activationEntries: Record<string, BackwardEntry> = {
   Relu: relu,
   LeakyRelu: leakyRelu,
   Clip: clip,
-  Sigmoid: sigmoid,
-  Tanh: tanh,
+  Sigmoid: activation(sigmoidDerivative),
+  Tanh: activation(tanhDerivative),
   Softmax: softmax,
   LogSoftmax: logSoftmax,
 };

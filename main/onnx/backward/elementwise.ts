@@ -23,11 +23,27 @@ export function unbroadcast(ctx: BackwardContext, gradient: string, output: read
   return lead === 0 ? summed : ctx.graph.op('Reshape', [summed, shapeOfInput(ctx, operand)]);
 }
 
+/**
+ * Add: a residual (both operands computed) goes through the rules' norm rule when they have one;
+ * a constant operand is a bias, and the signal passes to the other operand unchanged under every
+ * rule (a MatMul's trailing bias is its layer's own, linear.ts).
+ */
 const add: BackwardEntry = {
   backward(ctx, [gradient]) {
     const [a, b] = ctx.node.inputs as [string, string];
     if (!gradient) return [null, null];
     const output = broadcastShapes(ctx.shape(a), ctx.shape(b))!;
+    const operands = [a, b].filter((o) => ctx.needsGradient(o));
+    if (ctx.rules.norm && operands.length === 2) {
+      const signals = ctx.rules.norm({
+        graph: ctx.graph,
+        scalar: ctx.scalar,
+        gradient,
+        output: ctx.value(ctx.node.outputs[0]!),
+        operands: operands.map((o) => ({ value: ctx.value(o), transpose: (signal: string) => unbroadcast(ctx, signal, output, o) })),
+      });
+      return signals;
+    }
     return [a, b].map((operand) => (ctx.needsGradient(operand) ? unbroadcast(ctx, gradient, output, operand) : null));
   },
 };
@@ -42,7 +58,12 @@ const batchNormalization: BackwardEntry = {
     if (affine === null) throw invalidModel(`The ${describeNode(ctx.node)} computes its statistics at run time, which the explanation compiler does not support.`);
     const rank = ctx.shape(x).length;
     const dims = [1, affine.scale.length, ...Array<number>(rank - 2).fill(1)];
-    return [ctx.graph.op('Mul', [gradient, ctx.constant(Float32Array.from(affine.scale), dims, 'batchnorm_scale')]), ...rest];
+    const transpose = (signal: string) => ctx.graph.op('Mul', [signal, ctx.constant(Float32Array.from(affine.scale), dims, 'batchnorm_scale')]);
+    if (ctx.rules.norm) {
+      const step = { graph: ctx.graph, scalar: ctx.scalar, gradient, output: ctx.value(ctx.node.outputs[0]!), operands: [{ value: ctx.value(x), transpose }] };
+      return [...ctx.rules.norm(step), ...rest];
+    }
+    return [transpose(gradient), ...rest];
   },
 };
 

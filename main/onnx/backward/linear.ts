@@ -21,17 +21,44 @@ function parameters(ctx: BackwardContext, weightInput: string, biasInput: string
   };
 }
 
-function layerBase(ctx: BackwardContext, kind: LinearLayer['kind']) {
+/** The parts every linear layer shares; `batchAxis` is the input's batch axis (1 for a Gemm with transA). */
+function layerBase(ctx: BackwardContext, kind: LinearLayer['kind'], batchAxis = 0, output = ctx.node.outputs[0]!) {
   const { node, graph } = ctx;
+  const x = node.inputs[0]!;
   return {
     kind,
     node,
     graph,
     ...ctx.linearIndex,
-    input: ctx.value(node.inputs[0]!),
-    output: ctx.value(node.outputs[0]!),
+    input: ctx.value(x),
+    output: ctx.value(output),
+    inputNonNegative: ctx.nonNegative(x),
+    sampleShape: () =>
+      ctx.shape(x).map((d, k) => {
+        if (k === batchAxis) return 1;
+        if (typeof d !== 'number') throw unsupportedUse(node, `reads an input whose dimension ${k} (${d}) is not fixed`);
+        return d;
+      }),
     constant: ctx.constant,
+    scalar: ctx.scalar,
   };
+}
+
+/**
+ * The bias of a MatMul written as a following Add of a constant [K] or [1, K] (as tf2onnx does),
+ * when that Add is the MatMul's only reader: the layer then owns it, so every rule treats it as
+ * the layer's bias (a Gemm's C) and the Add passes the signal through unchanged, as it does.
+ */
+function trailingBias(ctx: BackwardContext): { bias: string; output: string } | null {
+  const out = ctx.node.outputs[0]!;
+  const readers = ctx.readers(out);
+  if (readers.length !== 1 || readers[0]!.opType !== 'Add') return null;
+  const add = readers[0]!;
+  const bias = add.inputs.find((i) => i !== out);
+  const t = bias === undefined ? undefined : ctx.initializer(bias);
+  const width = ctx.shape(out).at(-1);
+  if (t?.type !== 'float32' || t.data.length !== width || t.dims.some((d, k) => k < t.dims.length - 1 && d !== 1) || t.dims.length > 2) return null;
+  return { bias: bias!, output: add.outputs[0]! };
 }
 
 function requireNoWeightGradient(ctx: BackwardContext, inputs: readonly (string | undefined)[]): void {
@@ -47,11 +74,17 @@ const conv: BackwardEntry = {
     requireNoWeightGradient(ctx, [w, b]);
     const params = parameters(ctx, w!, b);
     const axes = windowOf(node, ctx.shape(x!).slice(2) as number[], params.weight.dims);
+    const group = intAttr(node, 'group', 1);
     const layer: LinearLayer = {
       ...layerBase(ctx, 'conv'),
       ...params,
       forward: (input, weight, bias) => graph.op('Conv', bias ? [input, weight, bias] : [input, weight], writableAttributes(node)),
-      backward: (signal, weight) => transposedConv(ctx, signal, weight, params.weight.dims, axes, intAttr(node, 'group', 1)),
+      backward: (signal, weight, copies = 1) => {
+        const [m, ...rest] = params.weight.dims;
+        return transposedConv(ctx, signal, weight, [copies * m!, ...rest], axes, group);
+      },
+      // Stacked output channels would cross the groups of a grouped Conv.
+      stacking: group === 1 ? { weightAxis: 0, outputAxis: 1 } : null,
     };
     return [ctx.rules.linear(layer)(layer, gradient), null, null];
   },
@@ -78,10 +111,11 @@ const gemm: BackwardEntry = {
       transA === 0 ? graph.op('Gemm', [signal, weight], attrs({ transB: 1 - transB })) : graph.op('Gemm', [weight, signal], attrs({ transA: transB, transB: 1 }));
     if (ctx.initializer(bMatrix!) === undefined) return [backward(gradient, ctx.value(bMatrix!)), null, null];
     const layer: LinearLayer = {
-      ...layerBase(ctx, 'dense'),
+      ...layerBase(ctx, 'dense', transA),
       ...parameters(ctx, bMatrix!, c || undefined),
       forward: (input, weight, bias) => graph.op('Gemm', bias ? [input, weight, bias] : [input, weight], writableAttributes(node)),
       backward,
+      stacking: { weightAxis: transB === 1 ? 0 : 1, outputAxis: 1 },
     };
     return [ctx.rules.linear(layer)(layer, gradient), null, null];
   },
@@ -100,15 +134,17 @@ const matmul: BackwardEntry = {
     if (weight?.type === 'float32' && weight.dims.length === 2) {
       if (!ctx.needsGradient(a)) return [null, null];
       const rank = ctx.shape(a).length;
+      const bias = trailingBias(ctx);
       const layer: LinearLayer = {
-        ...layerBase(ctx, 'dense'),
-        ...parameters(ctx, b, undefined),
+        ...layerBase(ctx, 'dense', 0, bias?.output),
+        ...parameters(ctx, b, bias?.bias),
         forward: (input, w, bias) => {
           const z = graph.op('MatMul', [input, w]);
           return bias ? graph.op('Add', [z, bias]) : z;
         },
         backward: (signal, w) =>
           rank === 2 ? graph.op('Gemm', [signal, w], { transB: { kind: 'int', value: 1 } }) : graph.op('MatMul', [signal, graph.op('Transpose', [w], { perm: { kind: 'ints', value: [1, 0] } })]),
+        stacking: { weightAxis: 1, outputAxis: rank - 1 },
       };
       return [ctx.rules.linear(layer)(layer, gradient), null];
     }

@@ -1,6 +1,7 @@
 // Backward steps of pooling. MaxPool sends each output's gradient to its window's winner
 // (max-pool.ts); AveragePool spreads it evenly over the window with a depthwise ConvTranspose;
-// GlobalAveragePool broadcasts it over the plane.
+// GlobalAveragePool broadcasts it over the plane. Under LRP both average poolings go through the
+// rules' norm rule (proportional to each input's share), max pooling keeps winner-takes-all.
 import { intAttr } from '../ir.js';
 import { transposedWindow, windowOf, type WindowAxis } from '../window.js';
 import { maxPool } from './max-pool.js';
@@ -76,6 +77,19 @@ const averagePool: BackwardEntry = {
   },
 };
 
+/** A pooling step through the rules' norm rule when they have one (LRP: Zennit's Norm), else the plain transpose. */
+function normed(entry: BackwardEntry): BackwardEntry {
+  return {
+    backward(ctx, outputGradients) {
+      const [gradient] = outputGradients;
+      const x = ctx.node.inputs[0]!;
+      if (!ctx.rules.norm || !gradient || !ctx.needsGradient(x)) return entry.backward(ctx, outputGradients);
+      const transpose = (signal: string) => entry.backward(ctx, [signal])[0]!;
+      return ctx.rules.norm({ graph: ctx.graph, scalar: ctx.scalar, gradient, output: ctx.value(ctx.node.outputs[0]!), operands: [{ value: ctx.value(x), transpose }] });
+    },
+  };
+}
+
 /** GlobalAveragePool: every input position gets g/(H·W), one broadcasting Mul with a constant plane. */
 const globalAveragePool: BackwardEntry = {
   backward(ctx, [gradient]) {
@@ -88,4 +102,4 @@ const globalAveragePool: BackwardEntry = {
   },
 };
 
-export const poolingEntries: Record<string, BackwardEntry> = { MaxPool: maxPool, AveragePool: averagePool, GlobalAveragePool: globalAveragePool };
+export const poolingEntries: Record<string, BackwardEntry> = { MaxPool: maxPool, AveragePool: normed(averagePool), GlobalAveragePool: normed(globalAveragePool) };
