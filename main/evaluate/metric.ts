@@ -1,0 +1,59 @@
+// The one shape every heatmap-quality metric has (CONVENTIONS.md: "a metric is { id, label,
+// higherIsBetter, params schema, score }"), and what a metric sees of a batch: the stored raw
+// heatmaps, and — for the metrics that need them — ground-truth masks, the model's inputs and
+// its forward pass on ONNX Runtime.
+import type { z } from 'zod';
+import type { Forward } from '../explain/forward.js';
+import type { Random } from '../numeric/random.js';
+
+export type MetricFamily = 'faithfulness' | 'localisation' | 'complexity' | 'robustness';
+
+/** A batch of n heatmaps [n, H, W] (raw, signed) of n images, with what the metrics may need. */
+export interface MetricBatch {
+  n: number;
+  height: number;
+  width: number;
+  heatmaps: Float32Array;
+  /** The explained class of each heatmap. */
+  targets: Int32Array;
+  /** Ground-truth masks [n, H, W], non-zero = inside; present for localisation metrics. */
+  masks?: Uint8Array;
+  /** The model's inputs [n, C, H, W], preprocessed; present for metrics that run the model. */
+  images?: Float32Array;
+  channels?: number;
+  /** Logits [n', K] of n' images [n', C, H, W]; present for metrics that run the model. */
+  forward?: Forward;
+  classes?: number;
+}
+
+export interface MetricResult {
+  /** One score per heatmap (NaN where the metric is undefined for it, e.g. an empty mask). */
+  scores: Float64Array;
+  /** Per-image curves [n, x.length] for perturbation metrics (the score summarises each). */
+  curves?: { x: Float64Array; y: Float32Array; xLabel: string; yLabel: string };
+}
+
+/** Reports units of work done out of the total (forward passes, heatmaps). */
+export type MetricProgress = (done: number, total: number) => void;
+
+export interface Metric<P extends z.ZodType = z.ZodType> {
+  id: string;
+  label: string;
+  family: MetricFamily;
+  /** The paper the definition follows, e.g. "Samek et al. 2017, eq. 12". */
+  citation: string;
+  higherIsBetter: boolean;
+  /** What the batch must carry besides heatmaps. */
+  needs: { mask?: boolean; model?: boolean };
+  params: P;
+  score(batch: MetricBatch, params: z.output<P>, rng: Random, onProgress?: MetricProgress): Promise<MetricResult>;
+}
+
+/** Declares a metric with its parameter type inferred from its schema. */
+export const defineMetric = <P extends z.ZodType>(metric: Metric<P>): Metric<P> => metric;
+
+/** Heatmap i of the batch, [H, W]. */
+export function heatmapOf(batch: Pick<MetricBatch, 'heatmaps' | 'height' | 'width'>, i: number): Float32Array {
+  const plane = batch.height * batch.width;
+  return batch.heatmaps.subarray(i * plane, (i + 1) * plane);
+}
