@@ -1,16 +1,13 @@
 // `heatlab models inspect` and `heatlab models import`, run from the built command line as a user
 // would, with HEATLAB_HOME pointing at a fresh temporary workspace.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OnnxInspection } from '../../shared/model-import.js';
 import type { Model, ModelSummary } from '../../shared/models.js';
-import { appRoot } from '../../main/app/paths.js';
+import { ownStderr, runCli, type Run } from '../fixtures/cli-runner.js';
 import { kerasMadeCnn, pytorchMadeCnn } from '../fixtures/foreign-onnx.js';
-
-const cli = join(appRoot(), 'dist', 'main', 'cli.cjs');
 
 let home: string;
 let files: string;
@@ -28,32 +25,7 @@ afterAll(() => {
   rmSync(files, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function heatlab(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, HEATLAB_HOME: home };
-    delete env.XDG_DATA_HOME;
-    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** What Heatlab itself wrote to stderr, without the compute host's diagnostics. */
-const ownStderr = (run: Run) =>
-  run.stderr
-    .split('\n')
-    .filter((l) => l.trim() !== '' && !l.startsWith('[compute host]'))
-    .join('\n');
+const heatlab = (...args: string[]): Promise<Run> => runCli(home, ...args);
 
 describe('heatlab models inspect', () => {
   it('describes a PyTorch-made file as JSON and in words', async () => {

@@ -1,6 +1,5 @@
 // The built command line (dist/main/cli.cjs, rebuilt by the test setup), run as a user would run it,
 // with HEATLAB_HOME pointing at a fresh temporary workspace.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +8,7 @@ import type { AppInfo } from '../../shared/api.js';
 import type { EngineCheckResult } from '../../shared/engine.js';
 import type { Job } from '../../shared/jobs.js';
 import { appRoot } from '../../main/app/paths.js';
-
-const cli = join(appRoot(), 'dist', 'main', 'cli.cjs');
+import { ownStderr, runCli, type Run } from '../fixtures/cli-runner.js';
 
 let home: string;
 
@@ -22,32 +20,7 @@ afterEach(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function heatlab(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, HEATLAB_HOME: home };
-    delete env.XDG_DATA_HOME;
-    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** What Heatlab itself wrote to stderr, without the compute host's diagnostics. */
-const ownStderr = (run: Run) =>
-  run.stderr
-    .split('\n')
-    .filter((l) => l.trim() !== '' && !l.startsWith('[compute host]'))
-    .join('\n');
+const heatlab = (...args: string[]): Promise<Run> => runCli(home, ...args);
 
 /** One line, capitalised, ending with a full stop, with no second sentence inside. */
 function expectOneSentence(message: string): void {
