@@ -1,14 +1,12 @@
 // The gradient-family methods (main/explain/graph) against their oracles: central finite
 // differences of a float64 reference forward, Integrated Gradients' completeness, hand-computed
 // rectifier rules on a two-layer net, Grad-CAM's formula from the tapped layer, and batching.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Random } from '../../main/numeric/random.js';
 import { canonicalize } from '../../main/onnx/canonicalize.js';
 import { plainGradient } from '../../main/onnx/backward/rules.js';
 import { attr, GraphBuilder } from '../../main/onnx/graph-builder.js';
 import { readModel } from '../../main/onnx/model-reader.js';
-import { loadOrt, type LoadedOrt } from '../../main/onnx/runtime.js';
-import { SessionCache } from '../../main/onnx/session-cache.js';
 import { gradCamMethod, guidedGradCamMethod } from '../../main/explain/graph/grad-cam.js';
 import { deconvnetMethod, gradientMethod, gradientTimesInputMethod, guidedBackpropMethod } from '../../main/explain/graph/gradient.js';
 import { baselineImages, integratedGradientsMethod } from '../../main/explain/graph/integrated-gradients.js';
@@ -19,20 +17,12 @@ import { smoothGradMethod } from '../../main/explain/graph/smoothgrad.js';
 import { bilinear, oneHot } from '../../main/explain/graph/tensors.js';
 import { pytorchStyleCnn, residualGroupedCnn, type OnnxFixture } from '../fixtures/onnx-fixtures.js';
 import { referenceForward } from '../fixtures/onnx-reference.js';
+import { ortSessions } from '../fixtures/ort-sessions.js';
 
-let ort: LoadedOrt;
-let cache: SessionCache;
-
-beforeAll(() => {
-  ort = loadOrt();
-  cache = new SessionCache(ort, 16);
-});
-afterAll(async () => {
-  await cache.clear();
-});
+const onnx = ortSessions(16);
 
 function runnerFor(fixture: OnnxFixture | { name: string; bytes: Uint8Array }, batchSize = 64): GraphRunner {
-  return new GraphRunner(ort, cache, fixture.name, canonicalize(readModel(fixture.bytes)), { batchSize });
+  return new GraphRunner(onnx.ort, onnx.cache, fixture.name, canonicalize(readModel(fixture.bytes)), { batchSize });
 }
 
 /** n images uniform on [0, 1] (the preprocessing range the baselines assume) with the given targets. */

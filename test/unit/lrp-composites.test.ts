@@ -1,12 +1,10 @@
 // LRP composites and methods: which rule each linear layer gets, a composite's graph equal to the
 // same rules composed by hand, the zᴮ bounds taken from the session's preprocessing range, and the
 // registry entries' parameters and heatmaps.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Random } from '../../main/numeric/random.js';
 import { canonicalize } from '../../main/onnx/canonicalize.js';
 import { readModel } from '../../main/onnx/model-reader.js';
-import { loadOrt, type LoadedOrt } from '../../main/onnx/runtime.js';
-import { SessionCache } from '../../main/onnx/session-cache.js';
 import {
   epsilonAlpha2Beta1,
   epsilonAlpha2Beta1Flat,
@@ -27,20 +25,12 @@ import { lrpAlphaBetaMethod, lrpEpsilonGammaBoxMethod, lrpMethods, lrpZeroMethod
 import { GraphRunner } from '../../main/explain/graph/runner.js';
 import { oneHot, reduceChannels } from '../../main/explain/graph/tensors.js';
 import { pytorchViewCnn, residualGroupedCnn, type OnnxFixture } from '../fixtures/onnx-fixtures.js';
+import { ortSessions } from '../fixtures/ort-sessions.js';
 
-let ort: LoadedOrt;
-let cache: SessionCache;
-
-beforeAll(() => {
-  ort = loadOrt();
-  cache = new SessionCache(ort, 32);
-});
-afterAll(async () => {
-  await cache.clear();
-});
+const onnx = ortSessions(32);
 
 function runnerFor(fixture: OnnxFixture, options: ConstructorParameters<typeof GraphRunner>[4] = {}): GraphRunner {
-  return new GraphRunner(ort, cache, `${fixture.name}/${JSON.stringify(options)}`, canonicalize(readModel(fixture.bytes)), options);
+  return new GraphRunner(onnx.ort, onnx.cache, `${fixture.name}/${JSON.stringify(options)}`, canonicalize(readModel(fixture.bytes)), options);
 }
 
 function imagesFor(runner: GraphRunner, n: number, seed: number): GraphInput {

@@ -4,31 +4,21 @@
 // dilation, Gemm with transA/transB, MatMul (also on rank-3 inputs, also with its Add bias),
 // average, global average and max pooling, Flatten/Reshape/Transpose, folded and unfolded
 // BatchNorm, residual Add, and the activations LRP passes through.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Random } from '../../main/numeric/random.js';
 import { canonicalize } from '../../main/onnx/canonicalize.js';
 import { attr, GraphBuilder } from '../../main/onnx/graph-builder.js';
 import type { IrModel } from '../../main/onnx/ir.js';
 import { readModel } from '../../main/onnx/model-reader.js';
-import { loadOrt, type LoadedOrt } from '../../main/onnx/runtime.js';
-import { SessionCache } from '../../main/onnx/session-cache.js';
 import { lrpRules, uniform } from '../../main/onnx/backward/lrp/composites.js';
 import { epsilonRule } from '../../main/onnx/backward/lrp/rules.js';
 import { GraphRunner } from '../../main/explain/graph/runner.js';
 import { oneHot } from '../../main/explain/graph/tensors.js';
 import { opset7Cnn, poolsAndBatchNormCnn, pytorchStyleCnn, pytorchViewCnn, residualGroupedCnn, stridedOddCnn } from '../fixtures/onnx-fixtures.js';
 import { zeroBiases } from '../fixtures/lrp-nets.js';
+import { ortSessions } from '../fixtures/ort-sessions.js';
 
-let ort: LoadedOrt;
-let cache: SessionCache;
-
-beforeAll(() => {
-  ort = loadOrt();
-  cache = new SessionCache(ort, 32);
-});
-afterAll(async () => {
-  await cache.clear();
-});
+const onnx = ortSessions(32);
 
 /** x [N, 1, 2, 3] → Flatten → Transpose → Gemm(transA = 1, transB = 0) → Relu → Gemm(transB = 1): the explained input as Gemm's transposed A. */
 function transposedGemmNet(seed: number): IrModel {
@@ -76,7 +66,7 @@ describe('relevance conservation on bias-free nets', () => {
     for (const epsilon of [0, 1e-6]) {
       it(`sums the ${epsilon === 0 ? 'LRP-0' : 'ε'} input relevance to the explained logit for ${net.label}`, async () => {
         const canonical = canonicalize(zeroBiases(net.ir()));
-        const runner = new GraphRunner(ort, cache, net.label, canonical);
+        const runner = new GraphRunner(onnx.ort, onnx.cache, net.label, canonical);
         const dims = canonical.shapes.get(canonical.input)!;
         const n = typeof dims[0] === 'number' ? dims[0] : 3;
         const size = runner.shape[0] * runner.shape[1] * runner.shape[2];

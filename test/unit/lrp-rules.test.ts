@@ -2,13 +2,11 @@
 // float64 implementation of their formulas on a three-layer dense net with biases, grouped
 // convolutions against their block-diagonal equivalent, and the properties the rules promise: finiteness at z = 0, non-negative z⁺/α1β0 maps, LRP-0 =
 // Gradient × Input on a bias-free ReLU net, and cache ids that name every parameter.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Random } from '../../main/numeric/random.js';
 import { canonicalize } from '../../main/onnx/canonicalize.js';
 import { attr, GraphBuilder, type Attribute } from '../../main/onnx/graph-builder.js';
 import { readModel } from '../../main/onnx/model-reader.js';
-import { loadOrt, type LoadedOrt } from '../../main/onnx/runtime.js';
-import { SessionCache } from '../../main/onnx/session-cache.js';
 import { plainGradient } from '../../main/onnx/backward/rules.js';
 import { epsilonGammaBox, epsilonPlus, innvestigatePreset, lrpRules, uniform, type Composite } from '../../main/onnx/backward/lrp/composites.js';
 import { alphaBetaRule, epsilonRule, flatRule, gammaRule, wSquareRule, zBoxRule, zPlusRule } from '../../main/onnx/backward/lrp/rules.js';
@@ -18,24 +16,16 @@ import { oneHot } from '../../main/explain/graph/tensors.js';
 import { pytorchStyleCnn } from '../fixtures/onnx-fixtures.js';
 import { denseStack, randomLayers, zeroBiases } from '../fixtures/lrp-nets.js';
 import { oracleLrp, type OracleRule } from '../fixtures/lrp-oracle.js';
+import { ortSessions } from '../fixtures/ort-sessions.js';
 
-let ort: LoadedOrt;
-let cache: SessionCache;
-
-beforeAll(() => {
-  ort = loadOrt();
-  cache = new SessionCache(ort, 32);
-});
-afterAll(async () => {
-  await cache.clear();
-});
+const onnx = ortSessions(32);
 
 const IMAGE: [number, number, number] = [2, 2, 3];
 const WIDTHS = [12, 7, 5, 3];
 
 function runnerFor(name: string, bytes: Uint8Array, options: { zeroBias?: boolean } = {}): GraphRunner {
   const ir = readModel(bytes);
-  return new GraphRunner(ort, cache, name, canonicalize(options.zeroBias ? zeroBiases(ir) : ir));
+  return new GraphRunner(onnx.ort, onnx.cache, name, canonicalize(options.zeroBias ? zeroBiases(ir) : ir));
 }
 
 /** The input relevance [n, C, H, W] of each image's target under a composite. */
