@@ -1,12 +1,62 @@
 // Annotation sets: the regions a human would look at, drawn on (or imported for) a dataset.
+import { z } from 'zod';
+import { maskKinds, type MaskKind } from './generators.js';
 
 export interface AnnotationSetSummary {
   id: number;
   datasetId: number;
   name: string;
   annotator: string;
-  /** Region labels, e.g. "corners", "object". */
+  /** Region labels, e.g. "corners", "object"; a mask pixel holds 0 (none) or label index + 1. */
   labels: string[];
   source: 'empty' | 'generated' | 'imported';
   createdAt: string;
+}
+
+/** An annotation set with how far its annotator has come. */
+export interface AnnotationSet extends AnnotationSetSummary {
+  /** Where images nobody has drawn on take their mask from: nothing, a generated kind, or imported files. */
+  seed: AnnotationSeed;
+  /** Images whose mask someone saved (drawn, edited or cleared), in index order. */
+  annotated: Int32Array;
+  /** Images in the dataset. */
+  total: number;
+}
+
+export type AnnotationSeed = { kind: 'empty' } | { kind: 'generated'; mask: MaskKind } | { kind: 'imported' };
+
+/** Generated kinds a set can start from: region masks (instance ids are not region labels). */
+export const seedMaskKinds = maskKinds.filter((k) => k !== 'instances') as Exclude<MaskKind, 'instances'>[];
+
+const id = z.int().min(1);
+const label = z.string().trim().min(1).max(60);
+
+export const annotationRequestSchemas = {
+  'annotations.list': z.object({ datasetId: id }).strict(),
+  'annotations.get': z.object({ id }).strict(),
+  'annotations.masks': z.object({ id, indices: z.array(z.int().min(0)).min(1).max(4096) }).strict(),
+  'annotations.create': z
+    .object({
+      datasetId: id,
+      name: z.string().trim().min(1).max(200),
+      annotator: z.string().trim().min(1).max(100),
+      labels: z.array(label).min(1).max(16),
+      /** Start empty, or from a generated ground-truth kind of the dataset (it then holds one label). */
+      seed: z.union([z.object({ kind: z.literal('empty') }).strict(), z.object({ kind: z.literal('generated'), mask: z.enum(seedMaskKinds) }).strict()]).default({ kind: 'empty' }),
+    })
+    .strict(),
+  /** Saves one image's whole mask [H, W] (values 0 … labels); written before the call returns. */
+  'annotations.save': z.object({ id, index: z.int().min(0), mask: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'must be the mask as bytes (a Uint8Array)') }).strict(),
+  /** Forgets an image's saved mask, so it shows its seed again. */
+  'annotations.revert': z.object({ id, index: z.int().min(0) }).strict(),
+  'annotations.rename': z.object({ id, name: z.string().trim().min(1).max(200) }).strict(),
+  'annotations.delete': z.object({ id }).strict(),
+} as const;
+
+export interface SavedMask {
+  setId: number;
+  index: number;
+  /** How many images have a saved mask now. */
+  annotated: number;
+  savedAt: string;
 }

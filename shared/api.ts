@@ -1,7 +1,7 @@
 // The one contract between the renderer (or CLI, or tests) and main. Every transport —
 // Electron IPC, browser-mode WebSocket, in-process — implements exactly `Api`.
 import { z } from 'zod';
-import type { AnnotationSetSummary } from './annotations.js';
+import { annotationRequestSchemas, type AnnotationSet, type AnnotationSetSummary, type SavedMask } from './annotations.js';
 import type { Result } from './errors.js';
 import {
   datasetRequestSchemas,
@@ -46,8 +46,7 @@ export const requestSchemas = {
   ...modelRequestSchemas,
   ...explanationRequestSchemas,
   ...modelImportRequestSchemas,
-  'annotations.list': z.object({ datasetId: jobId }).strict(),
-  'annotations.masks': z.object({ id: jobId, indices: z.array(z.int().min(0)).min(1).max(4096) }).strict(),
+  ...annotationRequestSchemas,
   'files.browse': z
     .object({
       /** Absolute path; the user's home folder when left out. */
@@ -134,6 +133,12 @@ export interface ApiResults {
   'annotations.list': AnnotationSetSummary[];
   /** Region masks of an annotation set for the given images; 0 = background or not annotated. */
   'annotations.masks': MaskBatch & { setId: number };
+  'annotations.get': AnnotationSet;
+  'annotations.create': AnnotationSet;
+  'annotations.save': SavedMask;
+  'annotations.revert': SavedMask;
+  'annotations.rename': AnnotationSet;
+  'annotations.delete': { deleted: number };
   'files.browse': FolderListing;
 }
 

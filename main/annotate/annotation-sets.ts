@@ -1,33 +1,114 @@
-// Annotation sets in main: listing them and reading their masks for any selection of images.
-// (Imported masks arrive here; drawing and editing belong to the Annotate view.)
+// Annotation sets in main: creating them (empty, or seeded from a generated ground-truth kind),
+// saving one image's mask at a time (each save is its own transaction, so an autosaving editor
+// loses at most the stroke in progress), and reading masks for any selection of images — a saved
+// mask where there is one, else the set's seed (imported files, a generated kind, or nothing).
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnnotationSetSummary } from '../../shared/annotations.js';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { AnnotationSet, AnnotationSetSummary, annotationRequestSchemas, SavedMask } from '../../shared/annotations.js';
 import type { MaskBatch } from '../../shared/datasets.js';
+import { maskOptionsSchema } from '../../shared/generators.js';
 import { HeatlabError } from '../../shared/errors.js';
+import type { z } from 'zod';
 import type { AnnotationSetsRepository } from '../catalogue/annotation-sets-repository.js';
+import type { DatasetsService } from '../data/datasets-service.js';
 import { NpyReader } from '../workspace/npy-stream.js';
+
+type CreateRequest = z.output<(typeof annotationRequestSchemas)['annotations.create']>;
 
 export class AnnotationSets {
   readonly #workspace: string;
   readonly #repo: AnnotationSetsRepository;
+  readonly #datasets: DatasetsService;
   readonly #readers = new Map<number, NpyReader>();
 
-  constructor(workspace: string, repo: AnnotationSetsRepository) {
+  constructor(workspace: string, repo: AnnotationSetsRepository, datasets: DatasetsService) {
     this.#workspace = workspace;
     this.#repo = repo;
+    this.#datasets = datasets;
   }
 
   list(datasetId: number): AnnotationSetSummary[] {
+    this.#datasets.get(datasetId);
     return this.#repo.forDataset(datasetId);
   }
 
-  /** Masks [k, H, W]: 0 is background (or not annotated), anything else is a marked region. */
+  get(id: number): AnnotationSet {
+    const { files: _files, ...set } = this.#set(id);
+    return { ...set, annotated: this.#repo.annotated(id), total: this.#datasets.get(set.datasetId).count };
+  }
+
+  create(request: CreateRequest): AnnotationSet {
+    const dataset = this.#datasets.get(request.datasetId);
+    const { seed } = request;
+    if (seed.kind === 'generated') {
+      if (dataset.generator === null) throw new HeatlabError('invalid_request', `Dataset "${dataset.name}" was imported, so it has no generated ground truth to start from.`);
+      if (!dataset.maskKinds.includes(seed.mask)) throw new HeatlabError('invalid_request', `Dataset "${dataset.name}" has no "${seed.mask}" ground truth; it has ${dataset.maskKinds.join(', ')}.`);
+    }
+    const duplicate = request.labels.find((l, i) => request.labels.indexOf(l) !== i);
+    if (duplicate !== undefined) throw new HeatlabError('invalid_request', `The label "${duplicate}" is given twice.`);
+    const id = this.#repo.insert(
+      { datasetId: dataset.id, name: request.name, annotator: request.annotator, labels: request.labels, source: seed.kind === 'generated' ? 'generated' : 'empty' },
+      [],
+      seed,
+    );
+    return this.get(id);
+  }
+
+  /** Masks [k, H, W]: 0 is background (or not annotated), label index + 1 a marked region. */
   masks(id: number, indices: number[]): MaskBatch & { setId: number } {
-    const reader = this.#reader(id);
-    const bad = indices.find((i) => i >= reader.rows);
-    if (bad !== undefined) throw new HeatlabError('invalid_request', `Image ${bad} is outside annotation set ${id}, which covers ${reader.rows} images.`);
-    const [, height = 0, width = 0] = reader.shape;
-    return { setId: id, kind: 'object', shape: [indices.length, height, width], data: reader.readRows(indices) as Uint8Array };
+    const set = this.#set(id);
+    const { height, width, count } = this.#datasets.get(set.datasetId);
+    const bad = indices.find((i) => i >= count);
+    if (bad !== undefined) throw new HeatlabError('invalid_request', `Image ${bad} is outside annotation set ${id}, whose dataset has ${count} images.`);
+    const plane = height * width;
+    const data = new Uint8Array(indices.length * plane);
+    const unsaved: number[] = [];
+    indices.forEach((index, k) => {
+      const saved = this.#repo.mask(id, index);
+      if (saved === null) unsaved.push(k);
+      else data.set(inflateRawSync(saved), k * plane);
+    });
+    if (unsaved.length > 0) {
+      const seeded = this.#seedMasks(set, unsaved.map((k) => indices[k]!));
+      unsaved.forEach((k, j) => data.set(seeded.subarray(j * plane, (j + 1) * plane), k * plane));
+    }
+    return { setId: id, kind: 'object', shape: [indices.length, height, width], data };
+  }
+
+  /** Saves image `index`'s whole mask, replacing what was saved before. */
+  save(id: number, index: number, mask: Uint8Array): SavedMask {
+    const set = this.#set(id);
+    const { height, width, count } = this.#datasets.get(set.datasetId);
+    if (index >= count) throw new HeatlabError('invalid_request', `Image ${index} is outside annotation set ${id}, whose dataset has ${count} images.`);
+    if (mask.length !== height * width) throw new HeatlabError('invalid_request', `A mask for this dataset holds ${height}×${width} = ${height * width} values, not ${mask.length}.`);
+    let highest = 0;
+    for (let p = 0; p < mask.length; p++) if (mask[p]! > highest) highest = mask[p]!;
+    if (highest > set.labels.length) throw new HeatlabError('invalid_request', `The mask uses label ${highest}, and the set has ${set.labels.length} label${set.labels.length === 1 ? '' : 's'} (values 0–${set.labels.length}).`);
+    const savedAt = new Date().toISOString();
+    const annotated = this.#repo.saveMask(id, index, deflateRawSync(mask, { level: 1 }), savedAt);
+    return { setId: id, index, annotated, savedAt };
+  }
+
+  /** Forgets image `index`'s saved mask: it shows the set's seed again. */
+  revert(id: number, index: number): SavedMask {
+    this.#set(id);
+    return { setId: id, index, annotated: this.#repo.revertMask(id, index), savedAt: new Date().toISOString() };
+  }
+
+  rename(id: number, name: string): AnnotationSet {
+    this.#set(id);
+    this.#repo.rename(id, name);
+    return this.get(id);
+  }
+
+  /** Removes the row (and its saved masks) first, then its files (DESIGN.md: a row never points at missing files). */
+  delete(id: number): void {
+    const set = this.#set(id);
+    this.#readers.get(id)?.close();
+    this.#readers.delete(id);
+    this.#repo.delete(id);
+    for (const f of set.files) rmSync(join(this.#workspace, f.path), { force: true });
   }
 
   /** Closes the open files of sets that belong to a dataset about to be deleted. */
@@ -43,15 +124,28 @@ export class AnnotationSets {
     this.#readers.clear();
   }
 
-  #reader(id: number): NpyReader {
-    const cached = this.#readers.get(id);
-    if (cached) return cached;
+  #set(id: number) {
     const set = this.#repo.get(id);
     if (set === null) throw new HeatlabError('not_found', `There is no annotation set ${id}.`);
+    return set;
+  }
+
+  /** The seed's masks of images nobody saved a mask for. */
+  #seedMasks(set: NonNullable<ReturnType<AnnotationSetsRepository['get']>>, indices: number[]): Uint8Array {
+    const { seed } = set;
+    if (seed.kind === 'generated') return this.#datasets.masks(set.datasetId, seed.mask, indices, maskOptionsSchema.parse({})).data;
+    if (seed.kind === 'imported') return this.#reader(set).readRows(indices) as Uint8Array;
+    const { height, width } = this.#datasets.get(set.datasetId);
+    return new Uint8Array(indices.length * height * width);
+  }
+
+  #reader(set: NonNullable<ReturnType<AnnotationSetsRepository['get']>>): NpyReader {
+    const cached = this.#readers.get(set.id);
+    if (cached) return cached;
     const file = set.files.find((f) => f.role === 'masks');
-    if (file === undefined) throw new HeatlabError('not_found', `Annotation set ${id} has no masks yet.`);
+    if (file === undefined) throw new HeatlabError('not_found', `Annotation set ${set.id} has no imported masks.`);
     const reader = new NpyReader(join(this.#workspace, file.path));
-    this.#readers.set(id, reader);
+    this.#readers.set(set.id, reader);
     return reader;
   }
 }

@@ -7,6 +7,7 @@ import type { Workspace } from '../workspace/workspace.js';
 import { browseFolder } from '../workspace/folder-browser.js';
 import type { ModelsService } from '../train/models-service.js';
 import type { ExplanationsService } from '../explain/explanations-service.js';
+import { annotationHandlers } from './annotation-handlers.js';
 import { datasetHandlers } from './dataset-handlers.js';
 import { explanationHandlers } from './explanation-handlers.js';
 import { modelHandlers } from './model-handlers.js';
@@ -51,11 +52,7 @@ export function createHandlers(s: Services): Handlers {
     'datasets.delete': (request) => sweepingAfter(data['datasets.delete'](request)),
     'models.delete': (request) => sweepingAfter(models['models.delete'](request)),
     ...explanationHandlers(s.explanations, s.jobs),
-    'annotations.list': ({ datasetId }) => {
-      s.datasets.get(datasetId);
-      return s.annotations.list(datasetId);
-    },
-    'annotations.masks': ({ id, indices }) => s.annotations.masks(id, indices),
+    ...annotationHandlers(s.annotations),
     'files.browse': ({ path, hidden }) => browseFolder(path, hidden, s.workspace.dir),
   };
 

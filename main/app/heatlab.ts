@@ -46,13 +46,13 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
   const events = new EventBus();
   const version = appVersion();
   const annotationRows = new AnnotationSetsRepository(workspace.catalogue.db);
-  const annotations = new AnnotationSets(workspace.dir, annotationRows);
   const datasets = new DatasetsService({
     workspace: workspace.dir,
     repo: new DatasetsRepository(workspace.catalogue.db),
     annotations: annotationRows,
     version,
   });
+  const annotations = new AnnotationSets(workspace.dir, annotationRows, datasets);
   const models = new ModelsService({ workspace: workspace.dir, repo: new ModelsRepository(workspace.catalogue.db), version });
   const explanations = new ExplanationsService({ workspace: workspace.dir, repo: new ExplanationsRepository(workspace.catalogue.db), models, datasets, version });
   const jobs = new JobService({

@@ -163,6 +163,22 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'edited annotation masks',
+    up(db) {
+      db.exec(`
+        CREATE TABLE annotation_masks (
+          set_id INTEGER NOT NULL REFERENCES annotation_sets (id) ON DELETE CASCADE,
+          image INTEGER NOT NULL CHECK (image >= 0),
+          mask BLOB NOT NULL,
+          updated_at TEXT NOT NULL,
+          PRIMARY KEY (set_id, image)
+        ) STRICT, WITHOUT ROWID;
+        ALTER TABLE annotation_sets ADD COLUMN seed TEXT;
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)!.version;
