@@ -9,6 +9,7 @@ import { relevanceMassAccuracy } from '../../main/evaluate/localisation/relevanc
 import { relevanceRankAccuracy } from '../../main/evaluate/localisation/relevance-rank-accuracy.js';
 import { rocAuc } from '../../main/evaluate/localisation/roc-auc.js';
 import { kthLargest } from '../../main/evaluate/localisation/top-selection.js';
+import { floatKey, keyBits, radixSortUint32 } from '../../main/evaluate/radix-sort.js';
 import { topKIntersection } from '../../main/evaluate/localisation/top-k-intersection.js';
 import { topPercentIou } from '../../main/evaluate/localisation/top-percent-iou.js';
 import { complexityMetrics, localisationMetrics } from '../../main/evaluate/registry.js';
@@ -199,6 +200,42 @@ describe('partial selection', () => {
       const k = 1 + rng.int(n);
       expect(kthLargest(values.slice(), k)).toBe(sorted[k - 1]);
     }
+  });
+});
+
+describe('ROC-AUC', () => {
+  it('agrees with counting all inside/outside pairs (ties ½) on random maps with many ties', async () => {
+    const rng = new Random(11);
+    for (let trial = 0; trial < 20; trial++) {
+      const map = Array.from({ length: 64 }, () => rng.int(7) - 3);
+      const mask = Array.from({ length: 64 }, () => (rng.next() < 0.3 ? 1 : 0));
+      mask[0] = 1;
+      mask[1] = 0;
+      for (const relevance of ['positive', 'absolute'] as const) {
+        const r = map.map((v) => (relevance === 'positive' ? Math.max(v, 0) : Math.abs(v)));
+        let u = 0;
+        let pairs = 0;
+        for (let i = 0; i < 64; i++)
+          for (let j = 0; j < 64; j++)
+            if (mask[i] && !mask[j]) {
+              pairs++;
+              u += r[i]! > r[j]! ? 1 : r[i] === r[j] ? 0.5 : 0;
+            }
+        expect(await one(rocAuc, batchOf(8, 8, [map], [mask]), { relevance })).toBeCloseTo(u / pairs, 12);
+      }
+    }
+  });
+});
+
+describe('radix sort of float keys', () => {
+  it('orders floats like a numeric sort, negatives, zeros and duplicates included', () => {
+    const rng = new Random(3);
+    const values = Float32Array.from({ length: 3000 }, (_, i) => (i % 7 === 0 ? 0 : i % 11 === 0 ? -0 : rng.normal() * 10 ** rng.int(6)));
+    const bits = new Uint32Array(values.buffer);
+    const keys = Uint32Array.from(bits, floatKey);
+    radixSortUint32(keys, new Uint32Array(keys.length));
+    const back = new Float32Array(Uint32Array.from(keys, keyBits).buffer);
+    expect(Array.from(back)).toEqual(Array.from(values).sort((a, b) => a - b).map((v) => (Object.is(v, -0) ? 0 : v)));
   });
 });
 

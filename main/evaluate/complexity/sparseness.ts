@@ -4,14 +4,19 @@
 // counts as constant (0).
 import { z } from 'zod';
 import { defineMetric } from '../metric.js';
+import { keyBits, radixSortUint32 } from '../radix-sort.js';
 
 export const sparsenessParams = z.object({});
 
 /** Gini index of |values|; `work` is scratch of the same length. */
 export function gini(values: Float32Array, work: Float32Array): number {
-  for (let i = 0; i < values.length; i++) work[i] = Math.abs(values[i]!);
-  work.sort();
-  const n = work.length;
+  const n = values.length;
+  const keys = new Uint32Array(work.buffer, work.byteOffset, n);
+  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
+  // |a| by clearing the sign bit; the key of a non-negative float is its bits with the top bit set.
+  for (let i = 0; i < n; i++) keys[i] = (bits[i]! | 0x80000000) >>> 0;
+  radixSortUint32(keys, scratchFor(n));
+  for (let i = 0; i < n; i++) keys[i] = keyBits(keys[i]!);
   let weighted = 0;
   let total = 0;
   for (let k = 0; k < n; k++) {
@@ -20,6 +25,12 @@ export function gini(values: Float32Array, work: Float32Array): number {
     total += v;
   }
   return total === 0 ? 0 : weighted / (n * total);
+}
+
+let scratch = new Uint32Array(0);
+function scratchFor(n: number): Uint32Array {
+  if (scratch.length < n) scratch = new Uint32Array(n);
+  return scratch;
 }
 
 export const sparseness = defineMetric({

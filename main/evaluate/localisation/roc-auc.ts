@@ -4,25 +4,30 @@
 // leaves nothing outside, so the AUC is undefined (NaN), as for an empty one.
 import { z } from 'zod';
 import { defineMetric } from '../metric.js';
+import { floatKey, radixSortUint32 } from '../radix-sort.js';
 import { scoreAgainstMasks } from './per-image.js';
 import { relevanceOf, relevanceParam } from './relevance.js';
 
 export const rocAucParams = z.object({ relevance: relevanceParam });
 
-/** Mann–Whitney AUC of sorted (ascending) `inside` against sorted `outside`. */
-export function sortedAuc(inside: Float32Array, outside: Float32Array): number {
-  let below = 0;
-  let j = 0;
+/** Mann–Whitney AUC of ascending `inside` against ascending `outside`, in one merge pass (tie groups at once). */
+export function sortedAuc(inside: ArrayLike<number>, outside: ArrayLike<number>): number {
+  const nIn = inside.length;
+  const nOut = outside.length;
+  let below = 0; // outside values < v
+  let upTo = 0; // outside values ≤ v
   let u = 0;
-  for (let i = 0; i < inside.length; i++) {
+  for (let i = 0; i < nIn; ) {
     const v = inside[i]!;
-    while (j < outside.length && outside[j]! < v) j++;
-    below = j;
-    let k = j;
-    while (k < outside.length && outside[k] === v) k++;
-    u += below + 0.5 * (k - j);
+    let end = i + 1;
+    while (end < nIn && inside[end] === v) end++;
+    while (below < nOut && outside[below]! < v) below++;
+    if (upTo < below) upTo = below;
+    while (upTo < nOut && outside[upTo] === v) upTo++;
+    u += (end - i) * (below + 0.5 * (upTo - below));
+    i = end;
   }
-  return u / (inside.length * outside.length);
+  return u / (nIn * nOut);
 }
 
 export const rocAuc = defineMetric({
@@ -36,18 +41,25 @@ export const rocAuc = defineMetric({
   async score(batch, params) {
     const plane = batch.height * batch.width;
     const r = new Float32Array(plane);
-    const inBuf = new Float32Array(plane);
-    const outBuf = new Float32Array(plane);
+    const bits = new Uint32Array(r.buffer);
+    const inKeys = new Uint32Array(plane);
+    const outKeys = new Uint32Array(plane);
+    const scratch = new Uint32Array(plane);
     const scores = scoreAgainstMasks(batch, ({ heatmap, mask, inside }) => {
       if (inside === plane) return NaN;
       relevanceOf(heatmap, params.relevance, r);
+      // Sort the floats' order-preserving integer keys: equal floats have equal keys.
       let a = 0;
       let b = 0;
       for (let i = 0; i < plane; i++) {
-        if (mask[i] !== 0) inBuf[a++] = r[i]!;
-        else outBuf[b++] = r[i]!;
+        if (mask[i] !== 0) inKeys[a++] = floatKey(bits[i]!);
+        else outKeys[b++] = floatKey(bits[i]!);
       }
-      return sortedAuc(inBuf.subarray(0, a).sort(), outBuf.subarray(0, b).sort());
+      const ins = inKeys.subarray(0, a);
+      const outs = outKeys.subarray(0, b);
+      radixSortUint32(ins, scratch);
+      radixSortUint32(outs, scratch);
+      return sortedAuc(ins, outs);
     });
     return { scores };
   },
