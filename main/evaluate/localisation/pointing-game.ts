@@ -11,7 +11,7 @@ export const pointingGameParams = z.object({
   tolerance: z
     .number()
     .min(0)
-    .max(64)
+    .max(256)
     .default(0)
     .describe('Hit radius around the maximum in pixels (Euclidean). Zhang et al. used 15 px on ~500 px PASCAL/COCO images (≈3 % of the side); Quantus uses 0.'),
   relevance: relevanceParam,
