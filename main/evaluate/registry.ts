@@ -1,0 +1,23 @@
+// The heatmap-quality metrics Heatlab offers, by family; the Evaluate view and CLI list these.
+import { complexity } from './complexity/complexity.js';
+import { sparseness } from './complexity/sparseness.js';
+import type { Metric } from './metric.js';
+import { energyPointingGame } from './localisation/energy-pointing-game.js';
+import { pointingGame } from './localisation/pointing-game.js';
+import { relevanceMassAccuracy } from './localisation/relevance-mass-accuracy.js';
+import { relevanceRankAccuracy } from './localisation/relevance-rank-accuracy.js';
+import { rocAuc } from './localisation/roc-auc.js';
+import { topKIntersection } from './localisation/top-k-intersection.js';
+import { topPercentIou } from './localisation/top-percent-iou.js';
+
+export const localisationMetrics: readonly Metric[] = [
+  relevanceMassAccuracy,
+  relevanceRankAccuracy,
+  pointingGame,
+  energyPointingGame,
+  topKIntersection,
+  rocAuc,
+  topPercentIou,
+];
+
+export const complexityMetrics: readonly Metric[] = [sparseness, complexity];
