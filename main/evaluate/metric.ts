@@ -24,6 +24,8 @@ export interface MetricBatch {
   /** Logits [n', K] of n' images [n', C, H, W]; present for metrics that run the model. */
   forward?: Forward;
   classes?: number;
+  /** The model's input range per channel (pixels 0 … max through its preprocessing): where uniform noise is drawn. */
+  inputBounds?: { low: number[]; high: number[] };
 }
 
 export interface MetricResult {

@@ -1,6 +1,9 @@
 // The heatmap-quality metrics Heatlab offers, by family; the Evaluate view and CLI list these.
 import { complexity } from './complexity/complexity.js';
 import { sparseness } from './complexity/sparseness.js';
+import { deletion, insertion } from './faithfulness/deletion-insertion.js';
+import { pixelFlipping } from './faithfulness/pixel-flipping.js';
+import { abpc, regionPerturbationLerf, regionPerturbationMorf } from './faithfulness/region-perturbation.js';
 import type { Metric } from './metric.js';
 import { energyPointingGame } from './localisation/energy-pointing-game.js';
 import { pointingGame } from './localisation/pointing-game.js';
@@ -9,6 +12,8 @@ import { relevanceRankAccuracy } from './localisation/relevance-rank-accuracy.js
 import { rocAuc } from './localisation/roc-auc.js';
 import { topKIntersection } from './localisation/top-k-intersection.js';
 import { topPercentIou } from './localisation/top-percent-iou.js';
+
+export const faithfulnessMetrics: readonly Metric[] = [regionPerturbationMorf, regionPerturbationLerf, abpc, pixelFlipping, deletion, insertion];
 
 export const localisationMetrics: readonly Metric[] = [
   relevanceMassAccuracy,
@@ -21,3 +26,9 @@ export const localisationMetrics: readonly Metric[] = [
 ];
 
 export const complexityMetrics: readonly Metric[] = [sparseness, complexity];
+
+export const metrics: readonly Metric[] = [...faithfulnessMetrics, ...localisationMetrics, ...complexityMetrics];
+
+export function metricById(id: string): Metric | undefined {
+  return metrics.find((m) => m.id === id);
+}

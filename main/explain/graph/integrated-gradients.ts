@@ -10,6 +10,7 @@ import { plainGradient } from '../../onnx/backward/rules.js';
 import { graphMethod, reductionParam, type GraphInput } from './method.js';
 import { accumulateGradients, rangeOf } from './path-gradients.js';
 import { reduceChannels } from './tensors.js';
+import { gaussianBlur } from '../../numeric/blur.js';
 
 export const baselines = ['black', 'white', 'mean', 'blurred', 'uniform'] as const;
 export type Baseline = (typeof baselines)[number];
@@ -25,28 +26,6 @@ export const integratedGradientsParams = z.object({
   reduction: reductionParam,
 });
 
-/** Separable Gaussian blur of each channel plane, truncated at 3σ, edges clamped. */
-function blur(plane: Float32Array, height: number, width: number, sigma: number): Float32Array {
-  const radius = Math.max(1, Math.ceil(3 * sigma));
-  const kernel = Array.from({ length: 2 * radius + 1 }, (_, k) => Math.exp(-((k - radius) ** 2) / (2 * sigma * sigma)));
-  const total = kernel.reduce((a, b) => a + b, 0);
-  const pass = (src: Float32Array, along: 'x' | 'y') => {
-    const out = new Float32Array(src.length);
-    for (let y = 0; y < height; y++)
-      for (let x = 0; x < width; x++) {
-        let s = 0;
-        for (let k = -radius; k <= radius; k++) {
-          const yy = along === 'y' ? Math.min(Math.max(y + k, 0), height - 1) : y;
-          const xx = along === 'x' ? Math.min(Math.max(x + k, 0), width - 1) : x;
-          s += kernel[k + radius]! * src[yy * width + xx]!;
-        }
-        out[y * width + x] = s / total;
-      }
-    return out;
-  };
-  return pass(pass(plane, 'x'), 'y');
-}
-
 /** The baselines x′ of every image, NCHW. */
 export function baselineImages(input: GraphInput, baseline: Baseline, blurSigma: number, rng: Random): Float32Array {
   const [channels, height, width] = input.shape;
@@ -61,7 +40,7 @@ export function baselineImages(input: GraphInput, baseline: Baseline, blurSigma:
       const o = out.subarray(at, at + plane);
       if (baseline === 'white') o.fill(1);
       else if (baseline === 'mean') o.fill(x.reduce((a, b) => a + b, 0) / plane);
-      else if (baseline === 'blurred') o.set(blur(x, height, width, blurSigma));
+      else if (baseline === 'blurred') o.set(gaussianBlur(x, height, width, blurSigma));
       else if (baseline === 'uniform') for (let p = 0; p < plane; p++) o[p] = rng.uniform(min, max);
     }
   }

@@ -1,0 +1,64 @@
+// The batched core of every perturbation metric: for each image, the model's score of the
+// explained class on x⁽⁰⁾ … x⁽ᴸ⁾, where x⁽ᵏ⁾ is x⁽ᵏ⁻¹⁾ with the k-th pixel group changed (Samek et
+// al. 2017, eq. 11) — all L + 1 images of a batch go through ONNX Runtime in calls of `rows`.
+import type { Forward } from '../../explain/forward.js';
+import type { MetricBatch, MetricProgress } from '../metric.js';
+
+export type ScoreOutput = 'logit' | 'probability';
+
+export interface CurveRequest {
+  /** The image sequence's start for image i (a copy is made); the batch's own image by default. */
+  start?: (i: number, image: Float32Array) => void;
+  /** The pixel groups changed at steps 1 … L of image i, in order. */
+  groups(i: number): Int32Array[];
+  /** Writes step k's change of image i into the running image. */
+  change(i: number, image: Float32Array, pixels: Int32Array): void;
+  /** Steps L: images with fewer groups repeat their last image. */
+  steps: number;
+  output: ScoreOutput;
+}
+
+/** The target's score at each step: [n, L + 1] (step 0 is the unchanged start). */
+export async function scoreCurves(batch: MetricBatch, request: CurveRequest, onProgress?: MetricProgress, rows = 64): Promise<Float32Array> {
+  const { n, forward, classes, images } = batch;
+  if (!forward || !images || classes === undefined || batch.channels === undefined) throw new Error('This faithfulness metric needs the model and its inputs in the batch.');
+  const size = batch.channels * batch.height * batch.width;
+  const points = request.steps + 1;
+  const scores = new Float32Array(n * points);
+  const buffer = new Float32Array(rows * size);
+  let filled = 0;
+  const owners = new Int32Array(rows);
+  const at = new Int32Array(rows);
+  const flush = async () => {
+    if (filled === 0) return;
+    const logits = await (forward as Forward)(buffer.subarray(0, filled * size), filled);
+    for (let r = 0; r < filled; r++) scores[owners[r]! * points + at[r]!] = targetScore(logits.subarray(r * classes, (r + 1) * classes), batch.targets[owners[r]!]!, request.output);
+    filled = 0;
+  };
+  for (let i = 0; i < n; i++) {
+    const running = images.slice(i * size, (i + 1) * size);
+    request.start?.(i, running);
+    const groups = request.groups(i);
+    for (let k = 0; k < points; k++) {
+      const group = k > 0 ? groups[k - 1] : undefined;
+      if (group) request.change(i, running, group);
+      buffer.set(running, filled * size);
+      owners[filled] = i;
+      at[filled++] = k;
+      if (filled === rows) await flush();
+    }
+    onProgress?.(i + 1, n);
+  }
+  await flush();
+  return scores;
+}
+
+/** The explained class's logit, or its softmax probability. */
+export function targetScore(logits: Float32Array, target: number, output: ScoreOutput): number {
+  if (output === 'logit') return logits[target]!;
+  let max = -Infinity;
+  for (const v of logits) max = Math.max(max, v);
+  let total = 0;
+  for (const v of logits) total += Math.exp(v - max);
+  return Math.exp(logits[target]! - max) / total;
+}

@@ -1,0 +1,54 @@
+// What a faithfulness metric writes into the pixels it removes. Samek et al. 2017 (eq. 11's g):
+// values drawn from a uniform distribution — here per pixel and channel over the model's input
+// range. Also: the darkest input value ('black'; Quantus uses the image's own minimum), zero in
+// the model's input space ('zero'; RISE's deletion, which is the mean colour for mean/std-normalised
+// inputs), each channel's mean of the image ('mean'), or the image under a Gaussian blur ('blur').
+import { z } from 'zod';
+import { gaussianBlur } from '../../numeric/blur.js';
+import type { Random } from '../../numeric/random.js';
+
+export const perturbationKinds = ['uniform', 'black', 'zero', 'mean', 'blur'] as const;
+export type PerturbationKind = (typeof perturbationKinds)[number];
+
+export const blurSigmaParam = z.number().min(0.1).max(64).default(5).describe('σ in pixels of the blur perturbation (Petsiuk et al. 2018 blur with σ 5).');
+
+/** Writes perturbed values into the given pixels of a [C, H, W] image. */
+export type Perturb = (image: Float32Array, pixels: Int32Array) => void;
+
+export interface PerturbationSource {
+  /** The original image [C, H, W]. */
+  image: Float32Array;
+  channels: number;
+  plane: number;
+  height: number;
+  width: number;
+  bounds: { low: number[]; high: number[] };
+}
+
+export function perturber(kind: PerturbationKind, source: PerturbationSource, rng: Random, blurSigma = 5): Perturb {
+  const { channels, plane, bounds } = source;
+  if (kind === 'uniform')
+    return (image, pixels) => {
+      for (let c = 0; c < channels; c++) for (const p of pixels) image[c * plane + p] = rng.uniform(bounds.low[c]!, bounds.high[c]!);
+    };
+  let fill: (c: number, p: number) => number;
+  if (kind === 'black') fill = (c) => bounds.low[c]!;
+  else if (kind === 'zero') fill = () => 0;
+  else if (kind === 'mean') {
+    const means = Array.from({ length: channels }, (_, c) => source.image.subarray(c * plane, (c + 1) * plane).reduce((a, b) => a + b, 0) / plane);
+    fill = (c) => means[c]!;
+  } else {
+    const blurred = blurredImage(source, blurSigma);
+    fill = (c, p) => blurred[c * plane + p]!;
+  }
+  return (image, pixels) => {
+    for (let c = 0; c < channels; c++) for (const p of pixels) image[c * plane + p] = fill(c, p);
+  };
+}
+
+/** The image with every channel blurred. */
+export function blurredImage(source: Pick<PerturbationSource, 'image' | 'channels' | 'plane' | 'height' | 'width'>, sigma: number, radius?: number): Float32Array {
+  const out = new Float32Array(source.image.length);
+  for (let c = 0; c < source.channels; c++) out.set(gaussianBlur(source.image.subarray(c * source.plane, (c + 1) * source.plane), source.height, source.width, sigma, radius), c * source.plane);
+  return out;
+}

@@ -1,0 +1,47 @@
+// Pixel flipping (Bach et al. 2015, as Quantus's PixelFlipping defines it): perturb the pixels one
+// group at a time in the heatmap's order, most relevant first, and track the explained score
+// f(x⁽ᵏ⁾); the score is the area under that curve over the fraction of pixels flipped — the faster
+// it falls, the lower the area and the more faithful the heatmap.
+import { z } from 'zod';
+import { defineMetric, heatmapOf } from '../metric.js';
+import { scoreCurves } from './curves.js';
+import { blurSigmaParam, perturber, perturbationKinds } from './perturbation.js';
+import { pixelGroups, trapezoidAreas } from './pixel-order.js';
+
+export const pixelFlippingParams = z.object({
+  pixelsPerStep: z.int().min(1).max(65_536).default(1).describe('Pixels flipped per step (Bach et al. 2015 and Quantus: 1).'),
+  perturbation: z.enum(perturbationKinds).default('black').describe('What a flipped pixel becomes (Quantus: black).'),
+  blurSigma: blurSigmaParam,
+  output: z.enum(['logit', 'probability']).default('probability').describe('The score tracked (Quantus: the softmax probability).'),
+});
+
+export const pixelFlipping = defineMetric({
+  id: 'pixel-flipping',
+  label: 'Pixel flipping (AUC)',
+  family: 'faithfulness',
+  citation: 'Bach et al. 2015; Quantus PixelFlipping',
+  higherIsBetter: false,
+  needs: { model: true },
+  params: pixelFlippingParams,
+  async score(batch, p, rng, onProgress) {
+    const { height, width, channels = 1 } = batch;
+    const plane = height * width;
+    const steps = Math.ceil(plane / p.pixelsPerStep);
+    const bounds = batch.inputBounds ?? { low: Array<number>(channels).fill(0), high: Array<number>(channels).fill(1) };
+    const perturbs: ReturnType<typeof perturber>[] = [];
+    const y = await scoreCurves(
+      batch,
+      {
+        steps,
+        output: p.output,
+        groups: (i) => {
+          perturbs[i] = perturber(p.perturbation, { image: batch.images!.subarray(i * channels * plane, (i + 1) * channels * plane), channels, plane, height, width, bounds }, rng, p.blurSigma);
+          return pixelGroups(heatmapOf(batch, i), p.pixelsPerStep);
+        },
+        change: (i, image, pixels) => perturbs[i]!(image, pixels),
+      },
+      onProgress,
+    );
+    return { scores: trapezoidAreas(y, batch.n), curves: { x: Float64Array.from({ length: steps + 1 }, (_, k) => Math.min(1, (k * p.pixelsPerStep) / plane)), y, xLabel: 'fraction of pixels flipped', yLabel: 'f(x⁽ᵏ⁾)' } };
+  },
+});

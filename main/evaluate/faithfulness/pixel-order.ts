@@ -1,0 +1,20 @@
+// Pixels in the order a heatmap ranks them (most relevant first; ties in row-major order), cut
+// into groups of `perStep` — the steps of pixel flipping and of deletion and insertion.
+export function pixelGroups(heatmap: Float32Array, perStep: number): Int32Array[] {
+  const order = Int32Array.from(heatmap.keys()).sort((a, b) => heatmap[b]! - heatmap[a]! || a - b);
+  const groups: Int32Array[] = [];
+  for (let at = 0; at < order.length; at += perStep) groups.push(order.subarray(at, Math.min(order.length, at + perStep)));
+  return groups;
+}
+
+/** Area under each row's curve over x ∈ [0, 1] by the trapezoid rule (Petsiuk et al. 2018's AUC). */
+export function trapezoidAreas(y: Float32Array, n: number): Float64Array {
+  const points = y.length / n;
+  return Float64Array.from({ length: n }, (_, i) => {
+    const row = y.subarray(i * points, (i + 1) * points);
+    if (points === 1) return row[0]!;
+    let s = 0;
+    for (let k = 0; k < points; k++) s += row[k]!;
+    return (s - row[0]! / 2 - row[points - 1]! / 2) / (points - 1);
+  });
+}

@@ -1,0 +1,110 @@
+// Region perturbation (Samek, Binder, Montavon, Bach & Müller 2017, "Evaluating the visualization
+// of what a deep neural network has learned", eqs. 11–12): remove the image's regions one after
+// another in the heatmap's order — most relevant first (MoRF) or least relevant first (LeRF) —
+// and track the explained score. AOPC = 1/(L+1) Σ_{k=0..L} f(x⁽⁰⁾) − f(x⁽ᵏ⁾), per image here (the
+// paper's AOPC is its mean over images). A good heatmap makes the score fall fast under MoRF (high
+// AOPC) and slowly under LeRF (low AOPC); ABPC, the area between the LeRF and MoRF curves, rewards
+// both at once (the paper's appendix; Schulz et al. 2020).
+import { z } from 'zod';
+import type { Random } from '../../numeric/random.js';
+import { defineMetric, heatmapOf, type MetricBatch, type MetricProgress, type MetricResult } from '../metric.js';
+import { scoreCurves } from './curves.js';
+import { blurSigmaParam, perturber, perturbationKinds } from './perturbation.js';
+import { rankedRegions, regionCount } from './regions.js';
+
+export const regionPerturbationParams = z.object({
+  regionSize: z.int().min(1).max(64).default(9).describe('Side s of a region in pixels (Samek et al. 2017: 9×9).'),
+  regions: z
+    .enum(['grid', 'greedy'])
+    .default('grid')
+    .describe('grid: non-overlapping s×s tiles ranked by mean relevance (the paper; iNNvestigate). greedy: an s×s patch at every pixel ranked by summed relevance, overlapping ones skipped (Quantus).'),
+  steps: z.int().min(1).max(10_000).default(100).describe('Regions removed, L (Samek et al. 2017: 100); at most the number of regions the image has.'),
+  perturbation: z.enum(perturbationKinds).default('uniform').describe('What replaces a removed region: uniform noise over the input range (the paper), the darkest input, zero, the image mean, or a blur.'),
+  blurSigma: blurSigmaParam,
+  output: z.enum(['logit', 'probability']).default('logit').describe('The score tracked: the explained class’s logit (the paper’s f(x)) or its softmax probability (Quantus).'),
+});
+type Params = z.output<typeof regionPerturbationParams>;
+
+/** f(x⁽⁰⁾) − f(x⁽ᵏ⁾) for k = 0 … L, [n, L + 1], removing regions in the given order. */
+export async function perturbationCurve(batch: MetricBatch, p: Params, order: 'morf' | 'lerf', rng: Random, onProgress?: MetricProgress): Promise<{ x: Float64Array; y: Float32Array }> {
+  const { height, width, channels = 1 } = batch;
+  const plane = height * width;
+  const steps = Math.min(p.steps, regionCount(height, width, p.regionSize));
+  const bounds = batch.inputBounds ?? { low: Array<number>(channels).fill(0), high: Array<number>(channels).fill(1) };
+  const perturbs = new Map<number, ReturnType<typeof perturber>>();
+  const scores = await scoreCurves(
+    batch,
+    {
+      steps,
+      output: p.output,
+      groups: (i) => {
+        const heatmap = heatmapOf(batch, i);
+        const ranked = rankedRegions(order === 'morf' ? heatmap : heatmap.map((v) => -v), height, width, p.regionSize, p.regions, steps);
+        perturbs.set(i, perturber(p.perturbation, { image: batch.images!.subarray(i * channels * plane, (i + 1) * channels * plane), channels, plane, height, width, bounds }, rng, p.blurSigma));
+        return ranked;
+      },
+      change: (i, image, pixels) => perturbs.get(i)!(image, pixels),
+    },
+    onProgress,
+  );
+  const points = steps + 1;
+  for (let i = 0; i < batch.n; i++) {
+    const f0 = scores[i * points]!;
+    for (let k = 0; k < points; k++) scores[i * points + k] = f0 - scores[i * points + k]!;
+  }
+  return { x: Float64Array.from({ length: points }, (_, k) => k), y: scores };
+}
+
+/** Each row's mean: AOPC (eq. 12) of a curve of f(x⁽⁰⁾) − f(x⁽ᵏ⁾). */
+export function rowMeans(y: Float32Array, n: number): Float64Array {
+  const points = y.length / n;
+  return Float64Array.from({ length: n }, (_, i) => {
+    let s = 0;
+    for (let k = 0; k < points; k++) s += y[i * points + k]!;
+    return s / points;
+  });
+}
+
+const curveResult = (curve: { x: Float64Array; y: Float32Array }, n: number): MetricResult => ({
+  scores: rowMeans(curve.y, n),
+  curves: { ...curve, xLabel: 'regions removed', yLabel: 'f(x⁽⁰⁾) − f(x⁽ᵏ⁾)' },
+});
+
+export const regionPerturbationMorf = defineMetric({
+  id: 'region-perturbation',
+  label: 'Region perturbation, MoRF (AOPC)',
+  family: 'faithfulness',
+  citation: 'Samek et al. 2017, eqs. 11–12',
+  higherIsBetter: true,
+  needs: { model: true },
+  params: regionPerturbationParams,
+  score: async (batch, p, rng, onProgress) => curveResult(await perturbationCurve(batch, p, 'morf', rng, onProgress), batch.n),
+});
+
+export const regionPerturbationLerf = defineMetric({
+  id: 'region-perturbation-lerf',
+  label: 'Region perturbation, LeRF (AOPC)',
+  family: 'faithfulness',
+  citation: 'Samek et al. 2017, eqs. 11–12 and appendix',
+  higherIsBetter: false,
+  needs: { model: true },
+  params: regionPerturbationParams,
+  score: async (batch, p, rng, onProgress) => curveResult(await perturbationCurve(batch, p, 'lerf', rng, onProgress), batch.n),
+});
+
+export const abpc = defineMetric({
+  id: 'abpc',
+  label: 'Area between the LeRF and MoRF curves (ABPC)',
+  family: 'faithfulness',
+  citation: 'Samek et al. 2017, appendix; Schulz et al. 2020',
+  higherIsBetter: true,
+  needs: { model: true },
+  params: regionPerturbationParams,
+  score: async (batch, p, rng, onProgress) => {
+    const morf = await perturbationCurve(batch, p, 'morf', rng, onProgress && ((done, total) => onProgress(done, 2 * total)));
+    const lerf = await perturbationCurve(batch, p, 'lerf', rng, onProgress && ((done, total) => onProgress(total + done, 2 * total)));
+    // (f0 − f_MoRF) − (f0 − f_LeRF) = f_LeRF − f_MoRF at every step.
+    const y = morf.y.map((v, k) => v - lerf.y[k]!);
+    return { scores: rowMeans(y, batch.n), curves: { x: morf.x, y, xLabel: 'regions removed', yLabel: 'f(x_LeRF⁽ᵏ⁾) − f(x_MoRF⁽ᵏ⁾)' } };
+  },
+});

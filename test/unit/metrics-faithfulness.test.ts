@@ -1,0 +1,142 @@
+// Faithfulness metrics on a model whose output is a known linear function, f₀(x) = Σ w·x and
+// f₁(x) = 0, so every perturbation curve has a closed form: removing pixels to 0 lowers f₀ by
+// exactly their w·x. Also the expectations of random orderings and uniform noise, MoRF ≥ LeRF for
+// the model's own Gradient × Input, region ranking, and the trapezoid areas of pixel flipping,
+// deletion and insertion.
+import { describe, expect, it } from 'vitest';
+import type { Forward } from '../../main/explain/forward.js';
+import { deletion, insertion } from '../../main/evaluate/faithfulness/deletion-insertion.js';
+import { pixelFlipping } from '../../main/evaluate/faithfulness/pixel-flipping.js';
+import { abpc, perturbationCurve, regionPerturbationLerf, regionPerturbationMorf, regionPerturbationParams } from '../../main/evaluate/faithfulness/region-perturbation.js';
+import { rankedRegions } from '../../main/evaluate/faithfulness/regions.js';
+import type { Metric, MetricBatch } from '../../main/evaluate/metric.js';
+import { faithfulnessMetrics } from '../../main/evaluate/registry.js';
+import { Random } from '../../main/numeric/random.js';
+
+const H = 8;
+const W = 8;
+const PLANE = H * W;
+
+/** Logits [n, 2] of the linear model: class 0 scores Σ w·x, class 1 scores 0. */
+function linearModel(w: Float32Array): Forward {
+  return async (images, n) => {
+    const out = new Float32Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let p = 0; p < PLANE; p++) s += w[p]! * images[i * PLANE + p]!;
+      out[i * 2] = s;
+    }
+    return out;
+  };
+}
+
+function batchOf(w: Float32Array, images: Float32Array, heatmaps: Float32Array): MetricBatch {
+  const n = images.length / PLANE;
+  return { n, height: H, width: W, heatmaps, targets: new Int32Array(n), images, channels: 1, forward: linearModel(w), classes: 2, inputBounds: { low: [0], high: [1] } };
+}
+
+const run = async (metric: Metric, batch: MetricBatch, params: object, seed = 1) => metric.score(batch, metric.params.parse(params), new Random(seed));
+
+const rng = new Random(5);
+const w = Float32Array.from({ length: PLANE }, () => rng.uniform(-1, 1));
+const x = Float32Array.from({ length: PLANE }, () => rng.uniform(0, 1));
+const contribution = Float32Array.from(w, (v, p) => v * x[p]!);
+
+describe('region perturbation on a linear model', () => {
+  it('gives the exact curve f(x⁰) − f(xᵏ) = the removed tiles’ w·x, and AOPC its mean (Samek et al. 2017, eq. 12)', async () => {
+    const heatmap = contribution.slice();
+    const result = await run(regionPerturbationMorf, batchOf(w, x, heatmap), { regionSize: 4, perturbation: 'black' });
+    // Four 4×4 tiles, ranked by mean relevance.
+    const tiles = rankedRegions(heatmap, H, W, 4, 'grid', 4);
+    const expected = [0];
+    for (const t of tiles) expected.push(expected.at(-1)! + Array.from(t).reduce((s, p) => s + contribution[p]!, 0));
+    expect(Array.from(result.curves!.y)).toEqual(expected.map((v) => expect.closeTo(v, 5)));
+    expect(result.scores[0]).toBeCloseTo(expected.reduce((a, b) => a + b, 0) / 5, 5);
+    expect(Array.from(result.curves!.x)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('scores the model’s own Gradient × Input higher under MoRF than under LeRF, and ABPC as the gap between them', async () => {
+    const batch = batchOf(w, x, contribution.slice());
+    const params = { regionSize: 2, perturbation: 'black' };
+    const morf = (await run(regionPerturbationMorf, batch, params)).scores[0]!;
+    const lerf = (await run(regionPerturbationLerf, batch, params)).scores[0]!;
+    expect(morf).toBeGreaterThan(lerf);
+    expect((await run(abpc, batch, params)).scores[0]).toBeCloseTo(morf - lerf, 5);
+  });
+
+  it('gives a random map half the total contribution as AOPC on average, as a random order of tiles should', async () => {
+    const n = 400;
+    const images = new Float32Array(n * PLANE);
+    for (let i = 0; i < n; i++) images.set(x, i * PLANE);
+    const random = new Random(9).fill(new Float32Array(n * PLANE)) as Float32Array;
+    const result = await run(regionPerturbationMorf, batchOf(w, images, random), { regionSize: 4, perturbation: 'black' });
+    const total = contribution.reduce((a, b) => a + b, 0);
+    // E[f0 − fk] = (k/T)·Σ w·x for T equal tiles, so E[AOPC] = (1/(T+1)) Σ_k (k/T)·Σ w·x = Σ w·x / 2.
+    const mean = result.scores.reduce((a, b) => a + b, 0) / n;
+    expect(Math.abs(mean - total / 2)).toBeLessThan(0.05 * Math.abs(total) + 0.02);
+  });
+
+  it('replaces removed pixels with uniform noise over the input range, whose expected effect is w·(x − ½)', async () => {
+    const heatmap = contribution.slice();
+    const p = regionPerturbationParams.parse({ regionSize: 8, steps: 1 });
+    let sum = 0;
+    const repeats = 2000;
+    for (let r = 0; r < repeats; r++) sum += (await perturbationCurve(batchOf(w, x, heatmap), p, 'morf', new Random(r))).y[1]!;
+    const expected = Array.from(w).reduce((s, v, q) => s + v * (x[q]! - 0.5), 0);
+    // Each pixel's noise has variance 1/12: the mean of the repeats is within 4 standard errors.
+    const standardError = Math.sqrt(Array.from(w).reduce((s, v) => s + (v * v) / 12, 0) / repeats);
+    expect(Math.abs(sum / repeats - expected)).toBeLessThan(4 * standardError);
+  });
+
+  it('ranks greedy patches by summed relevance without overlap, and grid tiles by mean relevance', () => {
+    const heatmap = new Float32Array(PLANE);
+    heatmap[9] = 5; // (1, 1)
+    heatmap[10] = 4; // (1, 2): overlaps every 2×2 patch that holds (1, 1) or touches it
+    heatmap[63] = 1;
+    const greedy = rankedRegions(heatmap, H, W, 2, 'greedy', 3);
+    // The best patches hold both (1, 1) and (1, 2); of those tied, the one whose corner comes first.
+    expect(Array.from(greedy[0]!)).toEqual([1, 2, 9, 10]);
+    expect(greedy.some((r) => r.includes(63))).toBe(true);
+    const seen = new Set<number>();
+    for (const r of greedy) for (const q of r) expect(seen.has(q)).toBe(false), seen.add(q);
+    const grid = rankedRegions(heatmap, H, W, 4, 'grid', 4);
+    expect(Array.from(grid[0]!)).toContain(9);
+    expect(Array.from(grid[1]!)).toContain(63);
+  });
+});
+
+describe('pixel flipping, deletion and insertion on a linear model', () => {
+  it('flips pixels in relevance order and scores the trapezoid area under f(xᵏ) over the fraction flipped', async () => {
+    const result = await run(pixelFlipping, batchOf(w, x, contribution.slice()), { pixelsPerStep: 16, output: 'logit' });
+    const order = Array.from(contribution.keys()).sort((a, b) => contribution[b]! - contribution[a]!);
+    const curve = [0, 16, 32, 48, 64].map((k) => order.slice(k).reduce((s, q) => s + contribution[q]!, 0));
+    expect(Array.from(result.curves!.y)).toEqual(curve.map((v) => expect.closeTo(v, 5)));
+    const area = (curve.reduce((a, b) => a + b, 0) - curve[0]! / 2 - curve[4]! / 2) / 4;
+    expect(result.scores[0]).toBeCloseTo(area, 5);
+  });
+
+  it('deletes to zero and inserts into a blur, ending at the empty image and at the image itself', async () => {
+    const batch = batchOf(w, x, contribution.slice());
+    const deleted = await run(deletion, batch, { output: 'logit' });
+    const total = contribution.reduce((a, b) => a + b, 0);
+    expect(deleted.curves!.y[0]).toBeCloseTo(total, 5);
+    expect(deleted.curves!.y.at(-1)).toBeCloseTo(0, 5);
+    expect(deleted.curves!.y.length).toBe(9); // one 8-pixel row per step
+    const inserted = await run(insertion, batch, { output: 'logit' });
+    expect(inserted.curves!.y.at(-1)).toBeCloseTo(total, 5);
+    const probabilities = await run(deletion, batch, {});
+    expect(probabilities.curves!.y[0]).toBeCloseTo(1 / (1 + Math.exp(-total)), 5);
+  });
+
+  it('lists every faithfulness metric with its direction and a citation', () => {
+    expect(faithfulnessMetrics.map((m) => [m.id, m.higherIsBetter])).toEqual([
+      ['region-perturbation', true],
+      ['region-perturbation-lerf', false],
+      ['abpc', true],
+      ['pixel-flipping', false],
+      ['deletion', false],
+      ['insertion', true],
+    ]);
+    for (const m of faithfulnessMetrics) expect(m.citation.length).toBeGreaterThan(5);
+  });
+});
