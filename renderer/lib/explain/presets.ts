@@ -1,0 +1,34 @@
+// Named sets of methods for the Explain form. A preset lists only methods the registry has, so a
+// set whose methods are all missing is not offered.
+import type { ExplainMethodInfo } from '../../../shared/explanations.js';
+
+export interface MethodPreset {
+  name: string;
+  description: string;
+  ids: string[];
+}
+
+const definitions: { name: string; description: string; wants: (id: string) => boolean }[] = [
+  {
+    name: 'Samek 2015 set',
+    description: 'Sensitivity, deconvolution and LRP, the three methods compared by Samek et al. (2015, IEEE TNNLS 2017).',
+    wants: (id) => id === 'gradient' || id === 'deconvnet' || id.startsWith('lrp'),
+  },
+  {
+    name: 'Gradients',
+    description: 'Gradient, Gradient × Input, SmoothGrad and Integrated Gradients.',
+    wants: (id) => ['gradient', 'gradient-x-input', 'smoothgrad', 'integrated-gradients'].includes(id),
+  },
+  { name: 'Class activation', description: 'Grad-CAM and Guided Grad-CAM.', wants: (id) => id === 'grad-cam' || id === 'guided-grad-cam' },
+  {
+    name: 'Perturbation',
+    description: 'Forward passes only: occlusion, RISE, LIME and KernelSHAP.',
+    wants: (id) => ['occlusion', 'rise', 'lime', 'kernel-shap'].includes(id),
+  },
+];
+
+export function presetsFor(methods: readonly ExplainMethodInfo[]): MethodPreset[] {
+  return definitions
+    .map(({ name, description, wants }) => ({ name, description, ids: methods.map((m) => m.id).filter(wants) }))
+    .filter((p) => p.ids.length > 0);
+}
