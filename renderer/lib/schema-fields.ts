@@ -47,6 +47,7 @@ export type JsonSchema = {
   exclusiveMaximum?: number;
   default?: unknown;
   enum?: unknown[];
+  const?: unknown;
   properties?: Record<string, JsonSchema>;
 };
 
@@ -61,8 +62,11 @@ export function fieldsOf(schema: z.ZodType, generator?: GeneratorId): Field[] {
   return fieldsOfJson(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema, generator);
 }
 
-/** Fields of an object's JSON Schema, as main sends them for explanation methods. */
-export function fieldsOfJson(json: JsonSchema, generator?: GeneratorId): Field[] {
+/**
+ * Fields of an object's JSON Schema, as main sends them for explanation methods. Free-text fields
+ * only when asked: elsewhere a string without choices is a fixed tag (a layer's `type`), not input.
+ */
+export function fieldsOfJson(json: JsonSchema, generator?: GeneratorId, options: { text?: boolean } = {}): Field[] {
   const fields: Field[] = [];
   for (const [key, prop] of Object.entries(json.properties ?? {})) {
     const words = paramWords(key, generator);
@@ -78,7 +82,7 @@ export function fieldsOfJson(json: JsonSchema, generator?: GeneratorId): Field[]
       fields.push({ ...base, kind: 'choice', options: prop.enum.map(String), default: prop.default as string | undefined });
     } else if (prop.type === 'object' && prop.properties) {
       fields.push({ ...base, kind: 'fractions', parts: Object.keys(prop.properties), default: prop.default as Record<string, number> | undefined });
-    } else if (prop.type === 'string') {
+    } else if (prop.type === 'string' && options.text && prop.const === undefined) {
       fields.push({ ...base, kind: 'text', default: prop.default as string | undefined });
     }
   }

@@ -4,7 +4,7 @@ import type { ExplainMethodInfo } from '../../../shared/explanations.js';
 import { fieldsOfJson, type Field, type JsonSchema } from '../schema-fields.js';
 
 export function methodFields(method: ExplainMethodInfo): Field[] {
-  return fieldsOfJson(method.params as JsonSchema);
+  return fieldsOfJson(method.params as JsonSchema, undefined, { text: true });
 }
 
 /** Editable values: the schema's defaults, empty where a parameter has none. */
