@@ -94,3 +94,21 @@ describe('colourBarScale', () => {
     expect(formatValue(150)).toBe('150');
   });
 });
+
+describe('paintCell', () => {
+  it('colours by the scale, blends over the image and draws the contour on top', async () => {
+    const { paintCell, contourOf } = await import('../../renderer/lib/heatmap/paint.js');
+    const { colormap } = await import('../../renderer/lib/heatmap/colormaps.js');
+    const cmap = colormap('bwr');
+    const alone = paintCell(f(-1, 0, 1, 5), { cmap, m: 1, base: null, opacity: 0.5, contour: null, contourRgb: [0, 255, 0] });
+    expect(Array.from(alone)).toEqual([0, 0, 255, 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 0, 0, 255]);
+    const base = new Uint8ClampedArray([0, 0, 0, 255, 100, 100, 100, 255, 0, 0, 0, 255, 0, 0, 0, 255]);
+    const over = paintCell(f(1, 0, 0, 0), { cmap, m: 1, base, opacity: 0.5, contour: new Uint8Array([0, 0, 0, 1]), contourRgb: [0, 255, 0] });
+    expect(Array.from(over.slice(0, 8))).toEqual([128, 0, 0, 255, 178, 178, 178, 255]);
+    expect(Array.from(over.slice(12, 16))).toEqual([0, 255, 0, 255]);
+    // A 3×3 square inside 5×5: its ring is the contour, its centre is not.
+    const mask = new Uint8Array(25);
+    for (const i of [6, 7, 8, 11, 12, 13, 16, 17, 18]) mask[i] = 1;
+    expect(Array.from(contourOf(mask, 5, 5)).flatMap((v, i) => (v ? [i] : []))).toEqual([6, 7, 8, 11, 13, 16, 17, 18]);
+  });
+});
