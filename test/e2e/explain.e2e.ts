@@ -1,5 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { Job } from '../../shared/jobs.js';
 import { connectWebSocketApi, type WebSocketApi, type WebSocketConstructor } from '../../shared/ws-client.js';
@@ -176,12 +178,27 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
       return [img.naturalWidth, img.naturalHeight];
     }, svg);
     expect(decoded).toEqual([layout.width, layout.height]);
-    const npy = decodeNpy(new Uint8Array(await save('Heatmaps .npy')));
-    expect(npy.shape).toEqual([6, 2, H, W]);
-    expect(Array.from((npy.data as Float32Array).subarray(H * W, 2 * H * W))).toEqual(Array.from(cellOf(gradCam, 0)));
     const csv = (await save('Runs CSV')).toString('utf8').trim().split('\n');
     expect(csv).toHaveLength(3);
     expect(JSON.parse((await save('Runs JSON')).toString('utf8')).runs).toHaveLength(2);
+
+    // Into a folder picked with the file browser (the way Electron saves): the heatmaps as .npy.
+    const folder = mkdtempSync(join(tmpdir(), 'heatlab-e2e-export-'));
+    try {
+      await page.getByRole('radio', { name: 'A folder…' }).check();
+      const path = page.getByRole('textbox', { name: 'Go to path' });
+      await path.fill(folder);
+      await path.press('Enter');
+      await page.getByRole('button', { name: 'Choose this folder' }).click();
+      await expect(page.getByTestId('export-folder')).toHaveText(folder);
+      await page.getByRole('button', { name: 'Heatmaps .npy' }).click();
+      await expect(page.getByTestId('export-saved')).toHaveText(`Saved ${join(folder, `heatlab-runs-${created.runs.join('-')}-heatmaps.npy`)}`);
+      const npy = decodeNpy(new Uint8Array(readFileSync(join(folder, `heatlab-runs-${created.runs.join('-')}-heatmaps.npy`))));
+      expect(npy.shape).toEqual([6, 2, H, W]);
+      expect(Array.from((npy.data as Float32Array).subarray(H * W, 2 * H * W))).toEqual(Array.from(cellOf(gradCam, 0)));
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
 
     expect(errors).toEqual([]);
   } finally {
