@@ -200,6 +200,15 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
       rmSync(folder, { recursive: true, force: true });
     }
 
+    // An earlier run of the same images joins as a column without recomputing anything.
+    const extra = await finished(api, value(await api['explain.start']({ modelId: created.model, datasetId: created.dataset, images: { split: 'test', pick: 'first', n: 6 }, methods: [{ id: 'random' }] })));
+    const [randomRun] = (extra.result as { runIds: number[] }).runIds;
+    created.runs.push(randomRun!);
+    await page.getByRole('region', { name: 'Runs in this grid' }).getByRole('button', { name: 'Add' }).click();
+    await expect(grid).toHaveAttribute('data-cols', '3');
+    await expect(grid.getByRole('columnheader')).toHaveText(['Gradient (sensitivity)', 'Grad-CAM', 'Random map']);
+    await expect(page).toHaveURL(new RegExp(`#/explain/runs/${created.runs.join(',')}$`));
+
     expect(errors).toEqual([]);
   } finally {
     for (const id of created.runs) await api['explanations.delete']({ id });
