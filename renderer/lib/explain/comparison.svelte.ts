@@ -100,16 +100,17 @@ export class Comparison {
     this.loading = true;
     this.error = null;
     try {
-      const [firstId, ...rest] = runIds;
-      if (firstId === undefined) return;
-      const { entry, indices, logits } = await this.#fetchRun(firstId);
+      if (runIds.length === 0) return;
+      // Every run at once, and the grid's state set once: each change would redo every cell's scale.
+      const fetched = await Promise.all(runIds.map((id) => this.#fetchRun(id)));
+      const { entry, indices, logits } = fetched[0]!;
       const { run } = entry;
+      void this.#loadPixels(run.datasetId, indices);
       const index = unwrap(await this.#api['datasets.index']({ id: run.datasetId }));
+      for (const other of fetched.slice(1)) this.#check(other.entry.run, other.indices, run, indices);
       const predicted = predictions(logits, run.classNames.length);
       this.rows = Array.from(indices, (datasetIndex, r) => ({ datasetIndex, label: index.labels[datasetIndex] ?? -1, prediction: predicted[r]! }));
-      this.loaded = [entry];
-      void this.#loadPixels(run.datasetId, indices);
-      for (const id of rest) await this.#addLoaded(id, indices);
+      this.loaded = fetched.map((f) => f.entry);
     } catch (err) {
       this.error = errorText(err);
     } finally {
@@ -141,12 +142,18 @@ export class Comparison {
     return f !== null && run.id !== f.id && !this.loaded.some((l) => l.run.id === run.id) && run.modelId === f.modelId && run.datasetId === f.datasetId && run.count === f.count && run.height === f.height && run.width === f.width;
   }
 
+  /** Throws unless `run` explains the same model on the same images, in the same order, as `first`. */
+  #check(run: ExplanationRun, theirs: Int32Array, first: ExplanationRun, indices: Int32Array): void {
+    if (run.modelId !== first.modelId || run.datasetId !== first.datasetId || run.height !== first.height || run.width !== first.width || theirs.length !== indices.length || theirs.some((v, i) => v !== indices[i])) {
+      throw new Error(`Run ${run.id} (${run.methodLabel}) explains other images or another model than run ${first.id}, so it cannot be a column of this grid.`);
+    }
+  }
+
   async #addLoaded(id: number, indices: Int32Array): Promise<void> {
     const { entry, indices: theirs } = await this.#fetchRun(id);
     const first = this.first;
-    if (!first || entry.run.modelId !== first.modelId || entry.run.datasetId !== first.datasetId || theirs.length !== indices.length || theirs.some((v, i) => v !== indices[i])) {
-      throw new Error(`Run ${id} (${entry.run.methodLabel}) explains other images or another model than run ${first?.id}, so it cannot be a column of this grid.`);
-    }
+    if (!first) return;
+    this.#check(entry.run, theirs, first, indices);
     this.loaded = [...this.loaded, entry];
   }
 

@@ -58,22 +58,28 @@ function swap(a: Float32Array, i: number, j: number): void {
  * between order statistics (numpy.percentile's default); 0 when there are none.
  */
 export function percentileAbs(arrays: readonly Float32Array[], p: number): number {
+  let total = 0;
+  for (const a of arrays) total += a.length;
+  // One pass: magnitudes of the finite values (NaN and ±Infinity fail the bound).
+  const abs = new Float32Array(total);
   let n = 0;
-  for (const a of arrays) for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i]!)) n++;
-  if (n === 0) return 0;
-  const abs = new Float32Array(n);
-  let o = 0;
   for (const a of arrays) {
     for (let i = 0; i < a.length; i++) {
-      const v = a[i]!;
-      if (Number.isFinite(v)) abs[o++] = Math.abs(v);
+      const v = Math.abs(a[i]!);
+      if (v <= Number.MAX_VALUE) abs[n++] = v;
     }
   }
+  if (n === 0) return 0;
   if (p >= 100) {
     let max = 0;
     for (let i = 0; i < n; i++) if (abs[i]! > max) max = abs[i]!;
     return max;
   }
+  return selectPercentile(abs.subarray(0, n), p);
+}
+
+function selectPercentile(abs: Float32Array, p: number): number {
+  const n = abs.length;
   const pos = (Math.max(0, p) / 100) * (n - 1);
   const k = Math.floor(pos);
   const low = select(abs, k);
