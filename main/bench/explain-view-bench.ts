@@ -80,6 +80,8 @@ const GRID_DRAWN = `(() => {
   return grid?.getAttribute('data-cols') === '12' && grid.querySelectorAll('canvas[data-testid="heat-cell"]').length > 0 && grid.querySelectorAll('[aria-busy="true"]').length === 0;
 })()`;
 
+const ALL_LOADED = `!document.querySelector('[data-testid="loading-rows"]') && document.querySelector('[data-testid="row-count"]')?.textContent.startsWith('100 of 100')`;
+
 /** Milliseconds from a select's change to the second animation frame after it (the redraw is on screen). */
 const rerenderScript = (selector: string, value: string) => `(async () => {
   const select = document.querySelector(${JSON.stringify(selector)});
@@ -113,7 +115,9 @@ async function measureUi(playwright: typeof import('@playwright/test'), executab
     await page.goto(url);
     // Complete: the grid is there and every cell in the DOM has its canvas (heatmaps loaded and drawn).
     await page.waitForFunction(GRID_DRAWN, undefined, { timeout: 120_000, polling: 'raf' });
-    record({ area: AREA, measure: 'first full render, 100 images × 12 heatmaps of 64×64 (navigation to drawn)', value: (Date.now() - start) / 1000, unit: 's', target: atMost(1) });
+    record({ area: AREA, measure: 'first render, 100 images × 12 heatmaps of 64×64: navigation to the visible cells drawn', value: (Date.now() - start) / 1000, unit: 's', target: atMost(1) });
+    await page.waitForFunction(ALL_LOADED, undefined, { timeout: 120_000, polling: 'raf' });
+    record({ area: AREA, measure: 'navigation to all 1,200 heatmaps loaded', value: (Date.now() - start) / 1000, unit: 's' });
 
     const rerender = async (selector: string, value: string) => (await page.evaluate(rerenderScript(selector, value))) as number;
     record({ area: AREA, measure: 'colormap change, visible cells redrawn', value: await rerender('select:has(option[value="viridis"])', 'viridis'), unit: 'ms', target: atMost(150) });
