@@ -151,6 +151,9 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
     await expect(compare.getByRole('img')).toHaveCount(3);
     await page.keyboard.press('Escape');
     await expect(compare).toHaveCount(0);
+    await expect(grid).toBeFocused();
+    await page.keyboard.press('ArrowLeft');
+    await expect(grid).toHaveAttribute('aria-activedescendant', /-cell-1-0$/);
 
     // Swap: methods become rows.
     await page.getByRole('button', { name: 'Swap rows and columns' }).click();

@@ -46,6 +46,8 @@ describe('row filter', () => {
     expect(filterRows(rows, { ...noFilter, outcome: 'incorrect' })).toEqual([1]);
     expect(filterRows(rows, { ...noFilter, outcome: 'correct', maxConfidence: 0.8 })).toEqual([2]);
     expect(filterRows(rows, { ...noFilter, minConfidence: 0.6 })).toEqual([0, 1]);
+    // An emptied field (null from a number input) sets no bound.
+    expect(filterRows(rows, { ...noFilter, maxConfidence: null as unknown as number })).toEqual([0, 1, 2]);
   });
 });
 

@@ -27,8 +27,10 @@ export function filterRows(rows: readonly FilterRow[], f: RowFilter): number[] {
     const correct = row.prediction.predicted === row.label;
     if (f.outcome === 'correct' && !correct) return;
     if (f.outcome === 'incorrect' && correct) return;
+    // An emptied number field gives null: no bound on that side.
     const p = row.prediction.probability;
-    if (p < f.minConfidence || p > f.maxConfidence) return;
+    if (Number.isFinite(f.minConfidence) && p < f.minConfidence) return;
+    if (Number.isFinite(f.maxConfidence) && p > f.maxConfidence) return;
     out.push(i);
   });
   return out;
