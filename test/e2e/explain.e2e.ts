@@ -107,6 +107,14 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
       expect(blue[2]! - blue[0]!).toBeGreaterThan(60);
     }
 
+    // Grad-CAM is rectified (never negative): its whole cell is neutral or red, never blue.
+    expect(Math.min(...cellOf(gradCam, 0))).toBeGreaterThanOrEqual(0);
+    const camPixels = await page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-testid="heat-cell"][data-image="0"][data-column="1"]')!;
+      return Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data);
+    });
+    for (let i = 0; i < camPixels.length; i += 4) expect(camPixels[i]! - camPixels[i + 2]!).toBeGreaterThanOrEqual(0);
+
     // Hover: the readout shows the stored value of every method at the pixel under the pointer.
     const target = page.locator('canvas[data-testid="heat-cell"][data-image="1"][data-column="1"]');
     const box = (await target.boundingBox())!;
