@@ -148,11 +148,13 @@ describe('layouts', () => {
   });
 
   it('sizes an exported figure from its rows, methods and tile', () => {
-    const l = figureLayout(6, 2, 96, false);
+    const l = figureLayout(6, 3, 96, false);
     expect(l.width).toBe(12 + 150 + 3 * 96 + 2 * 6 + 12);
     expect(l.height).toBe(12 + 36 + 6 * 96 + 5 * 6 + 18 + 12 + 34 + 12);
     expect(tileOrigin(l, 1, 2)).toEqual({ x: 162 + 2 * 102, y: 48 + 102 });
-    expect(figureLayout(6, 2, 96, true).height).toBe(l.height + 6 * 14);
+    expect(figureLayout(6, 3, 96, true).height).toBe(l.height + 6 * 14);
+    // Swapped, with images as columns: three header lines, one per line of an image's label.
+    expect(figureLayout(3, 6, 96, false, 3).height).toBe(12 + 22 + 3 * 14 + 3 * 96 + 2 * 6 + 18 + 12 + 34 + 12);
   });
 
   it('zooms about the pointer and never pans the picture off its panel', () => {
@@ -160,5 +162,47 @@ describe('layouts', () => {
     expect(v).toEqual({ scale: 2, x: -100, y: -100 });
     expect(clamp({ scale: 2, x: 50, y: -600 }, 256)).toEqual({ scale: 2, x: 0, y: -256 });
     expect(zoomAt(v, 0.1, 0, 0, 256)).toEqual({ scale: 1, x: 0, y: 0 });
+  });
+});
+
+describe('figure content', () => {
+  it('lays the figure out as the grid: images as rows, or as columns when swapped', async () => {
+    const { figureContent } = await import('../../renderer/lib/explain/figure-content.js');
+    const { colormap } = await import('../../renderer/lib/heatmap/colormaps.js');
+    const input = {
+      rows: [
+        { datasetIndex: 7, label: 0, prediction: { predicted: 0, probability: 0.9 } },
+        { datasetIndex: 9, label: 1, prediction: { predicted: 0, probability: 0.6 } },
+      ],
+      columns: [{ key: '1:0', runId: 1, slot: 0, label: 'Gradient' }],
+      classNames: ['square', 'triangle'],
+      scales: new Float64Array([2, 4]),
+      heat: () => new Float32Array([1, -1, 0, 2]),
+      base: () => new Uint8ClampedArray(16),
+      contour: () => null,
+      cmap: colormap('bwr'),
+      norm: 'cell' as const,
+      percentile: 99.5,
+      overImage: false,
+      opacity: 1,
+      transposed: false,
+      width: 2,
+      height: 2,
+      tile: 64,
+    };
+    const plain = figureContent(input);
+    expect(plain.columnLabels).toEqual([['Image'], ['Gradient']]);
+    expect(plain.rows.map((r) => r.label[0])).toEqual(['#7', '#9']);
+    expect(plain.rows[1]!.label[2]).toBe('pred: square 60.0 %');
+    expect(plain.rows[0]!.captions).toEqual([null, 'm = 2']);
+    // Cell 0 of image 0 at m = 2: value 1 is halfway to red, value 2 full red.
+    expect(Array.from(plain.rows[0]!.tiles[1]!.slice(12, 16))).toEqual([255, 0, 0, 255]);
+    expect(plain.bar.ticks.map((t) => t.label)).toEqual(['−m', '0', '+m']);
+
+    const swapped = figureContent({ ...input, transposed: true, norm: 'global', scales: new Float64Array([4, 4]) });
+    expect(swapped.columnLabels.map((l) => l[0])).toEqual(['#7', '#9']);
+    expect(swapped.rows.map((r) => r.label)).toEqual([['Image'], ['Gradient']]);
+    expect(swapped.rows[1]!.tiles).toHaveLength(2);
+    expect([swapped.bar.min, swapped.bar.max]).toEqual([-4, 4]);
   });
 });

@@ -1,5 +1,6 @@
-// Where everything goes in an exported figure (PNG and SVG share it): a label column, the input
-// image, one column per method, headers on top and a colour bar underneath. Units are CSS pixels
+// Where everything goes in an exported figure (PNG and SVG share it): a label column, the tile
+// grid (images as rows and methods as columns, or the other way round), headers of one or more
+// lines on top and a colour bar underneath. Units are CSS pixels
 // at 1×; the PNG multiplies them by its scale, the SVG keeps them as user units.
 
 export interface FigureLayout {
@@ -13,7 +14,6 @@ export interface FigureLayout {
   /** Top-left of the tile grid. */
   gridX: number;
   gridY: number;
-  /** Tile columns: the image, then the methods. */
   cols: number;
   rows: number;
   bar: { x: number; y: number; width: number; height: number };
@@ -21,13 +21,12 @@ export interface FigureLayout {
   tileCaption: number;
 }
 
-export function figureLayout(rows: number, methods: number, tile: number, captions: boolean): FigureLayout {
+export function figureLayout(rows: number, cols: number, tile: number, captions: boolean, headerLines = 1): FigureLayout {
   const pad = 12;
   const gap = 6;
   const labelWidth = 150;
-  const headerHeight = 36;
+  const headerHeight = 22 + 14 * headerLines;
   const tileCaption = captions ? 14 : 0;
-  const cols = methods + 1;
   const gridX = pad + labelWidth;
   const gridY = pad + headerHeight;
   const gridWidth = cols * tile + (cols - 1) * gap;

@@ -6,7 +6,8 @@ import { LUT_SIZE, type Colormap } from '../heatmap/colormaps.js';
 import { figureLayout, tileOrigin, type FigureLayout } from './figure-layout.js';
 
 export interface FigureContent {
-  columnLabels: string[];
+  /** Lines of each column's header. */
+  columnLabels: string[][];
   rows: { label: string[]; tiles: (Uint8ClampedArray | null)[]; captions: (string | null)[] }[];
   /** Native size of every tile. */
   width: number;
@@ -19,7 +20,8 @@ export interface FigureContent {
 }
 
 export function layoutOf(f: FigureContent): FigureLayout {
-  return figureLayout(f.rows.length, f.columnLabels.length - 1, f.tile, f.rows.some((r) => r.captions.some((c) => c !== null)));
+  const lines = Math.max(1, ...f.columnLabels.map((l) => l.length));
+  return figureLayout(f.rows.length, f.columnLabels.length, f.tile, f.rows.some((r) => r.captions.some((c) => c !== null)), lines);
 }
 
 function tileCanvas(f: FigureContent, pixels: Uint8ClampedArray): HTMLCanvasElement {
@@ -60,7 +62,7 @@ export async function figurePng(f: FigureContent, scale: number): Promise<Blob> 
   ctx.fillStyle = '#1c1e24';
   ctx.font = `600 11px ${FONT}`;
   ctx.textBaseline = 'bottom';
-  f.columnLabels.forEach((label, c) => ctx.fillText(fit(label, l.tile, 11), tileOrigin(l, 0, c).x, l.gridY - 6));
+  f.columnLabels.forEach((lines, c) => lines.forEach((label, k) => ctx.fillText(fit(label, l.tile, 11), tileOrigin(l, 0, c).x, l.gridY - 6 - (lines.length - 1 - k) * 14)));
   f.rows.forEach((row, r) => {
     const o = tileOrigin(l, r, 0);
     ctx.font = `11px ${FONT}`;
@@ -104,7 +106,11 @@ export function figureSvg(f: FigureContent): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${l.width}" height="${l.height}" viewBox="0 0 ${l.width} ${l.height}" font-family='${FONT}'>`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
   ];
-  f.columnLabels.forEach((label, c) => out.push(`<text x="${tileOrigin(l, 0, c).x}" y="${l.gridY - 8}" font-size="11" font-weight="600" fill="#1c1e24">${esc(fit(label, l.tile, 11))}</text>`));
+  f.columnLabels.forEach((lines, c) =>
+    lines.forEach((label, k) =>
+      out.push(`<text x="${tileOrigin(l, 0, c).x}" y="${l.gridY - 8 - (lines.length - 1 - k) * 14}" font-size="11" font-weight="600" fill="#1c1e24">${esc(fit(label, l.tile, 11))}</text>`),
+    ),
+  );
   f.rows.forEach((row, r) => {
     const o = tileOrigin(l, r, 0);
     row.label.forEach((line, k) => out.push(`<text x="${l.pad}" y="${o.y + 11 + k * 14}" font-size="11" fill="#1c1e24">${esc(fit(line, l.labelWidth - 8, 11))}</text>`));
