@@ -171,7 +171,8 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
     await page.screenshot({ path: testInfo.outputPath('explain-grid.png') });
 
     // Exports: a PNG at 2× and an SVG of the expected size, and the heatmaps as .npy. Global scale: no tile captions.
-    const layout = figureLayout(6, 3, 96, false);
+    // Headers: "Gradient (sensitivity)" wraps to two lines in a 96 px column; three lines under the bar.
+    const layout = figureLayout(6, 3, 96, false, 2, 3);
     const save = async (button: string) => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button, exact: true }).click()]);
       const path = testInfo.outputPath(download.suggestedFilename());
@@ -191,7 +192,7 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
     expect(decoded).toEqual([layout.width, layout.height]);
     // Swapped, the figure is too: images as columns under three-line headers.
     await page.getByRole('button', { name: 'Swap rows and columns' }).click();
-    const swapped = figureLayout(3, 6, 96, false, 3);
+    const swapped = figureLayout(3, 6, 96, false, 3, 3);
     expect((await save('SVG')).toString('utf8')).toMatch(new RegExp(`^<svg [^>]*width="${swapped.width}" height="${swapped.height}"`));
     await page.getByRole('button', { name: 'Swap rows and columns' }).click();
     const csv = (await save('Runs CSV')).toString('utf8').trim().split('\n');

@@ -166,6 +166,13 @@ describe('layouts', () => {
 });
 
 describe('figure content', () => {
+  it('wraps labels by words', async () => {
+    const { wrap } = await import('../../renderer/lib/explain/figure-content.js');
+    expect(wrap('Gradient (sensitivity)', 13)).toEqual(['Gradient', '(sensitivity)']);
+    expect(wrap('Integrated Gradients · triangle', 40)).toEqual(['Integrated Gradients · triangle']);
+    expect(wrap('', 5)).toEqual(['']);
+  });
+
   it('lays the figure out as the grid: images as rows, or as columns when swapped', async () => {
     const { figureContent } = await import('../../renderer/lib/explain/figure-content.js');
     const { colormap } = await import('../../renderer/lib/heatmap/colormaps.js');
@@ -192,6 +199,7 @@ describe('figure content', () => {
     };
     const plain = figureContent(input);
     expect(plain.columnLabels).toEqual([['Image'], ['Gradient']]);
+    expect(plain.barTitle).toEqual(['bwr (blue − · red +)', 'clipped at the 99.5th percentile of |relevance|', 'per cell (m under each tile)']);
     expect(plain.rows.map((r) => r.label[0])).toEqual(['#7', '#9']);
     expect(plain.rows[1]!.label[2]).toBe('pred: square 60.0 %');
     expect(plain.rows[0]!.captions).toEqual([null, 'm = 2']);

@@ -29,6 +29,20 @@ export interface FigureInput {
 
 const contourRgb = [0, 230, 118] as const;
 
+/** Words into lines of at most `chars` characters (a longer word keeps a line of its own). */
+export function wrap(text: string, chars: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= chars) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.length > 0 ? lines : [''];
+}
+
+/** Characters of 11 px bold text that fit a width (an estimate, as SVG text is measured by its reader). */
+const charsIn = (px: number) => Math.max(4, Math.floor(px / 7));
+
 function relativeBar(cmap: Colormap): ColourBarScale {
   return cmap.kind === 'diverging'
     ? { min: -1, max: 1, ticks: [{ value: -1, at: 0, label: '−m' }, { value: 0, at: 0.5, label: '0' }, { value: 1, at: 1, label: '+m' }] }
@@ -46,7 +60,7 @@ export function figureContent(f: FigureInput): FigureContent {
     `pred: ${name(row.prediction.predicted)} ${(row.prediction.probability * 100).toFixed(1)} %`,
     ...(f.norm === 'image' ? [`m = ${formatValue(m(i, 0))}`] : []),
   ];
-  const methodLines = (c: Column, j: number) => [c.label, ...(f.norm === 'method' ? [`m = ${formatValue(m(0, j))}`] : [])];
+  const methodLines = (c: Column, j: number, px: number) => [...wrap(c.label, charsIn(px)), ...(f.norm === 'method' ? [`m = ${formatValue(m(0, j))}`] : [])];
   // tiles[i][0] is image i, tiles[i][1 + j] its heatmap of column j.
   const tiles = f.rows.map((_, i) => {
     const b = f.base(i);
@@ -67,12 +81,12 @@ export function figureContent(f: FigureInput): FigureContent {
     cmap: f.cmap,
     // Only a global scale has one set of values; otherwise the bar reads in units of each group's m.
     bar: f.norm === 'global' && n > 0 && f.rows.length > 0 ? colourBarScale(m(0, 0), f.cmap.kind) : relativeBar(f.cmap),
-    barTitle: `${f.cmap.label}; clipped at the ${f.percentile}th percentile of |relevance| ${where}`,
+    barTitle: [f.cmap.label, `clipped at the ${f.percentile}th percentile of |relevance|`, where],
   };
   if (!f.transposed) {
     return {
       ...common,
-      columnLabels: [['Image'], ...f.columns.map((c, j) => (f.norm === 'method' ? [`${c.label} (m = ${formatValue(m(0, j))})`] : [c.label]))],
+      columnLabels: [['Image'], ...f.columns.map((c, j) => methodLines(c, j, f.tile))],
       rows: f.rows.map((row, i) => ({ label: imageLines(row, i), tiles: tiles[i]!, captions: captions[i]! })),
     };
   }
@@ -81,7 +95,7 @@ export function figureContent(f: FigureInput): FigureContent {
     columnLabels: f.rows.map((row, i) => imageLines(row, i)),
     rows: [
       { label: ['Image'], tiles: tiles.map((t) => t[0]!), captions: f.rows.map(() => null) },
-      ...f.columns.map((c, j) => ({ label: methodLines(c, j), tiles: tiles.map((t) => t[1 + j]!), captions: captions.map((cs) => cs[1 + j]!) })),
+      ...f.columns.map((c, j) => ({ label: methodLines(c, j, 150), tiles: tiles.map((t) => t[1 + j]!), captions: captions.map((cs) => cs[1 + j]!) })),
     ],
   };
 }

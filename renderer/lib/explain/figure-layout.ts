@@ -21,7 +21,7 @@ export interface FigureLayout {
   tileCaption: number;
 }
 
-export function figureLayout(rows: number, cols: number, tile: number, captions: boolean, headerLines = 1): FigureLayout {
+export function figureLayout(rows: number, cols: number, tile: number, captions: boolean, headerLines = 1, footerLines = 1): FigureLayout {
   const pad = 12;
   const gap = 6;
   const labelWidth = 150;
@@ -35,7 +35,7 @@ export function figureLayout(rows: number, cols: number, tile: number, captions:
   const bar = { x: gridX, y: gridY + gridHeight + 18, width: barWidth, height: 12 };
   return {
     width: gridX + Math.max(gridWidth, barWidth) + pad,
-    height: bar.y + bar.height + 34 + pad,
+    height: bar.y + bar.height + 20 + 14 * footerLines + pad,
     pad,
     labelWidth,
     headerHeight,

@@ -16,12 +16,13 @@ export interface FigureContent {
   tile: number;
   cmap: Colormap;
   bar: ColourBarScale;
-  barTitle: string;
+  /** Lines under the colour bar. */
+  barTitle: string[];
 }
 
 export function layoutOf(f: FigureContent): FigureLayout {
   const lines = Math.max(1, ...f.columnLabels.map((l) => l.length));
-  return figureLayout(f.rows.length, f.columnLabels.length, f.tile, f.rows.some((r) => r.captions.some((c) => c !== null)), lines);
+  return figureLayout(f.rows.length, f.columnLabels.length, f.tile, f.rows.some((r) => r.captions.some((c) => c !== null)), lines, f.barTitle.length);
 }
 
 function tileCanvas(f: FigureContent, pixels: Uint8ClampedArray): HTMLCanvasElement {
@@ -42,8 +43,9 @@ function lutCanvas(cmap: Colormap): HTMLCanvasElement {
   return c;
 }
 
-function fit(label: string, width: number, fontSize: number): string {
-  const chars = Math.max(3, Math.floor(width / (fontSize * 0.55)));
+/** Truncated to about the characters that fit (bold text runs wider). */
+function fit(label: string, width: number, fontSize: number, bold = false): string {
+  const chars = Math.max(3, Math.floor(width / (fontSize * (bold ? 0.62 : 0.55))));
   return label.length <= chars ? label : `${label.slice(0, chars - 1)}…`;
 }
 
@@ -62,7 +64,7 @@ export async function figurePng(f: FigureContent, scale: number): Promise<Blob> 
   ctx.fillStyle = '#1c1e24';
   ctx.font = `600 11px ${FONT}`;
   ctx.textBaseline = 'bottom';
-  f.columnLabels.forEach((lines, c) => lines.forEach((label, k) => ctx.fillText(fit(label, l.tile, 11), tileOrigin(l, 0, c).x, l.gridY - 6 - (lines.length - 1 - k) * 14)));
+  f.columnLabels.forEach((lines, c) => lines.forEach((label, k) => ctx.fillText(fit(label, l.tile, 11, true), tileOrigin(l, 0, c).x, l.gridY - 6 - (lines.length - 1 - k) * 14)));
   f.rows.forEach((row, r) => {
     const o = tileOrigin(l, r, 0);
     ctx.font = `11px ${FONT}`;
@@ -94,7 +96,7 @@ export async function figurePng(f: FigureContent, scale: number): Promise<Blob> 
     ctx.fillText(tick.label, tx, y + height + 5);
   }
   ctx.textAlign = 'left';
-  ctx.fillText(f.barTitle, x, y + height + 19);
+  f.barTitle.forEach((line, k) => ctx.fillText(line, x, y + height + 19 + k * 14));
   return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('The browser could not encode the PNG.'))), 'image/png'));
 }
 
@@ -108,7 +110,7 @@ export function figureSvg(f: FigureContent): string {
   ];
   f.columnLabels.forEach((lines, c) =>
     lines.forEach((label, k) =>
-      out.push(`<text x="${tileOrigin(l, 0, c).x}" y="${l.gridY - 8 - (lines.length - 1 - k) * 14}" font-size="11" font-weight="600" fill="#1c1e24">${esc(fit(label, l.tile, 11))}</text>`),
+      out.push(`<text x="${tileOrigin(l, 0, c).x}" y="${l.gridY - 8 - (lines.length - 1 - k) * 14}" font-size="11" font-weight="600" fill="#1c1e24">${esc(fit(label, l.tile, 11, true))}</text>`),
     ),
   );
   f.rows.forEach((row, r) => {
@@ -134,7 +136,7 @@ export function figureSvg(f: FigureContent): string {
     out.push(`<line x1="${tx}" x2="${tx}" y1="${y + height}" y2="${y + height + 4}" stroke="#1c1e24" stroke-width="0.5"/>`);
     out.push(`<text x="${tx}" y="${y + height + 14}" font-size="10" text-anchor="middle" fill="#1c1e24">${esc(tick.label)}</text>`);
   }
-  out.push(`<text x="${x}" y="${y + height + 28}" font-size="10" fill="#1c1e24">${esc(f.barTitle)}</text>`);
+  f.barTitle.forEach((line, k) => out.push(`<text x="${x}" y="${y + height + 28 + k * 14}" font-size="10" fill="#1c1e24">${esc(line)}</text>`));
   out.push('</svg>');
   return out.join('\n');
 }
