@@ -226,6 +226,13 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
     await expect(grid.getByRole('columnheader')).toHaveText(['Gradient (sensitivity)', 'Grad-CAM', 'Random map']);
     await expect(page).toHaveURL(new RegExp(`#/explain/runs/${created.runs.join(',')}$`));
 
+    // Runs can be deleted from the list of earlier runs.
+    await page.getByRole('link', { name: '← Explain' }).click();
+    await page.getByRole('button', { name: `Delete run ${randomRun} (Random map)` }).click();
+    await page.getByRole('button', { name: 'Delete run', exact: true }).click();
+    await expect(page.getByRole('button', { name: `Delete run ${randomRun} (Random map)` })).toHaveCount(0);
+    expect((await api['explanations.get']({ id: randomRun! })).ok).toBe(false);
+
     expect(errors).toEqual([]);
   } finally {
     for (const id of created.runs) await api['explanations.delete']({ id });
