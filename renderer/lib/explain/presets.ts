@@ -8,11 +8,17 @@ export interface MethodPreset {
   ids: string[];
 }
 
-const definitions: { name: string; description: string; wants: (id: string) => boolean }[] = [
+/** One LRP method for the Samek set: LRP-ε if the registry has it (the paper's ε-rule), else the first LRP method. */
+function oneLrp(ids: readonly string[]): string | undefined {
+  const lrp = ids.filter((id) => id.startsWith('lrp'));
+  return lrp.find((id) => id.includes('epsilon')) ?? lrp[0];
+}
+
+const definitions: { name: string; description: string; wants: (id: string, all: readonly string[]) => boolean }[] = [
   {
     name: 'Samek 2015 set',
     description: 'Sensitivity, deconvolution and LRP, the three methods compared by Samek et al. (2015, IEEE TNNLS 2017).',
-    wants: (id) => id === 'gradient' || id === 'deconvnet' || id.startsWith('lrp'),
+    wants: (id, all) => id === 'gradient' || id === 'deconvnet' || id === oneLrp(all),
   },
   {
     name: 'Gradients',
@@ -29,6 +35,9 @@ const definitions: { name: string; description: string; wants: (id: string) => b
 
 export function presetsFor(methods: readonly ExplainMethodInfo[]): MethodPreset[] {
   return definitions
-    .map(({ name, description, wants }) => ({ name, description, ids: methods.map((m) => m.id).filter(wants) }))
+    .map(({ name, description, wants }) => {
+      const all = methods.map((m) => m.id);
+      return { name, description, ids: all.filter((id) => wants(id, all)) };
+    })
     .filter((p) => p.ids.length > 0);
 }
