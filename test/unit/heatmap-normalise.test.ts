@@ -112,3 +112,22 @@ describe('paintCell', () => {
     expect(Array.from(contourOf(mask, 5, 5)).flatMap((v, i) => (v ? [i] : []))).toEqual([6, 7, 8, 11, 13, 16, 17, 18]);
   });
 });
+
+describe('percentileAbs on many values', () => {
+  it('agrees with sorting, whichever bins the order statistics fall in', () => {
+    // A seeded mix of a heavy tail, repeats, zeros and non-finite values.
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const a = new Float32Array(50_000).map((_, i) => (i % 97 === 0 ? 0 : i % 101 === 0 ? 3.5 : (random() - 0.5) * (random() < 0.01 ? 1000 : 1)));
+    a[5] = Number.NaN;
+    a[6] = Number.NEGATIVE_INFINITY;
+    const sorted = Array.from(a).filter(Number.isFinite).map(Math.abs).sort((x, y) => x - y);
+    const reference = (p: number) => {
+      const pos = (p / 100) * (sorted.length - 1);
+      const k = Math.floor(pos);
+      return sorted[k]! + (pos - k) * ((sorted[Math.min(k + 1, sorted.length - 1)] ?? 0) - sorted[k]!);
+    };
+    for (const p of [0, 1, 37.3, 50, 99, 99.5, 99.99]) expect(percentileAbs([a.subarray(0, 20_000), a.subarray(20_000)], p)).toBeCloseTo(reference(p), 5);
+    expect(percentileAbs([a], 100)).toBe(sorted.at(-1));
+  });
+});

@@ -58,35 +58,67 @@ function swap(a: Float32Array, i: number, j: number): void {
  * between order statistics (numpy.percentile's default); 0 when there are none.
  */
 export function percentileAbs(arrays: readonly Float32Array[], p: number): number {
-  let total = 0;
-  for (const a of arrays) total += a.length;
-  // One pass: magnitudes of the finite values (NaN and ±Infinity fail the bound).
-  const abs = new Float32Array(total);
+  // Pass 1: how many finite values, and the largest magnitude (NaN and ±Infinity fail the bound).
   let n = 0;
+  let max = 0;
   for (const a of arrays) {
     for (let i = 0; i < a.length; i++) {
       const v = Math.abs(a[i]!);
-      if (v <= Number.MAX_VALUE) abs[n++] = v;
+      if (v <= Number.MAX_VALUE) {
+        n++;
+        if (v > max) max = v;
+      }
     }
   }
   if (n === 0) return 0;
-  if (p >= 100) {
-    let max = 0;
-    for (let i = 0; i < n; i++) if (abs[i]! > max) max = abs[i]!;
-    return max;
-  }
-  return selectPercentile(abs.subarray(0, n), p);
-}
-
-function selectPercentile(abs: Float32Array, p: number): number {
-  const n = abs.length;
+  if (p >= 100 || max === 0) return max;
   const pos = (Math.max(0, p) / 100) * (n - 1);
   const k = Math.floor(pos);
-  const low = select(abs, k);
+  const wanted = pos === k ? [k] : [k, k + 1];
+  // Pass 2: a histogram of magnitudes finds the bins holding the wanted order statistics; pass 3
+  // selects among the values of those bins only — no copy of the whole grid (millions of values).
+  const bins = Math.min(65536, Math.max(1, n >> 4));
+  const scale = bins / max;
+  const bin = (v: number) => Math.min(bins - 1, Math.floor(v * scale));
+  const counts = new Uint32Array(bins);
+  for (const a of arrays) {
+    for (let i = 0; i < a.length; i++) {
+      const v = Math.abs(a[i]!);
+      if (v <= Number.MAX_VALUE) counts[bin(v)]!++;
+    }
+  }
+  let first = -1;
+  let last = -1;
+  let before = 0;
+  for (let b = 0, seen = 0; b < bins; b++) {
+    if (first < 0 && seen + counts[b]! > wanted[0]!) {
+      first = b;
+      before = seen;
+    }
+    if (seen + counts[b]! > wanted[wanted.length - 1]!) {
+      last = b;
+      break;
+    }
+    seen += counts[b]!;
+  }
+  let size = 0;
+  for (let b = first; b <= last; b++) size += counts[b]!;
+  const pool = new Float32Array(size);
+  let o = 0;
+  for (const a of arrays) {
+    for (let i = 0; i < a.length; i++) {
+      const v = Math.abs(a[i]!);
+      if (v <= Number.MAX_VALUE) {
+        const b = bin(v);
+        if (b >= first && b <= last) pool[o++] = v;
+      }
+    }
+  }
+  const low = select(pool, k - before);
   if (pos === k) return low;
-  // After selecting k, everything above index k is ≥ a[k]: the next order statistic is their minimum.
+  // After selecting, everything above that index is ≥ it: the next order statistic is their minimum.
   let next = Infinity;
-  for (let i = k + 1; i < n; i++) if (abs[i]! < next) next = abs[i]!;
+  for (let i = k - before + 1; i < size; i++) if (pool[i]! < next) next = pool[i]!;
   return low + (pos - k) * (next - low);
 }
 
