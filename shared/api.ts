@@ -55,6 +55,16 @@ export const requestSchemas = {
       hidden: z.boolean().default(false),
     })
     .strict(),
+  /** Writes a file the renderer made (an exported figure or array) into a folder the user picked. */
+  'files.save': z
+    .object({
+      /** Absolute path of the folder. */
+      folder: z.string().min(1),
+      /** A plain file name; a numbered name is used when it exists. */
+      name: z.string().min(1).max(255),
+      data: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'Expected the file’s bytes.'),
+    })
+    .strict(),
 } as const;
 
 export type MethodName = keyof typeof requestSchemas;
@@ -140,6 +150,7 @@ export interface ApiResults {
   'annotations.rename': AnnotationSet;
   'annotations.delete': { deleted: number };
   'files.browse': FolderListing;
+  'files.save': { path: string };
 }
 
 /** Events main pushes to every connected renderer. */

@@ -5,6 +5,7 @@ import type { DatasetsService } from '../data/datasets-service.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { browseFolder } from '../workspace/folder-browser.js';
+import { saveFile } from '../workspace/save-file.js';
 import type { ModelsService } from '../train/models-service.js';
 import type { ExplanationsService } from '../explain/explanations-service.js';
 import { annotationHandlers } from './annotation-handlers.js';
@@ -54,6 +55,7 @@ export function createHandlers(s: Services): Handlers {
     ...explanationHandlers(s.explanations, s.jobs),
     ...annotationHandlers(s.annotations),
     'files.browse': ({ path, hidden }) => browseFolder(path, hidden, s.workspace.dir),
+    'files.save': ({ folder, name, data }) => saveFile(folder, name, data),
   };
 
   async function sweepingAfter<T>(result: T | Promise<T>): Promise<T> {

@@ -7,6 +7,7 @@ import { benchCore } from './core-bench.js';
 import { benchData, childGenerateScaled, childImportPng } from './data-bench.js';
 import { benchExplain, childExplain } from './explain-bench.js';
 import { benchExplainJob, childExplain10k } from './explain-job-bench.js';
+import { benchExplainView } from './explain-view-bench.js';
 import { benchTraining, childTrain100k, childTrainSpeed } from './train-bench.js';
 import { printTable, record, rows } from './table.js';
 
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   await benchTraining();
   await benchExplain();
   await benchExplainJob();
+  await benchExplainView();
   record({ area: 'process', measure: 'peak RSS of the bench process', value: process.resourceUsage().maxRSS / 1024, unit: 'MB' });
 
   console.log(`\n${printTable()}`);

@@ -30,9 +30,14 @@ export interface FractionsField extends FieldBase {
   parts: string[];
   default: Record<string, number> | undefined;
 }
-export type Field = NumberField | BooleanField | ChoiceField | FractionsField;
+/** Free text; left empty, the parameter keeps its default (e.g. Grad-CAM's layer: the last convolution). */
+export interface TextField extends FieldBase {
+  kind: 'text';
+  default: string | undefined;
+}
+export type Field = NumberField | BooleanField | ChoiceField | FractionsField | TextField;
 
-type JsonSchema = {
+export type JsonSchema = {
   type?: string;
   title?: string;
   description?: string;
@@ -42,6 +47,7 @@ type JsonSchema = {
   exclusiveMaximum?: number;
   default?: unknown;
   enum?: unknown[];
+  const?: unknown;
   properties?: Record<string, JsonSchema>;
 };
 
@@ -53,7 +59,14 @@ function stepFor(integer: boolean, min?: number, max?: number): number {
 }
 
 export function fieldsOf(schema: z.ZodType, generator?: GeneratorId): Field[] {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return fieldsOfJson(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema, generator);
+}
+
+/**
+ * Fields of an object's JSON Schema, as main sends them for explanation methods. Free-text fields
+ * only when asked: elsewhere a string without choices is a fixed tag (a layer's `type`), not input.
+ */
+export function fieldsOfJson(json: JsonSchema, generator?: GeneratorId, options: { text?: boolean } = {}): Field[] {
   const fields: Field[] = [];
   for (const [key, prop] of Object.entries(json.properties ?? {})) {
     const words = paramWords(key, generator);
@@ -69,6 +82,8 @@ export function fieldsOf(schema: z.ZodType, generator?: GeneratorId): Field[] {
       fields.push({ ...base, kind: 'choice', options: prop.enum.map(String), default: prop.default as string | undefined });
     } else if (prop.type === 'object' && prop.properties) {
       fields.push({ ...base, kind: 'fractions', parts: Object.keys(prop.properties), default: prop.default as Record<string, number> | undefined });
+    } else if (prop.type === 'string' && options.text && prop.const === undefined) {
+      fields.push({ ...base, kind: 'text', default: prop.default as string | undefined });
     }
   }
   return fields;

@@ -1,0 +1,179 @@
+// The runs shown side by side in the Explain grid: their records, every heatmap, the images and
+// labels of their rows, and the model's prediction for each row. Runs can be added only when they
+// explain the same model on the same dataset images in the same order — then no pixel of a column
+// is recomputed, the grid just reads the stored heatmaps. Rows arrive in chunks, the first small,
+// so the grid draws before every heatmap has crossed from main.
+import type { Api } from '../../../shared/api.js';
+import type { ExplanationRun } from '../../../shared/explanations.js';
+import { errorText, unwrap } from '../api.js';
+import type { Pixels } from '../pixels.js';
+import { predictions, type Prediction } from './predictions.js';
+
+/** The grid loads at most this many images per comparison (every heatmap is kept in memory). */
+export const MAX_ROWS = 1000;
+/** A screenful first, then larger chunks. */
+const FIRST_CHUNK = 16;
+const CHUNK = 128;
+
+export interface LoadedRun {
+  run: ExplanationRun;
+  /** [rows, perImage, H, W] for the loaded rows. */
+  heatmaps: Float32Array;
+  targets: Int32Array;
+}
+
+export interface Column {
+  key: string;
+  runId: number;
+  /** Which of the run's per-image heatmaps (the class, for target "all"). */
+  slot: number;
+  label: string;
+}
+
+export interface ImageRow {
+  datasetIndex: number;
+  label: number;
+  prediction: Prediction;
+}
+
+const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+
+export class Comparison {
+  readonly #api: Api;
+  loaded = $state.raw<LoadedRun[]>([]);
+  /** The images loaded so far, in the runs' order. */
+  rows = $state.raw<ImageRow[]>([]);
+  pixels = $state.raw<Pixels | null>(null);
+  /** True until every row of every run is in. */
+  loading = $state(false);
+  error = $state<string | null>(null);
+  #labels: Int32Array | null = null;
+
+  constructor(api: Api) {
+    this.#api = api;
+  }
+
+  readonly first = $derived(this.loaded[0]?.run ?? null);
+  /** Images in the runs. */
+  readonly total = $derived(this.first?.count ?? 0);
+  /** Images the grid will hold once loaded. */
+  readonly target = $derived(Math.min(this.total, MAX_ROWS));
+  readonly height = $derived(this.first?.height ?? 0);
+  readonly width = $derived(this.first?.width ?? 0);
+  readonly classNames = $derived(this.first?.classNames ?? []);
+
+  readonly columns: Column[] = $derived(
+    this.loaded.flatMap(({ run }) =>
+      range(0, run.perImage).map((slot) => ({
+        key: `${run.id}:${slot}`,
+        runId: run.id,
+        slot,
+        label: run.perImage > 1 ? `${run.methodLabel} · ${run.classNames[slot] ?? slot}` : run.methodLabel,
+      })),
+    ),
+  );
+
+  /** Raw relevance of one cell, H×W; null when out of range or not loaded yet. */
+  cell(row: number, column: number): Float32Array | null {
+    const col = this.columns[column];
+    const entry = col && this.loaded.find((l) => l.run.id === col.runId);
+    if (!col || !entry || row < 0 || row >= this.rows.length) return null;
+    const plane = this.height * this.width;
+    const start = (row * entry.run.perImage + col.slot) * plane;
+    return entry.heatmaps.subarray(start, start + plane);
+  }
+
+  /** A run's record with room for all its rows. */
+  async #allocate(id: number): Promise<LoadedRun> {
+    const run = unwrap(await this.#api['explanations.get']({ id }));
+    const rows = Math.min(run.count, MAX_ROWS);
+    return { run, heatmaps: new Float32Array(rows * run.perImage * run.height * run.width), targets: new Int32Array(rows * run.perImage) };
+  }
+
+  /** Rows [from, to) of one run into its arrays; their dataset indices and logits. */
+  async #fill(entry: LoadedRun, from: number, to: number): Promise<{ indices: Int32Array; logits: Float32Array }> {
+    const { run } = entry;
+    const batch = unwrap(await this.#api['explanations.heatmaps']({ id: run.id, rows: range(from, to) }));
+    entry.heatmaps.set(batch.heatmaps, from * run.perImage * run.height * run.width);
+    entry.targets.set(batch.targets, from * run.perImage);
+    return { indices: batch.indices, logits: batch.logits };
+  }
+
+  /** Throws unless `run` explains the same model on the same images, in the same order, as `first`. */
+  #check(run: ExplanationRun, theirs: Int32Array, first: ExplanationRun, indices: ArrayLike<number>): void {
+    if (run.modelId !== first.modelId || run.datasetId !== first.datasetId || run.height !== first.height || run.width !== first.width || theirs.length !== indices.length || theirs.some((v, i) => v !== indices[i])) {
+      throw new Error(`Run ${run.id} (${run.methodLabel}) explains other images or another model than run ${first.id}, so it cannot be a column of this grid.`);
+    }
+  }
+
+  /** Opens the runs; the first decides the images, the others must match it. */
+  async open(runIds: number[]): Promise<void> {
+    if (runIds.length === 0) return;
+    this.loading = true;
+    this.error = null;
+    try {
+      const entries = await Promise.all(runIds.map((id) => this.#allocate(id)));
+      const first = entries[0]!.run;
+      this.#labels = unwrap(await this.#api['datasets.index']({ id: first.datasetId })).labels;
+      const total = Math.min(first.count, MAX_ROWS);
+      for (let from = 0; from < total; ) {
+        const to = Math.min(total, from + (from === 0 ? FIRST_CHUNK : CHUNK));
+        const parts = await Promise.all(entries.map((e) => this.#fill(e, from, to)));
+        const { indices, logits } = parts[0]!;
+        entries.forEach((e, k) => this.#check(e.run, parts[k]!.indices, first, indices));
+        await this.#appendPixels(first.datasetId, indices, total);
+        const predicted = predictions(logits, first.classNames.length);
+        // One state change per chunk: each one redoes the scales of every loaded cell.
+        this.rows = [...this.rows, ...Array.from(indices, (datasetIndex, r) => ({ datasetIndex, label: this.#labels![datasetIndex] ?? -1, prediction: predicted[r]! }))];
+        if (from === 0) this.loaded = entries;
+        else this.loaded = [...this.loaded];
+        from = to;
+      }
+    } catch (err) {
+      this.error = errorText(err);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Adds the pixels of the next rows; the buffer is sized for every row at the first chunk. */
+  async #appendPixels(datasetId: number, indices: Int32Array, total: number): Promise<void> {
+    const batch = unwrap(await this.#api['datasets.images']({ id: datasetId, indices: Array.from(indices) }));
+    const [k, h, w, c] = batch.shape;
+    const start = this.rows.length;
+    const data = this.pixels?.data ?? (batch.dtype === 'uint16' ? new Uint16Array(total * h * w * c) : new Uint8Array(total * h * w * c));
+    data.set(batch.data, start * h * w * c);
+    this.pixels = { shape: [start + k, h, w, c], dtype: batch.dtype, data };
+  }
+
+  /** Whether a run can join: the same model, dataset and number of images (indices are checked on adding). */
+  canJoin(run: { modelId: number; datasetId: number; count: number; id: number; height: number; width: number }): boolean {
+    const f = this.first;
+    return f !== null && run.id !== f.id && !this.loaded.some((l) => l.run.id === run.id) && run.modelId === f.modelId && run.datasetId === f.datasetId && run.count === f.count && run.height === f.height && run.width === f.width;
+  }
+
+  /** Adds an earlier run as columns, after checking it explains the very same images. */
+  async add(id: number): Promise<boolean> {
+    const first = this.first;
+    if (!first || this.loading) return false;
+    this.error = null;
+    try {
+      const entry = await this.#allocate(id);
+      const indices = Int32Array.from(this.rows, (r) => r.datasetIndex);
+      for (let from = 0; from < indices.length; from += CHUNK) {
+        const to = Math.min(indices.length, from + CHUNK);
+        const part = await this.#fill(entry, from, to);
+        this.#check(entry.run, part.indices, first, indices.subarray(from, to));
+      }
+      this.loaded = [...this.loaded, entry];
+      return true;
+    } catch (err) {
+      this.error = errorText(err);
+      return false;
+    }
+  }
+
+  remove(id: number): void {
+    if (this.loaded.length > 1) this.loaded = this.loaded.filter((l) => l.run.id !== id);
+  }
+}

@@ -1,0 +1,113 @@
+// The Explain form: which model, dataset, images, methods with their parameters, and target.
+// `request` turns it into an explain.start request, looking up labels or the model's mistakes
+// when the images are chosen by class or by error.
+import type { Api, ApiRequest } from '../../../shared/api.js';
+import type { SplitName } from '../../../shared/datasets.js';
+import type { ExplainMethodInfo } from '../../../shared/explanations.js';
+import { unwrap } from '../api.js';
+import type { Field } from '../schema-fields.js';
+import { indicesOfClass, parseIndices, seededSample } from './image-choice.js';
+import { checkParams, initialValues, methodFields } from './method-params.js';
+
+export type ImagePick = 'random' | 'first' | 'class' | 'misclassified' | 'indices';
+export type TargetChoice = 'predicted' | 'true' | 'class' | 'all';
+
+export class ExplainDraft {
+  modelId = $state<number | null>(null);
+  datasetId = $state<number | null>(null);
+  split = $state<SplitName | 'all'>('test');
+  pick = $state<ImagePick>('random');
+  n = $state<number | null>(16);
+  /** Seeds the random choice of images. */
+  imageSeed = $state<number | null>(1);
+  /** Seeds the random methods (SmoothGrad noise, RISE masks, LIME samples…). */
+  seed = $state<number | null>(1);
+  classId = $state(0);
+  indicesText = $state('');
+  /** Chosen method ids, in the order of the registry. */
+  chosen = $state<string[]>([]);
+  values = $state<Record<string, Record<string, unknown>>>({});
+  target = $state<TargetChoice>('predicted');
+  targetClass = $state(0);
+
+  #fields = new Map<string, Field[]>();
+
+  fields(method: ExplainMethodInfo): Field[] {
+    let f = this.#fields.get(method.id);
+    if (!f) this.#fields.set(method.id, (f = methodFields(method)));
+    return f;
+  }
+
+  toggle(method: ExplainMethodInfo, on: boolean, order: readonly ExplainMethodInfo[]): void {
+    if (on && !this.values[method.id]) this.values[method.id] = initialValues(this.fields(method));
+    const ids = new Set(this.chosen);
+    if (on) ids.add(method.id);
+    else ids.delete(method.id);
+    this.chosen = order.map((m) => m.id).filter((id) => ids.has(id));
+  }
+
+  choose(ids: readonly string[], order: readonly ExplainMethodInfo[]): void {
+    for (const m of order) if (ids.includes(m.id) && !this.values[m.id]) this.values[m.id] = initialValues(this.fields(m));
+    this.chosen = order.map((m) => m.id).filter((id) => ids.includes(id));
+  }
+
+  /** Sentences keyed by method id, then parameter. */
+  paramErrors(methods: readonly ExplainMethodInfo[]): Record<string, Record<string, string>> {
+    const out: Record<string, Record<string, string>> = {};
+    for (const m of methods) if (this.chosen.includes(m.id)) out[m.id] = checkParams(this.fields(m), this.values[m.id] ?? {}).errors;
+    return out;
+  }
+
+  /** What stands in the way of starting, as one sentence; null when the form is complete. */
+  problem(methods: readonly ExplainMethodInfo[]): string | null {
+    if (this.modelId === null) return 'Choose a model.';
+    if (this.datasetId === null) return 'Choose a dataset whose images fit the model.';
+    if (this.pick !== 'indices' && (this.n === null || !Number.isInteger(this.n) || this.n < 1)) return 'Enter how many images to explain (a whole number from 1).';
+    if (this.imageSeed === null || !Number.isInteger(this.imageSeed) || this.imageSeed < 0) return 'Enter a selection seed (a whole number from 0).';
+    if (this.seed === null || !Number.isInteger(this.seed) || this.seed < 0) return 'Enter a seed (a whole number from 0).';
+    if (this.chosen.length === 0) return 'Choose at least one method.';
+    const errors = this.paramErrors(methods);
+    const bad = Object.entries(errors).find(([, e]) => Object.keys(e).length > 0);
+    if (bad) return `Correct the parameters of ${methods.find((m) => m.id === bad[0])?.label ?? bad[0]}.`;
+    return null;
+  }
+
+  /** The request to start, or a thrown sentence. */
+  async request(api: Api, methods: readonly ExplainMethodInfo[], datasetCount: number): Promise<ApiRequest<'explain.start'>> {
+    const problem = this.problem(methods);
+    if (problem) throw new Error(problem);
+    const modelId = this.modelId!;
+    const datasetId = this.datasetId!;
+    const n = this.n ?? 1;
+    const seed = this.seed ?? 1;
+    const imageSeed = this.imageSeed ?? 1;
+    let images: ApiRequest<'explain.start'>['images'];
+    if (this.pick === 'random' || this.pick === 'first') images = { split: this.split, pick: this.pick, n, seed: imageSeed };
+    else if (this.pick === 'indices') {
+      const indices = parseIndices(this.indicesText, datasetCount);
+      if (typeof indices === 'string') throw new Error(indices);
+      images = { pick: 'indices', indices };
+    } else if (this.pick === 'class') {
+      const index = unwrap(await api['datasets.index']({ id: datasetId }));
+      const candidates = indicesOfClass(index.labels, index.splits, this.classId, this.split);
+      if (candidates.length === 0) throw new Error('No image of that class in the chosen split.');
+      images = { pick: 'indices', indices: seededSample(candidates, n, imageSeed) };
+    } else {
+      const mistakes = unwrap(await api['models.misclassified']({ id: modelId }));
+      if (mistakes.indices.length === 0) throw new Error('The model classifies every test image correctly: there is no mistake to explain.');
+      images = { pick: 'indices', indices: seededSample(Array.from(mistakes.indices), n, imageSeed) };
+    }
+    const target = this.target === 'class' ? { class: this.targetClass } : this.target;
+    return {
+      modelId,
+      datasetId,
+      images,
+      target,
+      seed,
+      methods: this.chosen.map((id) => {
+        const m = methods.find((x) => x.id === id)!;
+        return { id, params: checkParams(this.fields(m), this.values[id] ?? {}).params ?? {} };
+      }),
+    };
+  }
+}

@@ -1,0 +1,44 @@
+// Geometry of the virtualised Explain grid: sizes of headers and cells, and which rows and
+// columns intersect the viewport (plus one of overscan each side) so only those are in the DOM.
+
+export interface GridGeometry {
+  rows: number;
+  cols: number;
+  cell: number;
+  /** Cell plus gap. */
+  pitch: number;
+  headerHeight: number;
+  headerWidth: number;
+  width: number;
+  height: number;
+}
+
+export const GAP = 6;
+
+export function gridGeometry(rows: number, cols: number, cell: number, transposed: boolean): GridGeometry {
+  const pitch = cell + GAP;
+  // An image header holds a thumbnail and three lines of text; a method header a label.
+  const headerHeight = transposed ? cell + 64 : 48;
+  const headerWidth = transposed ? 180 : cell + 150;
+  return { rows, cols, cell, pitch, headerHeight, headerWidth, width: headerWidth + cols * pitch, height: headerHeight + rows * pitch };
+}
+
+export interface Span {
+  first: number;
+  /** Exclusive. */
+  last: number;
+}
+
+export function visibleSpan(offset: number, viewport: number, header: number, pitch: number, count: number): Span {
+  const first = Math.max(0, Math.floor((offset - header) / pitch) - 1);
+  const last = Math.min(count, Math.ceil((offset + viewport - header) / pitch) + 1);
+  return { first, last: Math.max(first, last) };
+}
+
+/** The scroll offset that brings item k fully into view, or the current one when it already is. */
+export function scrollToShow(offset: number, viewport: number, header: number, pitch: number, k: number): number {
+  const start = header + k * pitch;
+  if (start - header < offset) return start - header;
+  if (start + pitch > offset + viewport) return start + pitch - viewport;
+  return offset;
+}

@@ -1,0 +1,152 @@
+// The scale m of each heatmap cell: the colormap shows [−m, m] (diverging) or [0, m] (sequential).
+// m is a percentile of |relevance| over a group of cells — the cell itself, its image's row, its
+// method's column, or the whole grid — so a few extreme pixels do not wash out the rest.
+
+export type NormMode = 'cell' | 'image' | 'method' | 'global';
+
+export const normModes: readonly { id: NormMode; label: string }[] = [
+  { id: 'cell', label: 'Per cell' },
+  { id: 'image', label: 'Per image (across methods)' },
+  { id: 'method', label: 'Per method (across images)' },
+  { id: 'global', label: 'Global' },
+];
+
+/** A grid of heatmaps: cell(image, method) is H×W raw relevance, or null while it is not loaded. */
+export interface CellSource {
+  images: number;
+  methods: number;
+  cell(image: number, method: number): Float32Array | null;
+}
+
+/** The k-th smallest of a[lo..hi] (in place, Hoare's quickselect with a median-of-three pivot). */
+function select(a: Float32Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    // Median of three, so sorted input does not degrade to quadratic time.
+    if (a[mid]! < a[lo]!) swap(a, mid, lo);
+    if (a[hi]! < a[lo]!) swap(a, hi, lo);
+    if (a[hi]! < a[mid]!) swap(a, hi, mid);
+    const pivot = a[mid]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+function swap(a: Float32Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
+}
+
+/**
+ * The p-th percentile (0–100) of |v| over the finite values of the arrays, interpolated linearly
+ * between order statistics (numpy.percentile's default); 0 when there are none.
+ */
+export function percentileAbs(arrays: readonly Float32Array[], p: number): number {
+  // Pass 1: how many finite values, and the largest magnitude (NaN and ±Infinity fail the bound).
+  let n = 0;
+  let max = 0;
+  for (const a of arrays) {
+    for (let i = 0; i < a.length; i++) {
+      const v = Math.abs(a[i]!);
+      if (v <= Number.MAX_VALUE) {
+        n++;
+        if (v > max) max = v;
+      }
+    }
+  }
+  if (n === 0) return 0;
+  if (p >= 100 || max === 0) return max;
+  const pos = (Math.max(0, p) / 100) * (n - 1);
+  const k = Math.floor(pos);
+  const wanted = pos === k ? [k] : [k, k + 1];
+  // Pass 2: a histogram of magnitudes finds the bins holding the wanted order statistics; pass 3
+  // selects among the values of those bins only — no copy of the whole grid (millions of values).
+  const bins = Math.min(65536, Math.max(1, n >> 4));
+  const scale = bins / max;
+  const bin = (v: number) => Math.min(bins - 1, Math.floor(v * scale));
+  const counts = new Uint32Array(bins);
+  for (const a of arrays) {
+    for (let i = 0; i < a.length; i++) {
+      const v = Math.abs(a[i]!);
+      if (v <= Number.MAX_VALUE) counts[bin(v)]!++;
+    }
+  }
+  let first = -1;
+  let last = -1;
+  let before = 0;
+  for (let b = 0, seen = 0; b < bins; b++) {
+    if (first < 0 && seen + counts[b]! > wanted[0]!) {
+      first = b;
+      before = seen;
+    }
+    if (seen + counts[b]! > wanted[wanted.length - 1]!) {
+      last = b;
+      break;
+    }
+    seen += counts[b]!;
+  }
+  let size = 0;
+  for (let b = first; b <= last; b++) size += counts[b]!;
+  const pool = new Float32Array(size);
+  let o = 0;
+  for (const a of arrays) {
+    for (let i = 0; i < a.length; i++) {
+      const v = Math.abs(a[i]!);
+      if (v <= Number.MAX_VALUE) {
+        const b = bin(v);
+        if (b >= first && b <= last) pool[o++] = v;
+      }
+    }
+  }
+  const low = select(pool, k - before);
+  if (pos === k) return low;
+  // After selecting, everything above that index is ≥ it: the next order statistic is their minimum.
+  let next = Infinity;
+  for (let i = k - before + 1; i < size; i++) if (pool[i]! < next) next = pool[i]!;
+  return low + (pos - k) * (next - low);
+}
+
+/**
+ * m for every cell, [images × methods] row-major; NaN for cells not loaded. Cells of one group
+ * share one m, taken over the group's loaded cells.
+ */
+export function cellScales(source: CellSource, mode: NormMode, percentile: number): Float64Array {
+  const { images, methods } = source;
+  const out = new Float64Array(images * methods).fill(Number.NaN);
+  const cells = (imgs: number[], meths: number[]) => {
+    const list: Float32Array[] = [];
+    for (const i of imgs) for (const m of meths) {
+      const c = source.cell(i, m);
+      if (c) list.push(c);
+    }
+    return list;
+  };
+  const assign = (imgs: number[], meths: number[]) => {
+    const list = cells(imgs, meths);
+    if (list.length === 0) return;
+    const m = percentileAbs(list, percentile);
+    for (const i of imgs) for (const j of meths) if (source.cell(i, j)) out[i * methods + j] = m;
+  };
+  const all = (n: number) => Array.from({ length: n }, (_, i) => i);
+  if (mode === 'global') assign(all(images), all(methods));
+  else if (mode === 'image') for (let i = 0; i < images; i++) assign([i], all(methods));
+  else if (mode === 'method') for (let j = 0; j < methods; j++) assign(all(images), [j]);
+  else for (let i = 0; i < images; i++) for (let j = 0; j < methods; j++) assign([i], [j]);
+  return out;
+}

@@ -1,0 +1,243 @@
+import { expect, test, type Page } from '@playwright/test';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import type { Job } from '../../shared/jobs.js';
+import { connectWebSocketApi, type WebSocketApi, type WebSocketConstructor } from '../../shared/ws-client.js';
+import { decodeNpy } from '../../main/workspace/npy.js';
+import { figureLayout } from '../../renderer/lib/explain/figure-layout.js';
+import { percentileAbs } from '../../renderer/lib/heatmap/normalise.js';
+import { appUrl } from './env.js';
+
+function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+/** The same API the renderer uses, from the test process. */
+async function connectApi(): Promise<WebSocketApi> {
+  const url = new URL(appUrl());
+  return connectWebSocketApi(`ws://${url.host}/api?token=${url.searchParams.get('token')}`, WebSocket as unknown as WebSocketConstructor);
+}
+
+async function finished(api: WebSocketApi, job: Job): Promise<Job> {
+  for (;;) {
+    const r = await api['jobs.get']({ id: job.id });
+    if (!r.ok) throw new Error(r.error.message);
+    if (!['queued', 'running'].includes(r.value.status)) return r.value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function value<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(bytes: Buffer): [number, number] {
+  expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+}
+
+test('explains a model, fills the grid, and reads, rescales, navigates and exports it', async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  const errors = collectErrors(page);
+  const api = await connectApi();
+  const stamp = Date.now();
+  const created = { dataset: 0, model: 0, runs: [] as number[] };
+  try {
+    // A small dataset and a quickly trained model, through the API.
+    const gen = await finished(api, value(await api['datasets.generate']({ generator: 'triangles-squares', params: { count: 400 }, name: `e2e explain data ${stamp}` })));
+    created.dataset = (gen.result as { datasetId: number }).datasetId;
+    const train = await finished(api, value(await api['models.train']({ datasetId: created.dataset, name: `e2e explain model ${stamp}`, training: { epochs: 1 } })));
+    created.model = (train.result as { modelId: number }).modelId;
+
+    // Choose what to explain: the first 6 test images, with Gradient and Grad-CAM.
+    await page.goto(`${appUrl()}#/explain`);
+    await page.getByRole('combobox', { name: 'Model' }).selectOption({ label: `e2e explain model ${stamp}` });
+    await expect(page.getByRole('combobox', { name: 'Dataset' })).toHaveValue(String(created.dataset));
+    await page.getByRole('combobox', { name: 'Choose' }).selectOption('first');
+    await page.getByRole('spinbutton', { name: 'How many' }).fill('6');
+    await page.getByRole('button', { name: 'None', exact: true }).click();
+    await page.getByRole('checkbox', { name: /^Gradient \(sensitivity\)/ }).check();
+    await page.getByRole('checkbox', { name: /^Grad-CAM/ }).check();
+    await expect(page.getByRole('region', { name: 'Gradient (sensitivity) parameters' }).getByRole('combobox', { name: 'Reduction' })).toHaveValue('sum');
+    await page.getByRole('button', { name: 'Explain', exact: true }).click();
+
+    // The job's page, then the grid once its runs are recorded.
+    await page.waitForURL(/#\/explain\/runs\/\d+,\d+$/, { timeout: 60_000 });
+    created.runs = /runs\/([\d,]+)$/.exec(page.url())![1]!.split(',').map(Number);
+    const grid = page.getByTestId('heatmap-grid');
+    await expect(grid).toHaveAttribute('data-rows', '6');
+    await expect(grid).toHaveAttribute('data-cols', '2');
+    await expect(grid.getByRole('columnheader')).toHaveText(['Gradient (sensitivity)', 'Grad-CAM']);
+    await expect(grid.getByRole('rowheader')).toHaveCount(6);
+    await expect(page.getByTestId('heat-cell')).toHaveCount(12);
+
+    const [gradient, gradCam] = await Promise.all(created.runs.map(async (id) => value(await api['explanations.heatmaps']({ id, rows: [0, 1, 2, 3, 4, 5] }))));
+    const { height: H, width: W } = gradient!;
+    const cellOf = (batch: typeof gradient, row: number) => batch!.heatmaps.subarray(row * H * W, (row + 1) * H * W);
+
+    // The heatmap alone: the most positive pixel of a gradient map is red, the most negative blue.
+    await page.getByRole('checkbox', { name: 'Over the image' }).uncheck();
+    const cell = cellOf(gradient, 0);
+    let hi = 0;
+    let lo = 0;
+    cell.forEach((v, i) => {
+      if (v > cell[hi]!) hi = i;
+      if (v < cell[lo]!) lo = i;
+    });
+    const pixel = (image: number, column: number, i: number) =>
+      page.evaluate(
+        ([image, column, x, y]) => {
+          const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-testid="heat-cell"][data-image="${image}"][data-column="${column}"]`)!;
+          return Array.from(canvas.getContext('2d')!.getImageData(x!, y!, 1, 1).data);
+        },
+        [image, column, i % W, Math.floor(i / W)],
+      );
+    expect(cell[hi]).toBeGreaterThan(0);
+    const red = await pixel(0, 0, hi);
+    expect(red[0]! - red[2]!).toBeGreaterThan(60);
+    if (cell[lo]! < 0) {
+      const blue = await pixel(0, 0, lo);
+      expect(blue[2]! - blue[0]!).toBeGreaterThan(60);
+    }
+
+    // Grad-CAM is rectified (never negative): its whole cell is neutral or red, never blue.
+    expect(Math.min(...cellOf(gradCam, 0))).toBeGreaterThanOrEqual(0);
+    const camPixels = await page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-testid="heat-cell"][data-image="0"][data-column="1"]')!;
+      return Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data);
+    });
+    for (let i = 0; i < camPixels.length; i += 4) expect(camPixels[i]! - camPixels[i + 2]!).toBeGreaterThanOrEqual(0);
+
+    // Hover: the readout shows the stored value of every method at the pixel under the pointer.
+    const target = page.locator('canvas[data-testid="heat-cell"][data-image="1"][data-column="1"]');
+    const box = (await target.boundingBox())!;
+    const [x, y] = [Math.floor(W * 0.3), Math.floor(H * 0.6)];
+    await page.mouse.move(box.x + ((x + 0.5) * box.width) / W, box.y + ((y + 0.5) * box.height) / H);
+    await expect(page.getByTestId('readout-pixel')).toHaveAttribute('data-x', String(x));
+    await expect(page.getByTestId('readout-pixel')).toHaveAttribute('data-y', String(y));
+    const readout = page.getByTestId('readout-value');
+    expect(Number(await readout.nth(0).getAttribute('data-value'))).toBe(cellOf(gradient, 1)[y * W + x]);
+    expect(Number(await readout.nth(1).getAttribute('data-value'))).toBe(cellOf(gradCam, 1)[y * W + x]);
+    // Both cells of the row show the crosshair.
+    await expect(page.locator('.cross.h')).toHaveCount(2);
+
+    // Normalisation: the colour bar spans ±m with m the 99.5th percentile of |relevance| over the
+    // group of the keyboard's cell (image 0, Gradient).
+    await page.mouse.move(5, 5);
+    const bar = page.getByTestId('colour-bar');
+    const norm = page.getByTestId('norm-mode');
+    const all = [0, 1, 2, 3, 4, 5].flatMap((r) => [cellOf(gradient, r), cellOf(gradCam, r)]);
+    const expected = {
+      cell: percentileAbs([cellOf(gradient, 0)], 99.5),
+      image: percentileAbs([cellOf(gradient, 0), cellOf(gradCam, 0)], 99.5),
+      method: percentileAbs([0, 1, 2, 3, 4, 5].map((r) => cellOf(gradient, r)), 99.5),
+      global: percentileAbs(all, 99.5),
+    };
+    for (const [mode, m] of Object.entries(expected)) {
+      await norm.selectOption(mode);
+      await expect(bar).toHaveAttribute('data-max', String(m));
+      await expect(bar).toHaveAttribute('data-min', String(-m));
+    }
+    expect(new Set(Object.values(expected)).size).toBeGreaterThan(1);
+
+    // Keyboard: arrows move between cells, Enter opens the row's comparison, Escape closes it.
+    await grid.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    await expect(grid).toHaveAttribute('aria-activedescendant', /-cell-1-1$/);
+    await page.keyboard.press('Enter');
+    const compare = page.getByTestId('row-compare');
+    await expect(compare).toBeVisible();
+    await expect(compare.getByRole('heading')).toContainText(`Image #${gradient!.indices[1]}`);
+    await expect(compare.getByRole('img')).toHaveCount(3);
+    await page.keyboard.press('Escape');
+    await expect(compare).toHaveCount(0);
+    await expect(grid).toBeFocused();
+    await page.keyboard.press('ArrowLeft');
+    await expect(grid).toHaveAttribute('aria-activedescendant', /-cell-1-0$/);
+
+    // Swap: methods become rows.
+    await page.getByRole('button', { name: 'Swap rows and columns' }).click();
+    await expect(grid).toHaveAttribute('data-rows', '2');
+    await expect(grid).toHaveAttribute('data-cols', '6');
+    await page.getByRole('button', { name: 'Swap rows and columns' }).click();
+    await page.screenshot({ path: testInfo.outputPath('explain-grid.png') });
+
+    // Exports: a PNG at 2× and an SVG of the expected size, and the heatmaps as .npy. Global scale: no tile captions.
+    // Headers: "Gradient (sensitivity)" wraps to two lines in a 96 px column; three lines under the bar.
+    const layout = figureLayout(6, 3, 96, false, 2, 3);
+    const save = async (button: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button, exact: true }).click()]);
+      const path = testInfo.outputPath(download.suggestedFilename());
+      await download.saveAs(path);
+      return readFileSync(path);
+    };
+    expect(pngSize(await save('PNG 2×'))).toEqual([layout.width * 2, layout.height * 2]);
+    const svg = (await save('SVG')).toString('utf8');
+    expect(svg.match(/<image /g)).toHaveLength(6 * 3);
+    const decoded = await page.evaluate(async (text) => {
+      const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+      const img = new Image();
+      img.src = url;
+      await img.decode();
+      return [img.naturalWidth, img.naturalHeight];
+    }, svg);
+    expect(decoded).toEqual([layout.width, layout.height]);
+    // Swapped, the figure is too: images as columns under three-line headers.
+    await page.getByRole('button', { name: 'Swap rows and columns' }).click();
+    const swapped = figureLayout(3, 6, 96, false, 3, 3);
+    expect((await save('SVG')).toString('utf8')).toMatch(new RegExp(`^<svg [^>]*width="${swapped.width}" height="${swapped.height}"`));
+    await page.getByRole('button', { name: 'Swap rows and columns' }).click();
+    const csv = (await save('Runs CSV')).toString('utf8').trim().split('\n');
+    expect(csv).toHaveLength(3);
+    expect(JSON.parse((await save('Runs JSON')).toString('utf8')).runs).toHaveLength(2);
+
+    // Into a folder picked with the file browser (the way Electron saves): the heatmaps as .npy.
+    const folder = mkdtempSync(join(tmpdir(), 'heatlab-e2e-export-'));
+    try {
+      await page.getByRole('radio', { name: 'A folder…' }).check();
+      const path = page.getByRole('textbox', { name: 'Go to path' });
+      await path.fill(folder);
+      await path.press('Enter');
+      await page.getByRole('button', { name: 'Choose this folder' }).click();
+      await expect(page.getByTestId('export-folder')).toHaveText(folder);
+      await page.getByRole('button', { name: 'Heatmaps .npy' }).click();
+      await expect(page.getByTestId('export-saved')).toHaveText(`Saved ${join(folder, `heatlab-runs-${created.runs.join('-')}-heatmaps.npy`)}`);
+      const npy = decodeNpy(new Uint8Array(readFileSync(join(folder, `heatlab-runs-${created.runs.join('-')}-heatmaps.npy`))));
+      expect(npy.shape).toEqual([6, 2, H, W]);
+      expect(Array.from((npy.data as Float32Array).subarray(H * W, 2 * H * W))).toEqual(Array.from(cellOf(gradCam, 0)));
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+
+    // An earlier run of the same images joins as a column without recomputing anything.
+    const extra = await finished(api, value(await api['explain.start']({ modelId: created.model, datasetId: created.dataset, images: { split: 'test', pick: 'first', n: 6 }, methods: [{ id: 'random' }] })));
+    const [randomRun] = (extra.result as { runIds: number[] }).runIds;
+    created.runs.push(randomRun!);
+    await page.getByRole('region', { name: 'Runs in this grid' }).getByRole('button', { name: 'Add' }).click();
+    await expect(grid).toHaveAttribute('data-cols', '3');
+    await expect(grid.getByRole('columnheader')).toHaveText(['Gradient (sensitivity)', 'Grad-CAM', 'Random map']);
+    await expect(page).toHaveURL(new RegExp(`#/explain/runs/${created.runs.join(',')}$`));
+
+    // Runs can be deleted from the list of earlier runs.
+    await page.getByRole('link', { name: '← Explain' }).click();
+    await page.getByRole('button', { name: `Delete run ${randomRun} (Random map)` }).click();
+    await page.getByRole('button', { name: 'Delete run', exact: true }).click();
+    await expect(page.getByRole('button', { name: `Delete run ${randomRun} (Random map)` })).toHaveCount(0);
+    expect((await api['explanations.get']({ id: randomRun! })).ok).toBe(false);
+
+    expect(errors).toEqual([]);
+  } finally {
+    for (const id of created.runs) await api['explanations.delete']({ id });
+    if (created.model) await api['models.delete']({ id: created.model });
+    if (created.dataset) await api['datasets.delete']({ id: created.dataset });
+    api.close();
+  }
+});
