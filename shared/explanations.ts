@@ -192,6 +192,23 @@ export interface StagedExplanations {
   runs: StagedExplanation[];
 }
 
+/** Progress detail of an explanation job as the compute host reports it: every run finished so far. */
+export interface ExplainHostDetail {
+  method: string;
+  /** Index of the method being run, of `runs`. */
+  run: number;
+  runs: number;
+  finished: StagedExplanation[];
+}
+
+/** Progress detail of an explanation job as main passes it on: the runs already recorded, in method order. */
+export interface ExplainProgressDetail {
+  method: string;
+  run: number;
+  runs: number;
+  runIds: number[];
+}
+
 export const explanationRoles = { heatmaps: 'heatmaps', logits: 'logits', indices: 'indices', targets: 'targets' } as const;
 
 export function describeTarget(target: ExplanationTarget, classNames?: readonly string[]): string {

@@ -12,6 +12,7 @@ import { ModelsRepository } from '../catalogue/models-repository.js';
 import { ModelsService } from '../train/models-service.js';
 import { ExplanationsRepository } from '../catalogue/explanations-repository.js';
 import { ExplanationsService } from '../explain/explanations-service.js';
+import type { ExplainHostDetail, ExplainJobParams } from '../../shared/explanations.js';
 import { AnnotationSets } from '../annotate/annotation-sets.js';
 import { JobsRepository } from '../catalogue/jobs-repository.js';
 import { DatasetsService } from '../data/datasets-service.js';
@@ -70,7 +71,14 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
       'explain.run': (staged, job) => ({ runIds: explanations.register(staged, job.id) }),
       'models.import': (staged, job) => ({ modelId: models.registerImported(staged, job.id).id }),
     },
-    onUnsuccessful: (job) => removeStaging(workspace.dataDir, job.id),
+    progressHooks: {
+      // Each method's run is recorded when it finishes, so the viewer can show it while the job goes on.
+      'explain.run': (detail, job) => explanations.recordFinished(detail as ExplainHostDetail, job.params as ExplainJobParams, job.id),
+    },
+    onUnsuccessful: (job) => {
+      explanations.forgetJob(job.id);
+      removeStaging(workspace.dataDir, job.id);
+    },
   });
   removeStaleStaging(workspace.dataDir, (id) => {
     const status = jobs.statusOf(id);

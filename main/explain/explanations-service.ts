@@ -8,11 +8,14 @@ import {
   describeSelection,
   describeTarget,
   explanationRoles,
+  type ExplainHostDetail,
   type ExplainJobParams,
+  type ExplainProgressDetail,
   type ExplainRequest,
   type ExplanationRun,
   type ExplanationRunSummary,
   type HeatmapBatch,
+  type StagedExplanation,
   type StagedExplanations,
 } from '../../shared/explanations.js';
 import { runFolder, type ExplanationsRepository } from '../catalogue/explanations-repository.js';
@@ -33,6 +36,8 @@ export class ExplanationsService {
   readonly #models: ModelsService;
   readonly #datasets: DatasetsService;
   readonly #version: string;
+  /** Run ids recorded so far per running job, in method order. */
+  readonly #recorded = new Map<number, number[]>();
 
   constructor(options: { workspace: string; repo: ExplanationsRepository; models: ModelsService; datasets: DatasetsService; version: string }) {
     this.#workspace = options.workspace;
@@ -69,11 +74,32 @@ export class ExplanationsService {
     };
   }
 
-  /** Records every finished run and moves its folder into place, in one transaction. */
+  /**
+   * Records the runs a running job has finished that are not recorded yet (its progress detail),
+   * so they can be looked at while the job goes on; returns the detail with their ids instead.
+   */
+  recordFinished(detail: ExplainHostDetail, request: ExplainJobParams, jobId: number): ExplainProgressDetail {
+    const { finished, ...rest } = detail;
+    return { ...rest, runIds: this.#record(finished, request, jobId) };
+  }
+
+  /** Records every finished run not recorded yet, moving its folder into place; returns all the job's run ids in method order. */
   register(staged: StagedExplanations, jobId: number | null): number[] {
-    const { request } = staged;
+    const ids = this.#record(staged.runs, staged.request, jobId);
+    if (jobId !== null) this.#recorded.delete(jobId);
+    // The job's staging folder is empty now.
+    const first = staged.runs[0];
+    if (first) rmSync(join(this.#workspace, first.stagingDir, '..'), { recursive: true, force: true });
+    return ids;
+  }
+
+  /** Records the runs past those already recorded for the job; returns all its run ids. */
+  #record(runs: readonly StagedExplanation[], request: ExplainJobParams, jobId: number | null): number[] {
+    const known = jobId === null ? [] : (this.#recorded.get(jobId) ?? []);
+    const fresh = runs.slice(known.length);
+    if (fresh.length === 0) return known;
     const ids = this.#repo.insertAll(
-      staged.runs.map((run) => ({
+      fresh.map((run) => ({
         name: `${run.methodLabel} · ${describeSelection(request.images)} · ${describeTarget(request.target, request.model.classNames)}`,
         modelId: request.model.id,
         datasetId: request.dataset.id,
@@ -96,12 +122,16 @@ export class ExplanationsService {
         seconds: run.seconds,
         files: run.files,
       })),
-      (id, k) => renameSync(join(this.#workspace, staged.runs[k]!.stagingDir), join(this.#workspace, runFolder(id))),
+      (id, k) => renameSync(join(this.#workspace, fresh[k]!.stagingDir), join(this.#workspace, runFolder(id))),
     );
-    // The job's staging folder is empty now.
-    const first = staged.runs[0];
-    if (first) rmSync(join(this.#workspace, first.stagingDir, '..'), { recursive: true, force: true });
-    return ids;
+    const all = [...known, ...ids];
+    if (jobId !== null) this.#recorded.set(jobId, all);
+    return all;
+  }
+
+  /** Drops the record of a job that ended without success (its recorded runs stay: they are complete). */
+  forgetJob(jobId: number): void {
+    this.#recorded.delete(jobId);
   }
 
   list(filter: { modelId?: number; datasetId?: number } = {}): ExplanationRunSummary[] {

@@ -41,12 +41,19 @@ function isAlive(pid: number): boolean {
  */
 export type Finalizers = { [K in JobKind]?: (staged: JobStaged<K>, job: Job) => JobResult<K> };
 
+/**
+ * What main does with a running job's progress detail before storing and sending it — e.g.
+ * recording each explanation run as soon as its method finishes. Returns the detail to pass on.
+ */
+export type ProgressHooks = { [K in JobKind]?: (detail: unknown, job: Job) => unknown };
+
 export interface JobServiceOptions {
   repo: JobsRepository;
   launcher: HostLauncher;
   events: EventBus;
   workspace: string;
   finalizers?: Finalizers;
+  progressHooks?: ProgressHooks;
   /** Called after a job ends without success, to remove what it may have left half-made. */
   onUnsuccessful?: (job: Job) => void;
 }
@@ -54,6 +61,7 @@ export interface JobServiceOptions {
 export class JobService {
   readonly #repo: JobsRepository;
   readonly #finalizers: Finalizers;
+  readonly #progressHooks: ProgressHooks;
   readonly #onUnsuccessful: (job: Job) => void;
   readonly #launch: HostLauncher;
   readonly #events: EventBus;
@@ -68,6 +76,7 @@ export class JobService {
   constructor(options: JobServiceOptions) {
     this.#repo = options.repo;
     this.#finalizers = options.finalizers ?? {};
+    this.#progressHooks = options.progressHooks ?? {};
     this.#onUnsuccessful = options.onUnsuccessful ?? (() => undefined);
     this.#launch = options.launcher;
     this.#events = options.events;
@@ -220,9 +229,19 @@ export class JobService {
         break;
       }
       case 'progress': {
-        this.#repo.saveProgress(message.id, message.progress);
         const job = this.get(message.id);
-        this.#events.emit('job.progress', { jobId: message.id, kind: job.kind, progress: message.progress });
+        const hook = this.#progressHooks[job.kind];
+        let progress = message.progress;
+        if (hook && progress.detail !== undefined) {
+          try {
+            progress = { ...progress, detail: hook(progress.detail, job) };
+          } catch (err) {
+            // The job's own end reports what went wrong; a hook's failure must not stop the job.
+            progress = { ...progress, message: `${progress.message} (${err instanceof Error ? err.message : String(err)})` };
+          }
+        }
+        this.#repo.saveProgress(message.id, progress);
+        this.#events.emit('job.progress', { jobId: message.id, kind: job.kind, progress });
         break;
       }
       case 'done':

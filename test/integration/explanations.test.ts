@@ -196,6 +196,27 @@ describe('explanation runs', () => {
     expect(readdirSync(folder).filter((e) => e.startsWith('.staging'))).toEqual([]);
   });
 
+  it('records each method’s run as soon as it finishes, so it can be read while the job goes on, and keeps it if the job is then cancelled', async () => {
+    const started = ok(await api['explain.start']({ modelId, datasetId, images: { split: 'all', pick: 'first', n: 200, seed: 1 }, methods: [{ id: 'gradient', params: {} }, { id: 'lime', params: { samples: 2000 } }] }));
+    const early = new Promise<number>((resolve) => {
+      const off = api.on('job.progress', ({ jobId, progress }) => {
+        const recorded = (progress.detail as { runIds?: number[] } | undefined)?.runIds ?? [];
+        if (jobId === started.id && recorded.length === 1) {
+          off();
+          resolve(recorded[0]!);
+        }
+      });
+    });
+    const runId = await early;
+    const run = ok(await api['explanations.get']({ id: runId }));
+    expect(run).toMatchObject({ method: 'gradient', count: 200, jobId: started.id });
+    expect(ok(await api['jobs.get']({ id: started.id })).status).toBe('running');
+    ok(await api['jobs.cancel']({ id: started.id }));
+    expect((await heatlab.jobs.waitFor(started.id)).status).toBe('cancelled');
+    expect(ok(await api['explanations.get']({ id: runId })).count).toBe(200);
+    expect(readdirSync(join(workspace, 'data', 'explanations')).filter((e) => e.startsWith('.staging'))).toEqual([]);
+  });
+
   it('deletes a run with its files, and the runs of a deleted model with theirs', async () => {
     const [run] = await explain({ images: { split: 'test', pick: 'first', n: 3, seed: 1 }, methods: [{ id: 'deconvnet', params: {} }] });
     const folder = join(workspace, 'data', 'explanations', String(run!.id));

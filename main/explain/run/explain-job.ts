@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { PixelDtype } from '../../../shared/datasets.js';
 import { HeatlabError } from '../../../shared/errors.js';
 import type { Preprocessing } from '../../../shared/models.js';
-import type { ExplainJobParams, ExplanationEngine, StagedExplanation, StagedExplanations } from '../../../shared/explanations.js';
+import type { ExplainHostDetail, ExplainJobParams, ExplanationEngine, StagedExplanation, StagedExplanations } from '../../../shared/explanations.js';
 import { StagingArea } from '../../data/staging.js';
 import type { Engines } from '../../jobs/host/engines.js';
 import type { JobContext } from '../../jobs/host/job-context.js';
@@ -87,7 +87,7 @@ export async function runExplain(params: ExplainJobParams, ctx: JobContext, engi
         writer.append(maps);
         stats.add(maps);
         done += heatmaps;
-        report(message, { method: method.id, run: k, runs: methods.length });
+        report(message, { method: method.id, run: k, runs: methods.length, finished: runs } satisfies ExplainHostDetail);
         await ctx.checkpoint(true);
         if (ctx.stopRequested) throw new StoppedEarly();
       };
@@ -108,6 +108,8 @@ export async function runExplain(params: ExplainJobParams, ctx: JobContext, engi
           stagingDir: area.relativeDir,
           files: area.finish(),
         });
+        // Main records the run now, so its heatmaps can be looked at while the next method runs.
+        report(`${method.label}: done`, { method: method.id, run: k, runs: methods.length, finished: runs } satisfies ExplainHostDetail);
       } catch (err) {
         if (!(err instanceof StoppedEarly)) throw err;
         area.discard();
