@@ -2,6 +2,7 @@
 import { complexity } from './complexity/complexity.js';
 import { sparseness } from './complexity/sparseness.js';
 import { deletion, insertion } from './faithfulness/deletion-insertion.js';
+import { faithfulnessCorrelation } from './faithfulness/faithfulness-correlation.js';
 import { pixelFlipping } from './faithfulness/pixel-flipping.js';
 import { abpc, regionPerturbationLerf, regionPerturbationMorf } from './faithfulness/region-perturbation.js';
 import type { Metric } from './metric.js';
@@ -13,7 +14,7 @@ import { rocAuc } from './localisation/roc-auc.js';
 import { topKIntersection } from './localisation/top-k-intersection.js';
 import { topPercentIou } from './localisation/top-percent-iou.js';
 
-export const faithfulnessMetrics: readonly Metric[] = [regionPerturbationMorf, regionPerturbationLerf, abpc, pixelFlipping, deletion, insertion];
+export const faithfulnessMetrics: readonly Metric[] = [regionPerturbationMorf, regionPerturbationLerf, abpc, pixelFlipping, deletion, insertion, faithfulnessCorrelation];
 
 export const localisationMetrics: readonly Metric[] = [
   relevanceMassAccuracy,

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Forward } from '../../main/explain/forward.js';
 import { deletion, insertion } from '../../main/evaluate/faithfulness/deletion-insertion.js';
+import { faithfulnessCorrelation } from '../../main/evaluate/faithfulness/faithfulness-correlation.js';
 import { pixelFlipping } from '../../main/evaluate/faithfulness/pixel-flipping.js';
 import { abpc, perturbationCurve, regionPerturbationLerf, regionPerturbationMorf, regionPerturbationParams } from '../../main/evaluate/faithfulness/region-perturbation.js';
 import { rankedRegions } from '../../main/evaluate/faithfulness/regions.js';
@@ -128,6 +129,14 @@ describe('pixel flipping, deletion and insertion on a linear model', () => {
     expect(probabilities.curves!.y[0]).toBeCloseTo(1 / (1 + Math.exp(-total)), 5);
   });
 
+  it('correlates subset relevance with the score drop perfectly for the exact contributions, and inversely for their negation (Bhatt et al. 2020)', async () => {
+    const params = { subsets: 50, subsetSize: 16 };
+    expect((await run(faithfulnessCorrelation, batchOf(w, x, contribution.slice()), params)).scores[0]).toBeCloseTo(1, 5);
+    expect((await run(faithfulnessCorrelation, batchOf(w, x, contribution.map((v) => -v)), params)).scores[0]).toBeCloseTo(-1, 5);
+    const random = new Random(3).fill(new Float32Array(PLANE)) as Float32Array;
+    expect(Math.abs((await run(faithfulnessCorrelation, batchOf(w, x, random), { subsets: 400, subsetSize: 16 })).scores[0]!)).toBeLessThan(0.3);
+  });
+
   it('lists every faithfulness metric with its direction and a citation', () => {
     expect(faithfulnessMetrics.map((m) => [m.id, m.higherIsBetter])).toEqual([
       ['region-perturbation', true],
@@ -136,6 +145,7 @@ describe('pixel flipping, deletion and insertion on a linear model', () => {
       ['pixel-flipping', false],
       ['deletion', false],
       ['insertion', true],
+      ['faithfulness-correlation', true],
     ]);
     for (const m of faithfulnessMetrics) expect(m.citation.length).toBeGreaterThan(5);
   });

@@ -1,0 +1,75 @@
+// Faithfulness correlation (Bhatt, Weller & Moura 2020, "Evaluating and aggregating feature-based
+// model explanations", eq. 2): over random pixel subsets S of a fixed size, the Pearson correlation
+// between the relevance in S, Σ_{i∈S} a_i, and the score drop when S is replaced by a baseline,
+// f(x) − f(x with x_S replaced). Defaults as Quantus's FaithfulnessCorrelation: 100 subsets of 224
+// pixels, black, on the logit.
+import { z } from 'zod';
+import { defineMetric, heatmapOf } from '../metric.js';
+import { pearson } from '../statistics/pearson.js';
+import { targetScore } from './curves.js';
+import { blurSigmaParam, perturber, perturbationKinds } from './perturbation.js';
+
+export const faithfulnessCorrelationParams = z.object({
+  subsets: z.int().min(2).max(10_000).default(100).describe('Random subsets per image (Quantus: 100).'),
+  subsetSize: z.int().min(1).max(1_000_000).default(224).describe('Pixels per subset (Quantus: 224), at most half the image.'),
+  perturbation: z.enum(perturbationKinds).default('black').describe('What the subset is replaced with (Quantus: black).'),
+  blurSigma: blurSigmaParam,
+  output: z.enum(['logit', 'probability']).default('logit').describe('The score whose drop is correlated (Quantus: the logit).'),
+});
+
+export const faithfulnessCorrelation = defineMetric({
+  id: 'faithfulness-correlation',
+  label: 'Faithfulness correlation',
+  family: 'faithfulness',
+  citation: 'Bhatt, Weller & Moura 2020, eq. 2',
+  higherIsBetter: true,
+  needs: { model: true },
+  params: faithfulnessCorrelationParams,
+  async score(batch, p, rng, onProgress) {
+    const { n, height, width, channels = 1, forward, images, classes } = batch;
+    if (!forward || !images || classes === undefined) throw new Error('Faithfulness correlation needs the model and its inputs in the batch.');
+    const plane = height * width;
+    const size = channels * plane;
+    const k = Math.min(p.subsetSize, Math.floor(plane / 2));
+    const bounds = batch.inputBounds ?? { low: Array<number>(channels).fill(0), high: Array<number>(channels).fill(1) };
+    const scores = new Float64Array(n);
+    const buffer = new Float32Array((p.subsets + 1) * size);
+    const pool = Int32Array.from({ length: plane }, (_, q) => q);
+    for (let i = 0; i < n; i++) {
+      const image = images.subarray(i * size, (i + 1) * size);
+      const heatmap = heatmapOf(batch, i);
+      const perturb = perturber(p.perturbation, { image, channels, plane, height, width, bounds }, rng, p.blurSigma);
+      const sums = new Float64Array(p.subsets);
+      buffer.set(image, 0);
+      for (let s = 0; s < p.subsets; s++) {
+        // A partial Fisher–Yates shuffle draws k pixels without replacement.
+        for (let j = 0; j < k; j++) {
+          const r = j + rng.int(plane - j);
+          [pool[j], pool[r]] = [pool[r]!, pool[j]!];
+        }
+        const subset = pool.slice(0, k);
+        const view = buffer.subarray((s + 1) * size, (s + 2) * size);
+        view.set(image);
+        perturb(view, subset);
+        let sum = 0;
+        for (const q of subset) sum += heatmap[q]!;
+        sums[s] = sum;
+      }
+      const drops = new Float64Array(p.subsets);
+      let f0 = 0;
+      for (let start = 0; start <= p.subsets; start += 64) {
+        const count = Math.min(64, p.subsets + 1 - start);
+        const logits = await forward(buffer.subarray(start * size, (start + count) * size), count);
+        for (let r = 0; r < count; r++) {
+          const f = targetScore(logits.subarray(r * classes, (r + 1) * classes), batch.targets[i]!, p.output);
+          if (start + r === 0) f0 = f;
+          else drops[start + r - 1] = f;
+        }
+      }
+      for (let s = 0; s < p.subsets; s++) drops[s] = f0 - drops[s]!;
+      scores[i] = pearson(sums, drops);
+      onProgress?.(i + 1, n);
+    }
+    return { scores };
+  },
+});
