@@ -49,9 +49,28 @@ export const annotationRequestSchemas = {
   'annotations.save': z.object({ id, index: z.int().min(0), mask: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'must be the mask as bytes (a Uint8Array)') }).strict(),
   /** Forgets an image's saved mask, so it shows its seed again. */
   'annotations.revert': z.object({ id, index: z.int().min(0) }).strict(),
+  /** Agreement of a set with another set (on the images both annotated) or with a generated ground truth (on the set's annotated images). */
+  'annotations.agreement': z
+    .object({
+      id,
+      with: z.union([z.object({ kind: z.literal('set'), id }).strict(), z.object({ kind: z.literal('generated'), mask: z.enum(seedMaskKinds) }).strict()]),
+      /** Compare one label value (1 = the first label); any marked region by default. */
+      label: z.int().min(1).max(16).optional(),
+    })
+    .strict(),
   'annotations.rename': z.object({ id, name: z.string().trim().min(1).max(200) }).strict(),
   'annotations.delete': z.object({ id }).strict(),
 } as const;
+
+export interface AnnotationAgreement {
+  /** The images compared (annotated in both sets, or in the set for a generated ground truth). */
+  indices: Int32Array;
+  /** Per image; NaN where neither side marks anything. */
+  iou: Float64Array;
+  dice: Float64Array;
+  /** Pooled over all pixels of all compared images. */
+  overall: { iou: number; dice: number };
+}
 
 export interface SavedMask {
   setId: number;

@@ -5,7 +5,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { AnnotationSet, AnnotationSetSummary, annotationRequestSchemas, SavedMask } from '../../shared/annotations.js';
+import type { AnnotationAgreement, AnnotationSet, AnnotationSetSummary, annotationRequestSchemas, SavedMask } from '../../shared/annotations.js';
+import type { MaskKind } from '../../shared/generators.js';
+import { agreement } from './agreement.js';
 import type { MaskBatch } from '../../shared/datasets.js';
 import { maskOptionsSchema } from '../../shared/generators.js';
 import { HeatlabError } from '../../shared/errors.js';
@@ -94,6 +96,24 @@ export class AnnotationSets {
   revert(id: number, index: number): SavedMask {
     this.#set(id);
     return { setId: id, index, annotated: this.#repo.revertMask(id, index), savedAt: new Date().toISOString() };
+  }
+
+  /** IoU and Dice against another set (on the images both annotated) or a generated kind (on this set's annotated images). */
+  agreement(id: number, other: { kind: 'set'; id: number } | { kind: 'generated'; mask: Exclude<MaskKind, 'instances'> }, label?: number): AnnotationAgreement {
+    const set = this.#set(id);
+    let indices = Array.from(this.#repo.annotated(id));
+    if (other.kind === 'set') {
+      const second = this.#set(other.id);
+      if (second.datasetId !== set.datasetId) throw new HeatlabError('invalid_request', `Annotation sets ${id} and ${other.id} are on different datasets, so they cannot be compared.`);
+      const theirs = new Set(this.#repo.annotated(other.id));
+      indices = indices.filter((i) => theirs.has(i));
+    }
+    if (indices.length === 0) throw new HeatlabError('invalid_request', other.kind === 'set' ? `Annotation sets ${id} and ${other.id} have no annotated image in common.` : `Annotation set ${id} has no annotated image yet.`);
+    const mine = this.masks(id, indices).data;
+    const theirs = other.kind === 'set' ? this.masks(other.id, indices).data : this.#datasets.masks(set.datasetId, other.mask, indices, maskOptionsSchema.parse({})).data;
+    // A generated ground truth marks its region with 1 whatever label is asked of the set.
+    const result = other.kind === 'generated' && label !== undefined ? agreement(Uint8Array.from(mine, (v) => (v === label ? 1 : 0)), theirs, indices.length) : agreement(mine, theirs, indices.length, label);
+    return { indices: Int32Array.from(indices), iou: result.iou, dice: result.dice, overall: result.overall };
   }
 
   rename(id: number, name: string): AnnotationSet {

@@ -4,7 +4,7 @@ import type { Handlers } from './router.js';
 
 type AnnotationMethods = Pick<
   Handlers,
-  'annotations.list' | 'annotations.get' | 'annotations.masks' | 'annotations.create' | 'annotations.save' | 'annotations.revert' | 'annotations.rename' | 'annotations.delete'
+  'annotations.list' | 'annotations.get' | 'annotations.masks' | 'annotations.create' | 'annotations.save' | 'annotations.revert' | 'annotations.agreement' | 'annotations.rename' | 'annotations.delete'
 >;
 
 export function annotationHandlers(annotations: AnnotationSets): AnnotationMethods {
@@ -15,6 +15,7 @@ export function annotationHandlers(annotations: AnnotationSets): AnnotationMetho
     'annotations.create': (request) => annotations.create(request),
     'annotations.save': ({ id, index, mask }) => annotations.save(id, index, mask),
     'annotations.revert': ({ id, index }) => annotations.revert(id, index),
+    'annotations.agreement': ({ id, with: other, label }) => annotations.agreement(id, other, label),
     'annotations.rename': ({ id, name }) => annotations.rename(id, name),
     'annotations.delete': ({ id }) => {
       annotations.delete(id);

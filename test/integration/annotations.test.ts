@@ -99,6 +99,27 @@ describe('annotation sets', () => {
     expect(Array.from(ok(await api['annotations.get']({ id: set.id })).annotated)).toEqual([]);
   });
 
+  it('measures agreement with another annotator on the images both annotated, and with a generated ground truth', async () => {
+    const first = ok(await api['annotations.create']({ datasetId, name: 'first', annotator: 'ada', labels: ['x'] }));
+    const second = ok(await api['annotations.create']({ datasetId, name: 'second', annotator: 'bob', labels: ['x'] }));
+    ok(await api['annotations.save']({ id: first.id, index: 1, mask: square(0, 0, 4) }));
+    ok(await api['annotations.save']({ id: first.id, index: 2, mask: square(0, 0, 4) })); // 16 pixels
+    ok(await api['annotations.save']({ id: second.id, index: 2, mask: square(2, 0, 4) })); // 16 pixels, 8 shared
+    ok(await api['annotations.save']({ id: second.id, index: 3, mask: square(0, 0, 4) }));
+    const pair = ok(await api['annotations.agreement']({ id: first.id, with: { kind: 'set', id: second.id } }));
+    expect(Array.from(pair.indices)).toEqual([2]);
+    expect(pair.iou[0]).toBeCloseTo(8 / 24, 12);
+    expect(pair.dice[0]).toBeCloseTo(16 / 32, 12);
+    const object = ok(await api['datasets.masks']({ id: datasetId, kind: 'object', indices: [5] })).data;
+    ok(await api['annotations.save']({ id: second.id, index: 5, mask: object }));
+    const truth = ok(await api['annotations.agreement']({ id: second.id, with: { kind: 'generated', mask: 'object' } }));
+    expect(Array.from(truth.indices)).toEqual([2, 3, 5]);
+    expect(truth.iou[2]).toBe(1);
+    expect(failure(await api['annotations.agreement']({ id: first.id, with: { kind: 'set', id: first.id + 100 } }))).toBe(`There is no annotation set ${first.id + 100}.`);
+    const empty = ok(await api['annotations.create']({ datasetId, name: 'empty', annotator: 'cy', labels: ['x'] }));
+    expect(failure(await api['annotations.agreement']({ id: empty.id, with: { kind: 'generated', mask: 'object' } }))).toBe(`Annotation set ${empty.id} has no annotated image yet.`);
+  });
+
   it('renames and deletes a set with its saved masks', async () => {
     const set = ok(await api['annotations.create']({ datasetId, name: 'temporary', annotator: 'ada', labels: ['x'] }));
     ok(await api['annotations.save']({ id: set.id, index: 2, mask: square(3, 3, 3) }));
