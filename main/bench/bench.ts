@@ -7,6 +7,7 @@ import { benchCore } from './core-bench.js';
 import { benchData, childGenerateScaled, childImportPng } from './data-bench.js';
 import { benchExplain, childExplain } from './explain-bench.js';
 import { benchExplainJob, childExplain10k } from './explain-job-bench.js';
+import { benchEvaluate, childEvaluate } from './evaluate-bench.js';
 import { benchExplainView } from './explain-view-bench.js';
 import { benchTraining, childTrain100k, childTrainSpeed } from './train-bench.js';
 import { printTable, record, rows } from './table.js';
@@ -19,6 +20,7 @@ const children: Record<string, (...args: string[]) => Promise<void>> = {
   'train-100k': childTrain100k,
   explain: childExplain,
   'explain-10k': childExplain10k,
+  evaluate: childEvaluate,
 };
 
 async function main(): Promise<void> {
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
   await benchTraining();
   await benchExplain();
   await benchExplainJob();
+  await benchEvaluate();
   await benchExplainView();
   record({ area: 'process', measure: 'peak RSS of the bench process', value: process.resourceUsage().maxRSS / 1024, unit: 'MB' });
 

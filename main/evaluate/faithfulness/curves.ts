@@ -1,6 +1,6 @@
 // The batched core of every perturbation metric: for each image, the model's score of the
 // explained class on x⁽⁰⁾ … x⁽ᴸ⁾, where x⁽ᵏ⁾ is x⁽ᵏ⁻¹⁾ with the k-th pixel group changed (Samek et
-// al. 2017, eq. 11) — all L + 1 images of a batch go through ONNX Runtime in calls of `rows`.
+// al. 2017, eq. 11) — all L + 1 images of a batch go through ONNX Runtime in calls of `rows` (256: fewer, fuller calls).
 import type { Forward } from '../../explain/forward.js';
 import type { MetricBatch, MetricProgress } from '../metric.js';
 
@@ -19,7 +19,7 @@ export interface CurveRequest {
 }
 
 /** The target's score at each step: [n, L + 1] (step 0 is the unchanged start). */
-export async function scoreCurves(batch: MetricBatch, request: CurveRequest, onProgress?: MetricProgress, rows = 64): Promise<Float32Array> {
+export async function scoreCurves(batch: MetricBatch, request: CurveRequest, onProgress?: MetricProgress, rows = 256): Promise<Float32Array> {
   const { n, forward, classes, images } = batch;
   if (!forward || !images || classes === undefined || batch.channels === undefined) throw new Error('This faithfulness metric needs the model and its inputs in the batch.');
   const size = batch.channels * batch.height * batch.width;

@@ -1,0 +1,72 @@
+// Heatmap-scoring speed (issue 7's table): perturbation metrics on a tiny-cnn 32×32×1 exported to
+// ONNX and run on ONNX Runtime, localisation and complexity metrics on 10,000 random heatmaps with
+// rectangular masks. Quantus's figures on this machine (PyTorch 1.13, one thread) are the reference:
+// region perturbation (4×4, 64 steps) 103, pixel flipping (16 px per step) 102, relevance mass
+// accuracy 6,117, rank accuracy 4,048, pointing game 7,255, AUC 2,062 heatmaps/s.
+import type * as tfType from '@tensorflow/tfjs';
+import type { Metric, MetricBatch } from '../evaluate/metric.js';
+import { complexityMetrics, localisationMetrics, metricById } from '../evaluate/registry.js';
+import { ortForward } from '../explain/forward.js';
+import { Random } from '../numeric/random.js';
+import { exportLayersModel } from '../onnx/export/index.js';
+import { loadOrt } from '../onnx/runtime.js';
+import { buildModel, layersFor } from '../train/architectures.js';
+import { runChild } from './child.js';
+import { atLeast, record, type Row } from './table.js';
+
+const perturbationRuns: { id: string; label: string; params: object; images: number; target: Row['target'] }[] = [
+  { id: 'region-perturbation', label: 'region perturbation, 4×4 regions, 64 steps', params: { regionSize: 4, steps: 64 }, images: 64, target: atLeast(300) },
+  { id: 'pixel-flipping', label: 'pixel flipping, 16 pixels per step', params: { pixelsPerStep: 16 }, images: 64, target: atLeast(300) },
+  { id: 'deletion', label: 'deletion, one row per step', params: {}, images: 64, target: undefined },
+];
+
+type Speeds = Record<string, number>;
+
+export async function benchEvaluate(): Promise<void> {
+  const speeds = await runChild<Speeds>(['evaluate']);
+  for (const r of perturbationRuns) record({ area: 'evaluate', measure: `${r.label}, tiny-cnn 32×32`, value: speeds[r.id]!, unit: 'heatmaps/s', target: r.target });
+  for (const m of [...localisationMetrics, ...complexityMetrics]) record({ area: 'evaluate', measure: `${m.label}, 32×32`, value: speeds[m.id]!, unit: 'heatmaps/s', target: m.family === 'localisation' ? atLeast(20_000) : undefined });
+}
+
+/** The batch's first m heatmaps, with their masks and images. */
+function head(batch: MetricBatch, m: number): MetricBatch {
+  const plane = batch.height * batch.width;
+  return { ...batch, n: m, heatmaps: batch.heatmaps.subarray(0, m * plane), masks: batch.masks?.subarray(0, m * plane), images: batch.images?.subarray(0, m * plane), targets: batch.targets.subarray(0, m) };
+}
+
+async function speedOf(metric: Metric, batch: MetricBatch, params: object): Promise<number> {
+  const parsed = metric.params.parse(params);
+  await metric.score(head(batch, 4), parsed, new Random(1)); // warm up
+  const start = performance.now();
+  await metric.score(batch, parsed, new Random(1));
+  return batch.n / ((performance.now() - start) / 1000);
+}
+
+export async function childEvaluate(): Promise<void> {
+  const tf = require('@tensorflow/tfjs') as typeof tfType;
+  await tf.setBackend('cpu');
+  const input = { height: 32, width: 32, channels: 1 };
+  const model = buildModel(tf, layersFor({ kind: 'preset', preset: 'tiny-cnn', batchNorm: false, dropout: 0 }, 2), input, 1);
+  const bytes = exportLayersModel(model, { name: 'bench', classNames: ['a', 'b'], preprocessing: { layout: 'NCHW', scale: 255, mean: [0], std: [1], ...input } });
+  const ort = loadOrt();
+  const session = await ort.ort.InferenceSession.create(bytes, ort.sessionOptions);
+  const forward = ortForward(ort.ort, session, { channels: 1, height: 32, width: 32 });
+  const rng = new Random(4);
+  const n = 10_000;
+  const plane = 1024;
+  const heatmaps = rng.fill(new Float32Array(n * plane), -1, 1) as Float32Array;
+  const masks = new Uint8Array(n * plane);
+  for (let i = 0; i < n; i++) {
+    const [x0, y0] = [rng.int(16), rng.int(16)];
+    for (let y = y0; y < y0 + 12; y++) masks.fill(1, i * plane + y * 32 + x0, i * plane + y * 32 + x0 + 12);
+  }
+  const images = rng.fill(new Float32Array(n * plane)) as Float32Array;
+  const batch: MetricBatch = { n, height: 32, width: 32, heatmaps, targets: new Int32Array(n), masks, images, channels: 1, forward, classes: 2, inputBounds: { low: [0], high: [1] } };
+  const speeds: Speeds = {};
+  for (const r of perturbationRuns) {
+    speeds[r.id] = await speedOf(metricById(r.id)!, head(batch, r.images), r.params);
+  }
+  for (const metric of [...localisationMetrics, ...complexityMetrics]) speeds[metric.id] = await speedOf(metric, batch, {});
+  await session.release();
+  process.send!(speeds);
+}
