@@ -28,6 +28,8 @@ export interface Column {
   /** Which of the run's per-image heatmaps (the class, for target "all"). */
   slot: number;
   label: string;
+  /** A method of a running job whose run is not recorded yet (no heatmaps). */
+  pending?: boolean;
 }
 
 export interface ImageRow {
@@ -48,6 +50,9 @@ export class Comparison {
   loading = $state(false);
   error = $state<string | null>(null);
   #labels: Int32Array | null = null;
+  /** Opening and adding, one after the other; runs ever asked for by follow(). */
+  #queue: Promise<void> = Promise.resolve();
+  #followed = new Set<number>();
 
   constructor(api: Api) {
     this.#api = api;
@@ -104,6 +109,21 @@ export class Comparison {
     if (run.modelId !== first.modelId || run.datasetId !== first.datasetId || run.height !== first.height || run.width !== first.width || theirs.length !== indices.length || theirs.some((v, i) => v !== indices[i])) {
       throw new Error(`Run ${run.id} (${run.methodLabel}) explains other images or another model than run ${first.id}, so it cannot be a column of this grid.`);
     }
+  }
+
+  /**
+   * Opens the runs, then adds as columns those asked for later — a job's runs as each is recorded —
+   * without reloading what is shown. A run is followed once: removing it keeps it removed.
+   */
+  follow(runIds: number[]): Promise<void> {
+    const fresh = runIds.filter((id) => !this.#followed.has(id));
+    fresh.forEach((id) => this.#followed.add(id));
+    if (fresh.length === 0) return this.#queue;
+    this.#queue = this.#queue.then(async () => {
+      if (this.loaded.length === 0) await this.open(fresh);
+      else for (const id of fresh) await this.add(id);
+    });
+    return this.#queue;
   }
 
   /** Opens the runs; the first decides the images, the others must match it. */
