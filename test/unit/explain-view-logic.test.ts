@@ -8,6 +8,7 @@ import { indicesOfClass, parseIndices, seededSample } from '../../renderer/lib/e
 import { checkParams, initialValues, methodFields } from '../../renderer/lib/explain/method-params.js';
 import { encodeNpy } from '../../renderer/lib/explain/npy.js';
 import { predictions, softmax } from '../../renderer/lib/explain/predictions.js';
+import { pendingColumns } from '../../renderer/lib/explain/pending-columns.js';
 import { presetsFor } from '../../renderer/lib/explain/presets.js';
 import { filterRows, noFilter } from '../../renderer/lib/explain/row-filter.js';
 import { clamp, zoomAt } from '../../renderer/lib/explain/zoom.js';
@@ -214,5 +215,16 @@ describe('figure content', () => {
     expect(swapped.rows.map((r) => r.label)).toEqual([['Image'], ['Gradient']]);
     expect(swapped.rows[1]!.tiles).toHaveLength(2);
     expect([swapped.bar.min, swapped.bar.max]).toEqual([-4, 4]);
+  });
+});
+
+describe('pending columns', () => {
+  it('gives each method still running one empty column, or one per class when every class is explained', () => {
+    expect(pendingColumns(['Grad-CAM'], { perImage: 1, classNames: ['triangle', 'square'] })).toEqual([{ key: 'pending:0:0', runId: 0, slot: 0, label: 'Grad-CAM', pending: true }]);
+    expect(pendingColumns(['LIME', 'RISE'], { perImage: 2, classNames: ['triangle', 'square'] }).map((c) => c.label)).toEqual(['LIME · triangle', 'LIME · square', 'RISE · triangle', 'RISE · square']);
+  });
+
+  it('has no columns before the first run tells the grid its shape', () => {
+    expect(pendingColumns(['LIME'], null)).toEqual([]);
   });
 });

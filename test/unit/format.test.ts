@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatPercent, formatProgress } from '../../shared/format.js';
+import { formatCount, formatDuration, formatPercent, formatProgress } from '../../shared/format.js';
 
 describe('formatDuration', () => {
   it('reads milliseconds, seconds, minutes and hours as a person would say them', () => {
@@ -31,5 +31,13 @@ describe('progress text', () => {
   it('states the counts, the rate and the time left', () => {
     expect(formatProgress({ done: 3, total: 10, fraction: 0.3, message: '', etaSeconds: 1.2, rate: 12.5, unit: 'runs' })).toBe('3/10 runs · 13 runs/s · 1.2 s left');
     expect(formatProgress({ done: 10, total: 10, fraction: 1, message: '', etaSeconds: 0, rate: null, unit: 'runs' })).toBe('10/10 runs');
+  });
+});
+
+describe('formatCount', () => {
+  it('groups thousands as en-US does and rounds fractions above ten', () => {
+    for (const n of [0, 7, 999, 1000, 12345, 1234567, -4200]) expect(formatCount(n)).toBe(n.toLocaleString('en-US'));
+    expect(formatCount(2.345)).toBe('2.3');
+    expect(formatCount(12345.6)).toBe('12,346');
   });
 });

@@ -4,6 +4,7 @@
 // is recomputed, the grid just reads the stored heatmaps. Rows arrive in chunks, the first small,
 // so the grid draws before every heatmap has crossed from main.
 import type { Api } from '../../../shared/api.js';
+import type { ImageBatch } from '../../../shared/datasets.js';
 import type { ExplanationRun } from '../../../shared/explanations.js';
 import { errorText, unwrap } from '../api.js';
 import type { Pixels } from '../pixels.js';
@@ -11,15 +12,17 @@ import { predictions, type Prediction } from './predictions.js';
 
 /** The grid loads at most this many images per comparison (every heatmap is kept in memory). */
 export const MAX_ROWS = 1000;
-/** A screenful first, then larger chunks. */
-const FIRST_CHUNK = 16;
-const CHUNK = 128;
+/** About a screenful first (a 96 px cell is ~100 px of height), then chunks small enough to keep frames short. */
+const FIRST_CHUNK = 8;
+const CHUNK = 32;
 
 export interface LoadedRun {
   run: ExplanationRun;
   /** [rows, perImage, H, W] for the loaded rows. */
   heatmaps: Float32Array;
   targets: Int32Array;
+  /** One view per (row, slot), made when first asked for: a cell keeps its identity, so what shows it redraws only when it changes. */
+  views: (Float32Array | undefined)[];
 }
 
 export interface Column {
@@ -28,6 +31,8 @@ export interface Column {
   /** Which of the run's per-image heatmaps (the class, for target "all"). */
   slot: number;
   label: string;
+  /** A method of a running job whose run is not recorded yet (no heatmaps). */
+  pending?: boolean;
 }
 
 export interface ImageRow {
@@ -35,6 +40,9 @@ export interface ImageRow {
   label: number;
   prediction: Prediction;
 }
+
+/** Resolves after the next frame (at once where there are no frames, as in tests). */
+const nextFrame = () => new Promise<void>((resolve) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(() => resolve()) : resolve()));
 
 const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
 
@@ -48,6 +56,9 @@ export class Comparison {
   loading = $state(false);
   error = $state<string | null>(null);
   #labels: Int32Array | null = null;
+  /** Opening and adding, one after the other; runs ever asked for by follow(). */
+  #queue: Promise<void> = Promise.resolve();
+  #followed = new Set<number>();
 
   constructor(api: Api) {
     this.#api = api;
@@ -73,21 +84,26 @@ export class Comparison {
     ),
   );
 
-  /** Raw relevance of one cell, H×W; null when out of range or not loaded yet. */
+  /** Each column's run, found once per change of the runs rather than once per cell. */
+  readonly #entries = $derived(this.columns.map((col) => this.loaded.find((l) => l.run.id === col.runId)));
+
+  /** Raw relevance of one cell, H×W; null when out of range or not loaded yet. The same array each time. */
   cell(row: number, column: number): Float32Array | null {
     const col = this.columns[column];
-    const entry = col && this.loaded.find((l) => l.run.id === col.runId);
+    const entry = this.#entries[column];
     if (!col || !entry || row < 0 || row >= this.rows.length) return null;
-    const plane = this.height * this.width;
-    const start = (row * entry.run.perImage + col.slot) * plane;
-    return entry.heatmaps.subarray(start, start + plane);
+    const { perImage, height, width } = entry.run;
+    const k = row * perImage + col.slot;
+    let view = entry.views[k];
+    if (!view) entry.views[k] = view = entry.heatmaps.subarray(k * height * width, (k + 1) * height * width);
+    return view;
   }
 
   /** A run's record with room for all its rows. */
   async #allocate(id: number): Promise<LoadedRun> {
     const run = unwrap(await this.#api['explanations.get']({ id }));
     const rows = Math.min(run.count, MAX_ROWS);
-    return { run, heatmaps: new Float32Array(rows * run.perImage * run.height * run.width), targets: new Int32Array(rows * run.perImage) };
+    return { run, heatmaps: new Float32Array(rows * run.perImage * run.height * run.width), targets: new Int32Array(rows * run.perImage), views: [] };
   }
 
   /** Rows [from, to) of one run into its arrays; their dataset indices and logits. */
@@ -106,6 +122,21 @@ export class Comparison {
     }
   }
 
+  /**
+   * Opens the runs, then adds as columns those asked for later — a job's runs as each is recorded —
+   * without reloading what is shown. A run is followed once: removing it keeps it removed.
+   */
+  follow(runIds: number[]): Promise<void> {
+    const fresh = runIds.filter((id) => !this.#followed.has(id));
+    fresh.forEach((id) => this.#followed.add(id));
+    if (fresh.length === 0) return this.#queue;
+    this.#queue = this.#queue.then(async () => {
+      if (this.loaded.length === 0) await this.open(fresh);
+      else for (const id of fresh) await this.add(id);
+    });
+    return this.#queue;
+  }
+
   /** Opens the runs; the first decides the images, the others must match it. */
   async open(runIds: number[]): Promise<void> {
     if (runIds.length === 0) return;
@@ -114,20 +145,25 @@ export class Comparison {
     try {
       const entries = await Promise.all(runIds.map((id) => this.#allocate(id)));
       const first = entries[0]!.run;
-      this.#labels = unwrap(await this.#api['datasets.index']({ id: first.datasetId })).labels;
+      const labels = this.#api['datasets.index']({ id: first.datasetId }).then((r) => (this.#labels = unwrap(r).labels));
       const total = Math.min(first.count, MAX_ROWS);
       for (let from = 0; from < total; ) {
         const to = Math.min(total, from + (from === 0 ? FIRST_CHUNK : CHUNK));
-        const parts = await Promise.all(entries.map((e) => this.#fill(e, from, to)));
+        const filling = entries.map((e) => this.#fill(e, from, to));
+        // The images are asked for as soon as one run has said which they are, while the others' heatmaps travel.
+        const images = filling[0]!.then(({ indices }) => this.#fetchPixels(first.datasetId, indices));
+        const [parts, batch] = await Promise.all([Promise.all(filling), images, labels]);
         const { indices, logits } = parts[0]!;
         entries.forEach((e, k) => this.#check(e.run, parts[k]!.indices, first, indices));
-        await this.#appendPixels(first.datasetId, indices, total);
+        this.#appendPixels(batch, total);
         const predicted = predictions(logits, first.classNames.length);
         // One state change per chunk: each one redoes the scales of every loaded cell.
         this.rows = [...this.rows, ...Array.from(indices, (datasetIndex, r) => ({ datasetIndex, label: this.#labels![datasetIndex] ?? -1, prediction: predicted[r]! }))];
         if (from === 0) this.loaded = entries;
         else this.loaded = [...this.loaded];
         from = to;
+        // Let the rows just added reach the screen before the next chunk's arrival competes with them.
+        await nextFrame();
       }
     } catch (err) {
       this.error = errorText(err);
@@ -136,9 +172,12 @@ export class Comparison {
     }
   }
 
+  #fetchPixels(datasetId: number, indices: Int32Array): Promise<ImageBatch> {
+    return this.#api['datasets.images']({ id: datasetId, indices: Array.from(indices) }).then(unwrap);
+  }
+
   /** Adds the pixels of the next rows; the buffer is sized for every row at the first chunk. */
-  async #appendPixels(datasetId: number, indices: Int32Array, total: number): Promise<void> {
-    const batch = unwrap(await this.#api['datasets.images']({ id: datasetId, indices: Array.from(indices) }));
+  #appendPixels(batch: ImageBatch, total: number): void {
     const [k, h, w, c] = batch.shape;
     const start = this.rows.length;
     const data = this.pixels?.data ?? (batch.dtype === 'uint16' ? new Uint16Array(total * h * w * c) : new Uint8Array(total * h * w * c));

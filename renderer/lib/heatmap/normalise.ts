@@ -122,6 +122,18 @@ export function percentileAbs(arrays: readonly Float32Array[], p: number): numbe
   return low + (pos - k) * (next - low);
 }
 
+// A cell's own percentile, by its array and the percentile: heatmaps never change once loaded, so
+// new rows or columns, filtering or switching back to per-cell scales recompute only new cells.
+const ownScales = new WeakMap<Float32Array, Map<number, number>>();
+
+function ownScale(cell: Float32Array, percentile: number): number {
+  let byP = ownScales.get(cell);
+  if (!byP) ownScales.set(cell, (byP = new Map()));
+  let m = byP.get(percentile);
+  if (m === undefined) byP.set(percentile, (m = percentileAbs([cell], percentile)));
+  return m;
+}
+
 /**
  * m for every cell, [images × methods] row-major; NaN for cells not loaded. Cells of one group
  * share one m, taken over the group's loaded cells.
@@ -147,6 +159,11 @@ export function cellScales(source: CellSource, mode: NormMode, percentile: numbe
   if (mode === 'global') assign(all(images), all(methods));
   else if (mode === 'image') for (let i = 0; i < images; i++) assign([i], all(methods));
   else if (mode === 'method') for (let j = 0; j < methods; j++) assign(all(images), [j]);
-  else for (let i = 0; i < images; i++) for (let j = 0; j < methods; j++) assign([i], [j]);
+  else
+    for (let i = 0; i < images; i++)
+      for (let j = 0; j < methods; j++) {
+        const c = source.cell(i, j);
+        if (c) out[i * methods + j] = ownScale(c, percentile);
+      }
   return out;
 }
