@@ -8,25 +8,16 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from '../../shared/api.js';
-import type { Result } from '../../shared/errors.js';
 import { connectWebSocketApi, type WebSocketConstructor } from '../../shared/ws-client.js';
 import { createInProcessApi } from '../../main/api/in-process.js';
 import { openHeatlab, type Heatlab } from '../../main/app/heatlab.js';
 import { startServer } from '../../main/app/serve.js';
+import { failure, ok } from '../fixtures/results.js';
 
 let workspace: string;
 let heatlab: Heatlab;
 let api: Api;
 let datasetId: number;
-
-const ok = <T>(result: Result<T>): T => {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value;
-};
-const failure = <T>(result: Result<T>): string => {
-  if (result.ok) throw new Error('The request succeeded, and it should have been refused.');
-  return result.error.message;
-};
 
 function open(): void {
   heatlab = openHeatlab({ workspaceDir: workspace, mode: 'cli' });

@@ -4,20 +4,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Api } from '../../shared/api.js';
-import type { Result } from '../../shared/errors.js';
 import type { Job } from '../../shared/jobs.js';
 import { createInProcessApi } from '../../main/api/in-process.js';
 import { openHeatlab, type Heatlab } from '../../main/app/heatlab.js';
 import { readNpy } from '../../main/workspace/npy.js';
+import { ok } from '../fixtures/results.js';
 
 let workspace: string;
 let heatlab: Heatlab;
 let api: Api;
-
-function ok<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
 
 async function generate(request: Parameters<Api['datasets.generate']>[0]): Promise<Job> {
   const job = ok(await api['datasets.generate'](request));

@@ -11,13 +11,13 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { InferenceSession } from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from '../../shared/api.js';
-import type { Result } from '../../shared/errors.js';
 import type { ExplainRequest, ExplanationRun } from '../../shared/explanations.js';
 import type { Job } from '../../shared/jobs.js';
 import { createInProcessApi } from '../../main/api/in-process.js';
 import { openHeatlab, type Heatlab } from '../../main/app/heatlab.js';
 import { loadOrt, type LoadedOrt } from '../../main/onnx/runtime.js';
 import { readNpy } from '../../main/workspace/npy.js';
+import { failure, ok } from '../fixtures/results.js';
 
 let workspace: string;
 let heatlab: Heatlab;
@@ -26,15 +26,6 @@ let ort: LoadedOrt;
 let datasetId: number;
 let modelId: number;
 let session: InferenceSession;
-
-const ok = <T>(result: Result<T>): T => {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value;
-};
-const failure = <T>(result: Result<T>): string => {
-  if (result.ok) throw new Error('The request succeeded, and it should have been refused.');
-  return result.error.message;
-};
 
 async function explain(request: Partial<ExplainRequest> & Pick<ExplainRequest, 'methods'>): Promise<ExplanationRun[]> {
   const job = await heatlab.jobs.waitFor(ok(await api['explain.start']({ modelId, datasetId, ...request })).id);

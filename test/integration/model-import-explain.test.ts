@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from '../../shared/api.js';
-import type { Result } from '../../shared/errors.js';
 import type { Model } from '../../shared/models.js';
 import { createInProcessApi } from '../../main/api/in-process.js';
 import { openHeatlab, type Heatlab } from '../../main/app/heatlab.js';
@@ -22,17 +21,13 @@ import { loadOrt, type LoadedOrt } from '../../main/onnx/runtime.js';
 import { SessionCache } from '../../main/onnx/session-cache.js';
 import { bgrCnn, kerasMadeCnn, pytorchMadeCnn, type ForeignModel } from '../fixtures/foreign-onnx.js';
 import { referenceForward } from '../fixtures/onnx-reference.js';
+import { ok } from '../fixtures/results.js';
 
 let workspace: string;
 let heatlab: Heatlab;
 let api: Api;
 let ort: LoadedOrt;
 let cache: SessionCache;
-
-function ok<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
 
 async function imported(fixture: ForeignModel, name: string, request: Partial<Parameters<Api['models.import']>[0]> = {}): Promise<Model> {
   const path = join(workspace, `${name}.onnx`);

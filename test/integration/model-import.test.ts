@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from '../../shared/api.js';
-import type { Result } from '../../shared/errors.js';
 import type { Job } from '../../shared/jobs.js';
 import type { Model } from '../../shared/models.js';
 import { createInProcessApi } from '../../main/api/in-process.js';
@@ -16,6 +15,7 @@ import { openHeatlab, type Heatlab } from '../../main/app/heatlab.js';
 import { Random } from '../../main/numeric/random.js';
 import { loadOrt, type LoadedOrt } from '../../main/onnx/runtime.js';
 import { bgrCnn, dynamicSizeCnn, kerasMadeCnn, pytorchMadeCnn, unknownOpModel, type ForeignModel } from '../fixtures/foreign-onnx.js';
+import { ok } from '../fixtures/results.js';
 
 let workspace: string;
 let files: string;
@@ -23,11 +23,6 @@ let heatlab: Heatlab;
 let api: Api;
 let ort: LoadedOrt;
 let greyDatasetId: number;
-
-function ok<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
 
 function write(name: string, bytes: Uint8Array | string): string {
   const path = join(files, name);

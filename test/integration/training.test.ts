@@ -5,21 +5,16 @@ import { join } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from '../../shared/api.js';
-import type { Result } from '../../shared/errors.js';
 import type { Job } from '../../shared/jobs.js';
 import type { TrainingDetail } from '../../shared/models.js';
 import { createInProcessApi } from '../../main/api/in-process.js';
 import { openHeatlab, type Heatlab } from '../../main/app/heatlab.js';
+import { ok } from '../fixtures/results.js';
 
 let workspace: string;
 let heatlab: Heatlab;
 let api: Api;
 let datasetId: number;
-
-function ok<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
 
 async function run(started: Job): Promise<Job> {
   return heatlab.jobs.waitFor(started.id);
