@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { defineMetric, heatmapOf, type MetricBatch, type MetricProgress, type MetricResult } from '../metric.js';
 import { scoreCurves } from './curves.js';
-import { blurredImage, perturber, perturbationKinds } from './perturbation.js';
+import { blurredImage, perturber, perturbationKinds, sourceOf } from './perturbation.js';
 import { pixelGroups, trapezoidAreas } from './pixel-order.js';
 
 const common = {
@@ -43,11 +43,6 @@ async function curve(batch: MetricBatch, perStep: number | undefined, output: 'l
   return { scores: trapezoidAreas(y, batch.n), curves: { x: Float64Array.from({ length: steps + 1 }, (_, k) => Math.min(1, (k * step) / plane)), y, xLabel: 'fraction of pixels', yLabel: output === 'logit' ? 'logit' : 'probability' } };
 }
 
-function source(batch: MetricBatch, i: number) {
-  const channels = batch.channels ?? 1;
-  const plane = batch.height * batch.width;
-  return { image: batch.images!.subarray(i * channels * plane, (i + 1) * channels * plane), channels, plane, height: batch.height, width: batch.width };
-}
 
 export const deletion = defineMetric({
   id: 'deletion',
@@ -57,11 +52,7 @@ export const deletion = defineMetric({
   higherIsBetter: false,
   needs: { model: true },
   params: deletionParams,
-  score: (batch, p, rng, onProgress) => {
-    const channels = batch.channels ?? 1;
-    const bounds = batch.inputBounds ?? { low: Array<number>(channels).fill(0), high: Array<number>(channels).fill(1) };
-    return curve(batch, p.pixelsPerStep, p.output, (i) => ({ change: perturber(p.perturbation, { ...source(batch, i), bounds }, rng, p.blurSigma) }), onProgress);
-  },
+  score: (batch, p, rng, onProgress) => curve(batch, p.pixelsPerStep, p.output, (i) => ({ change: perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma) }), onProgress),
 });
 
 export const insertion = defineMetric({
@@ -78,7 +69,7 @@ export const insertion = defineMetric({
       p.pixelsPerStep,
       p.output,
       (i) => {
-        const original = source(batch, i);
+        const original = sourceOf(batch, i);
         // The authors' kernel: 11 pixels wide (radius 5) with σ 5.
         const start = blurredImage(original, p.blurSigma, 5);
         return {

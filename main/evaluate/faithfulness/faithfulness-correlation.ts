@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { defineMetric, heatmapOf } from '../metric.js';
 import { pearson } from '../statistics/pearson.js';
 import { targetScore } from './curves.js';
-import { blurSigmaParam, perturber, perturbationKinds } from './perturbation.js';
+import { blurSigmaParam, perturber, perturbationKinds, sourceOf } from './perturbation.js';
 
 export const faithfulnessCorrelationParams = z.object({
   subsets: z.int().min(2).max(10_000).default(100).describe('Random subsets per image (Quantus: 100).'),
@@ -31,14 +31,14 @@ export const faithfulnessCorrelation = defineMetric({
     const plane = height * width;
     const size = channels * plane;
     const k = Math.min(p.subsetSize, Math.floor(plane / 2));
-    const bounds = batch.inputBounds ?? { low: Array<number>(channels).fill(0), high: Array<number>(channels).fill(1) };
     const scores = new Float64Array(n);
     const buffer = new Float32Array((p.subsets + 1) * size);
     const pool = Int32Array.from({ length: plane }, (_, q) => q);
     for (let i = 0; i < n; i++) {
-      const image = images.subarray(i * size, (i + 1) * size);
+      const source = sourceOf(batch, i);
+      const { image } = source;
       const heatmap = heatmapOf(batch, i);
-      const perturb = perturber(p.perturbation, { image, channels, plane, height, width, bounds }, rng, p.blurSigma);
+      const perturb = perturber(p.perturbation, source, rng, p.blurSigma);
       const sums = new Float64Array(p.subsets);
       buffer.set(image, 0);
       for (let s = 0; s < p.subsets; s++) {

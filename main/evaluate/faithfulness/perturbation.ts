@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { gaussianBlur } from '../../numeric/blur.js';
 import type { Random } from '../../numeric/random.js';
+import type { MetricBatch } from '../metric.js';
 
 export const perturbationKinds = ['uniform', 'black', 'zero', 'mean', 'blur'] as const;
 export type PerturbationKind = (typeof perturbationKinds)[number];
@@ -23,6 +24,15 @@ export interface PerturbationSource {
   height: number;
   width: number;
   bounds: { low: number[]; high: number[] };
+}
+
+/** Image i of a batch as a perturbation source; the input range is [0, 1] per channel when the batch does not give one. */
+export function sourceOf(batch: MetricBatch, i: number): PerturbationSource {
+  const { height, width, channels = 1 } = batch;
+  const plane = height * width;
+  if (!batch.images) throw new Error('This faithfulness metric needs the model’s inputs in the batch.');
+  const bounds = batch.inputBounds ?? { low: Array<number>(channels).fill(0), high: Array<number>(channels).fill(1) };
+  return { image: batch.images.subarray(i * channels * plane, (i + 1) * channels * plane), channels, plane, height, width, bounds };
 }
 
 export function perturber(kind: PerturbationKind, source: PerturbationSource, rng: Random, blurSigma = 5): Perturb {

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { defineMetric, heatmapOf } from '../metric.js';
 import { scoreCurves } from './curves.js';
-import { blurSigmaParam, perturber, perturbationKinds } from './perturbation.js';
+import { blurSigmaParam, perturber, perturbationKinds, sourceOf } from './perturbation.js';
 import { pixelGroups, trapezoidAreas } from './pixel-order.js';
 
 export const pixelFlippingParams = z.object({
@@ -24,10 +24,8 @@ export const pixelFlipping = defineMetric({
   needs: { model: true },
   params: pixelFlippingParams,
   async score(batch, p, rng, onProgress) {
-    const { height, width, channels = 1 } = batch;
-    const plane = height * width;
+    const plane = batch.height * batch.width;
     const steps = Math.ceil(plane / p.pixelsPerStep);
-    const bounds = batch.inputBounds ?? { low: Array<number>(channels).fill(0), high: Array<number>(channels).fill(1) };
     const perturbs: ReturnType<typeof perturber>[] = [];
     const y = await scoreCurves(
       batch,
@@ -35,7 +33,7 @@ export const pixelFlipping = defineMetric({
         steps,
         output: p.output,
         groups: (i) => {
-          perturbs[i] = perturber(p.perturbation, { image: batch.images!.subarray(i * channels * plane, (i + 1) * channels * plane), channels, plane, height, width, bounds }, rng, p.blurSigma);
+          perturbs[i] = perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma);
           return pixelGroups(heatmapOf(batch, i), p.pixelsPerStep);
         },
         change: (i, image, pixels) => perturbs[i]!(image, pixels),

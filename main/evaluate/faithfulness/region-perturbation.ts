@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Random } from '../../numeric/random.js';
 import { defineMetric, heatmapOf, type MetricBatch, type MetricProgress, type MetricResult } from '../metric.js';
 import { scoreCurves } from './curves.js';
-import { blurSigmaParam, perturber, perturbationKinds } from './perturbation.js';
+import { blurSigmaParam, perturber, perturbationKinds, sourceOf } from './perturbation.js';
 import { rankedRegions, regionCount } from './regions.js';
 
 export const regionPerturbationParams = z.object({
@@ -27,10 +27,8 @@ type Params = z.output<typeof regionPerturbationParams>;
 
 /** f(x⁽⁰⁾) − f(x⁽ᵏ⁾) for k = 0 … L, [n, L + 1], removing regions in the given order. */
 export async function perturbationCurve(batch: MetricBatch, p: Params, order: 'morf' | 'lerf', rng: Random, onProgress?: MetricProgress): Promise<{ x: Float64Array; y: Float32Array }> {
-  const { height, width, channels = 1 } = batch;
-  const plane = height * width;
+  const { height, width } = batch;
   const steps = Math.min(p.steps, regionCount(height, width, p.regionSize));
-  const bounds = batch.inputBounds ?? { low: Array<number>(channels).fill(0), high: Array<number>(channels).fill(1) };
   const perturbs = new Map<number, ReturnType<typeof perturber>>();
   const scores = await scoreCurves(
     batch,
@@ -40,7 +38,7 @@ export async function perturbationCurve(batch: MetricBatch, p: Params, order: 'm
       groups: (i) => {
         const heatmap = heatmapOf(batch, i);
         const ranked = rankedRegions(order === 'morf' ? heatmap : heatmap.map((v) => -v), height, width, p.regionSize, p.regions, steps);
-        perturbs.set(i, perturber(p.perturbation, { image: batch.images!.subarray(i * channels * plane, (i + 1) * channels * plane), channels, plane, height, width, bounds }, rng, p.blurSigma));
+        perturbs.set(i, perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma));
         return ranked;
       },
       change: (i, image, pixels) => perturbs.get(i)!(image, pixels),
@@ -70,27 +68,21 @@ const curveResult = (curve: { x: Float64Array; y: Float32Array }, n: number): Me
   curves: { ...curve, xLabel: 'regions removed', yLabel: 'f(x⁽⁰⁾) − f(x⁽ᵏ⁾)' },
 });
 
-export const regionPerturbationMorf = defineMetric({
-  id: 'region-perturbation',
-  label: 'Region perturbation, MoRF (AOPC)',
-  family: 'faithfulness',
-  citation: 'Samek et al. 2017, eqs. 11–12',
-  higherIsBetter: true,
-  needs: { model: true },
-  params: regionPerturbationParams,
-  score: async (batch, p, rng, onProgress) => curveResult(await perturbationCurve(batch, p, 'morf', rng, onProgress), batch.n),
-});
+const regionPerturbation = (order: 'morf' | 'lerf') =>
+  defineMetric({
+    id: order === 'morf' ? 'region-perturbation' : 'region-perturbation-lerf',
+    label: `Region perturbation, ${order === 'morf' ? 'MoRF' : 'LeRF'} (AOPC)`,
+    family: 'faithfulness',
+    citation: order === 'morf' ? 'Samek et al. 2017, eqs. 11–12' : 'Samek et al. 2017, eqs. 11–12 and appendix',
+    // The score should fall fast when the most relevant regions go first, slowly when the least relevant do.
+    higherIsBetter: order === 'morf',
+    needs: { model: true },
+    params: regionPerturbationParams,
+    score: async (batch, p, rng, onProgress) => curveResult(await perturbationCurve(batch, p, order, rng, onProgress), batch.n),
+  });
 
-export const regionPerturbationLerf = defineMetric({
-  id: 'region-perturbation-lerf',
-  label: 'Region perturbation, LeRF (AOPC)',
-  family: 'faithfulness',
-  citation: 'Samek et al. 2017, eqs. 11–12 and appendix',
-  higherIsBetter: false,
-  needs: { model: true },
-  params: regionPerturbationParams,
-  score: async (batch, p, rng, onProgress) => curveResult(await perturbationCurve(batch, p, 'lerf', rng, onProgress), batch.n),
-});
+export const regionPerturbationMorf = regionPerturbation('morf');
+export const regionPerturbationLerf = regionPerturbation('lerf');
 
 export const abpc = defineMetric({
   id: 'abpc',

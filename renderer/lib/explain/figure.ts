@@ -44,7 +44,7 @@ function lutCanvas(cmap: Colormap): HTMLCanvasElement {
 }
 
 /** Truncated to about the characters that fit (bold text runs wider). */
-function fit(label: string, width: number, fontSize: number, bold = false): string {
+function fitToWidth(label: string, width: number, fontSize: number, bold = false): string {
   const chars = Math.max(3, Math.floor(width / (fontSize * (bold ? 0.62 : 0.55))));
   return label.length <= chars ? label : `${label.slice(0, chars - 1)}…`;
 }
@@ -64,12 +64,12 @@ export async function figurePng(f: FigureContent, scale: number): Promise<Blob> 
   ctx.fillStyle = '#1c1e24';
   ctx.font = `600 11px ${FONT}`;
   ctx.textBaseline = 'bottom';
-  f.columnLabels.forEach((lines, c) => lines.forEach((label, k) => ctx.fillText(fit(label, l.tile, 11, true), tileOrigin(l, 0, c).x, l.gridY - 6 - (lines.length - 1 - k) * 14)));
+  f.columnLabels.forEach((lines, c) => lines.forEach((label, k) => ctx.fillText(fitToWidth(label, l.tile, 11, true), tileOrigin(l, 0, c).x, l.gridY - 6 - (lines.length - 1 - k) * 14)));
   f.rows.forEach((row, r) => {
     const o = tileOrigin(l, r, 0);
     ctx.font = `11px ${FONT}`;
     ctx.textBaseline = 'top';
-    row.label.forEach((line, k) => ctx.fillText(fit(line, l.labelWidth - 8, 11), l.pad, o.y + k * 14));
+    row.label.forEach((line, k) => ctx.fillText(fitToWidth(line, l.labelWidth - 8, 11), l.pad, o.y + k * 14));
     row.tiles.forEach((tile, c) => {
       const t = tileOrigin(l, r, c);
       if (tile) ctx.drawImage(tileCanvas(f, tile), t.x, t.y, l.tile, l.tile);
@@ -110,12 +110,12 @@ export function figureSvg(f: FigureContent): string {
   ];
   f.columnLabels.forEach((lines, c) =>
     lines.forEach((label, k) =>
-      out.push(`<text x="${tileOrigin(l, 0, c).x}" y="${l.gridY - 8 - (lines.length - 1 - k) * 14}" font-size="11" font-weight="600" fill="#1c1e24">${esc(fit(label, l.tile, 11, true))}</text>`),
+      out.push(`<text x="${tileOrigin(l, 0, c).x}" y="${l.gridY - 8 - (lines.length - 1 - k) * 14}" font-size="11" font-weight="600" fill="#1c1e24">${esc(fitToWidth(label, l.tile, 11, true))}</text>`),
     ),
   );
   f.rows.forEach((row, r) => {
     const o = tileOrigin(l, r, 0);
-    row.label.forEach((line, k) => out.push(`<text x="${l.pad}" y="${o.y + 11 + k * 14}" font-size="11" fill="#1c1e24">${esc(fit(line, l.labelWidth - 8, 11))}</text>`));
+    row.label.forEach((line, k) => out.push(`<text x="${l.pad}" y="${o.y + 11 + k * 14}" font-size="11" fill="#1c1e24">${esc(fitToWidth(line, l.labelWidth - 8, 11))}</text>`));
     row.tiles.forEach((tile, c) => {
       const t = tileOrigin(l, r, c);
       if (tile) out.push(`<image x="${t.x}" y="${t.y}" width="${l.tile}" height="${l.tile}" preserveAspectRatio="none" style="image-rendering:pixelated" href="${tileCanvas(f, tile).toDataURL('image/png')}"/>`);
