@@ -23,7 +23,6 @@ import type { DatasetsService } from '../data/datasets-service.js';
 import { readModel } from '../onnx/model-reader.js';
 import { requireSupportedOps } from '../onnx/supported-ops.js';
 import type { ModelsService } from '../train/models-service.js';
-import { readNpy } from '../workspace/npy.js';
 import { NpyReader } from '../workspace/npy-stream.js';
 import { resolveMethod } from './methods.js';
 import { selectImages } from './run/selection.js';
@@ -148,33 +147,25 @@ export class ExplanationsService {
     const run = this.get(id);
     const outside = rows.find((r) => r >= run.count);
     if (outside !== undefined) throw new HeatlabError('invalid_request', `Run ${id} has ${run.count} images (rows 0–${run.count - 1}), so it has no row ${outside}.`);
-    const path = (role: string) => join(this.#workspace, run.files.find((f) => f.role === role)!.path);
-    const reader = new NpyReader(path(explanationRoles.heatmaps));
-    let heatmaps: Float32Array;
-    try {
-      heatmaps = reader.readRows(rows) as Float32Array;
-    } finally {
-      reader.close();
-    }
-    const classes = run.classNames.length;
-    const logits = readNpy(path(explanationRoles.logits)).data as Float32Array;
-    const indices = readNpy(path(explanationRoles.indices)).data as Int32Array;
-    const targets = readNpy(path(explanationRoles.targets)).data as Int32Array;
-    const pick = <T extends Float32Array | Int32Array>(from: T, width: number, make: (n: number) => T): T => {
-      const out = make(rows.length * width);
-      rows.forEach((r, k) => out.set(from.subarray(r * width, (r + 1) * width), k * width));
-      return out;
+    // Only the asked rows of each file are read: the viewer asks for a few rows at a time.
+    const read = (role: string) => {
+      const reader = new NpyReader(join(this.#workspace, run.files.find((f) => f.role === role)!.path));
+      try {
+        return reader.readRows(rows);
+      } finally {
+        reader.close();
+      }
     };
     return {
       runId: id,
       rows,
-      heatmaps,
+      heatmaps: read(explanationRoles.heatmaps) as Float32Array,
       perImage: run.perImage,
       height: run.height,
       width: run.width,
-      logits: pick(logits, classes, (n) => new Float32Array(n)),
-      indices: pick(indices, 1, (n) => new Int32Array(n)),
-      targets: pick(targets, run.perImage, (n) => new Int32Array(n)),
+      logits: read(explanationRoles.logits) as Float32Array,
+      indices: read(explanationRoles.indices) as Int32Array,
+      targets: read(explanationRoles.targets) as Int32Array,
     };
   }
 
