@@ -20,6 +20,7 @@ import {
 } from '../../shared/explanations.js';
 import { runFolder, type ExplanationsRepository } from '../catalogue/explanations-repository.js';
 import type { DatasetsService } from '../data/datasets-service.js';
+import type { IrModel } from '../onnx/ir.js';
 import { readModel } from '../onnx/model-reader.js';
 import { requireSupportedOps } from '../onnx/supported-ops.js';
 import type { ModelsService } from '../train/models-service.js';
@@ -37,6 +38,7 @@ export class ExplanationsService {
   readonly #version: string;
   /** Run ids recorded so far per running job, in method order. */
   readonly #recorded = new Map<number, number[]>();
+  readonly #graphs = new Map<string, Pick<IrModel, 'nodes'>>();
 
   constructor(options: { workspace: string; repo: ExplanationsRepository; models: ModelsService; datasets: DatasetsService; version: string }) {
     this.#workspace = options.workspace;
@@ -63,7 +65,7 @@ export class ExplanationsService {
     const keys = methods.map((m) => JSON.stringify([m.method.id, m.params]));
     const twice = keys.findIndex((k, i) => keys.indexOf(k) !== i);
     if (twice >= 0) throw new HeatlabError('invalid_request', `${methods[twice]!.method.label} is asked for twice with the same parameters.`);
-    if (methods.some((m) => m.method.kind === 'graph')) requireSupportedOps(readModel(readFileSync(this.#models.onnxPath(model.id))));
+    if (methods.some((m) => m.method.kind === 'graph')) requireSupportedOps(this.#graphOf(model.id, model.onnx.sha256));
     selectImages(this.#datasets.index(dataset.id).splits, request.images, dataset.name);
     return {
       ...request,
@@ -90,6 +92,13 @@ export class ExplanationsService {
     const first = staged.runs[0];
     if (first) rmSync(join(this.#workspace, first.stagingDir, '..'), { recursive: true, force: true });
     return ids;
+  }
+
+  /** A model's nodes, parsed once per file content: a request's check should not reread and decode the file on main's event loop each time. */
+  #graphOf(modelId: number, sha256: string): Pick<IrModel, 'nodes'> {
+    let graph = this.#graphs.get(sha256);
+    if (graph === undefined) this.#graphs.set(sha256, (graph = { nodes: readModel(readFileSync(this.#models.onnxPath(modelId))).nodes }));
+    return graph;
   }
 
   /** Records the runs past those already recorded for the job; returns all its run ids. */
