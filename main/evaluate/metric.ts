@@ -26,6 +26,18 @@ export interface MetricBatch {
   classes?: number;
   /** The model's input range per channel (pixels 0 … max through its preprocessing): where uniform noise is drawn. */
   inputBounds?: { low: number[]; high: number[] };
+  /** Re-explains with the heatmaps' own method and parameters; present for sanity and robustness metrics (not for the random baseline). */
+  explainer?: Explainer;
+}
+
+/** The method that made a batch's heatmaps, runnable again on other inputs or a randomised model. */
+export interface Explainer {
+  /** Heatmaps [n, H, W] of images [n, C, H, W] (preprocessed) for the given classes. */
+  explain(images: Float32Array, n: number, targets: Int32Array): Promise<Float32Array>;
+  /** The model's layers that carry weights, from the output back to the input (Adebayo et al.'s cascading order). */
+  readonly layers: readonly string[];
+  /** The same method on a copy of the model whose given layers have re-initialised weights (seeded). */
+  randomised(layers: readonly string[], seed: number): Explainer;
 }
 
 export interface MetricResult {
@@ -46,7 +58,7 @@ export interface Metric<P extends z.ZodType = z.ZodType> {
   citation: string;
   higherIsBetter: boolean;
   /** What the batch must carry besides heatmaps. */
-  needs: { mask?: boolean; model?: boolean };
+  needs: { mask?: boolean; model?: boolean; explainer?: boolean };
   params: P;
   score(batch: MetricBatch, params: z.output<P>, rng: Random, onProgress?: MetricProgress): Promise<MetricResult>;
 }

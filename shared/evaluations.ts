@@ -1,0 +1,244 @@
+// Evaluations: heatmap-quality metrics scored on explanation runs of one model and one image set,
+// against a ground truth where a metric needs one, with a random-map baseline alongside, bootstrap
+// confidence intervals and paired significance tests between the methods.
+import { z } from 'zod';
+import { seedMaskKinds } from './annotations.js';
+import type { ArrayFile, DatasetRef } from './datasets.js';
+import type { Preprocessing } from './models.js';
+
+const id = z.int().min(1);
+
+/** Where localisation metrics take the regions a human would look at. */
+export const groundTruthSchema = z.union([
+  z.object({ kind: z.literal('generated'), mask: z.enum(seedMaskKinds) }).strict().describe("A ground-truth kind the dataset's generator drew."),
+  z
+    .object({ kind: z.literal('set'), id, label: z.int().min(1).max(16).optional() })
+    .strict()
+    .describe('An annotation set (any marked region, or one label: 1 = the first). Images without a mask get no localisation score.'),
+]);
+export type GroundTruth = z.output<typeof groundTruthSchema>;
+
+export const metricChoiceSchema = z
+  .object({
+    id: z.string().min(1),
+    /** Parsed by the metric's own schema; defaults fill what is left out. */
+    params: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export const evaluateRequestSchema = z
+  .object({
+    /** Explanation runs of one model on the same images and targets: one column each. */
+    runIds: z.array(id).min(1).max(32),
+    metrics: z.array(metricChoiceSchema).min(1).max(32),
+    groundTruth: groundTruthSchema.optional(),
+    /** Seeds the random baseline maps, the metrics' noise and the bootstrap; stored with the result. */
+    seed: z.int().min(0).max(0xffffffff).default(1),
+    /** Bootstrap resamples for the confidence intervals. */
+    resamples: z.int().min(100).max(100_000).default(2000),
+    /** Coverage of the confidence intervals. */
+    level: z.number().gt(0.5).lt(1).default(0.95),
+    name: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+export type EvaluateRequest = z.output<typeof evaluateRequestSchema>;
+
+export const evaluationRequestSchemas = {
+  /** The metrics Heatlab offers, with the JSON Schema of their parameters. */
+  'evaluate.metrics': z.object({}).strict(),
+  /** Starts an evaluation job. */
+  'evaluate.start': evaluateRequestSchema,
+  'evaluations.list': z.object({ modelId: id.optional(), datasetId: id.optional(), runId: id.optional() }).strict(),
+  'evaluations.get': z.object({ id }).strict(),
+  /** Per-heatmap scores of every column and metric, with what each row is. */
+  'evaluations.scores': z.object({ id }).strict(),
+  /** The per-image curves of one curve metric (region perturbation, pixel flipping, deletion…). */
+  'evaluations.curves': z.object({ id, metric: z.string().min(1) }).strict(),
+  'evaluations.rename': z.object({ id, name: z.string().trim().min(1).max(200) }).strict(),
+  'evaluations.delete': z.object({ id }).strict(),
+} as const;
+
+export type MetricFamilyName = 'faithfulness' | 'localisation' | 'complexity' | 'robustness';
+
+export interface MetricInfo {
+  id: string;
+  label: string;
+  family: MetricFamilyName;
+  citation: string;
+  higherIsBetter: boolean;
+  needs: { mask?: boolean; model?: boolean; explainer?: boolean };
+  /** Whether the metric also yields a per-image curve (evaluations.curves). */
+  curve: boolean;
+  /** JSON Schema (draft 2020-12) of the parameters, with defaults, ranges and descriptions. */
+  params: Record<string, unknown>;
+  defaults: Record<string, unknown>;
+}
+
+/** A column of the result: one explanation run, or the random-map baseline (runId null). */
+export interface EvaluatedColumn {
+  runId: number | null;
+  method: string;
+  label: string;
+}
+
+/** One metric as scored: its parameters as run, defaults filled in. */
+export interface EvaluatedMetric {
+  id: string;
+  label: string;
+  family: MetricFamilyName;
+  higherIsBetter: boolean;
+  citation: string;
+  params: Record<string, unknown>;
+  curve: boolean;
+}
+
+/** Mean ± CI of one column on one metric. */
+export interface ScoreSummary {
+  mean: number;
+  low: number;
+  high: number;
+  /** Finite scores (heatmaps where the metric is defined). */
+  n: number;
+  median: number;
+  std: number;
+}
+
+/** A paired Wilcoxon signed-rank test between two columns on one metric. */
+export interface PairedTest {
+  /** Column indices a and b. */
+  a: number;
+  b: number;
+  /** Mean of a − b over the pairs where both are finite. */
+  meanDifference: number;
+  statistic: number;
+  /** Non-zero differences used. */
+  n: number;
+  p: number;
+  /** Holm-adjusted over every pair of columns of this metric. */
+  pHolm: number;
+}
+
+/** How one metric ranks the columns. */
+export interface MetricRanking {
+  metric: string;
+  /** Column indices from best to worst by mean (NaN means last). */
+  order: number[];
+  /** The best column, or null when no column has a score. */
+  best: number | null;
+  /** Every pair of columns, Holm-corrected. */
+  tests: PairedTest[];
+}
+
+export interface EvaluationSummary {
+  id: number;
+  name: string;
+  modelId: number;
+  modelName: string | null;
+  datasetId: number;
+  datasetName: string | null;
+  runIds: number[];
+  /** Labels of the evaluated runs' methods, in column order (without the baseline). */
+  methods: string[];
+  metrics: string[];
+  groundTruth: GroundTruth | null;
+  /** Images evaluated, and heatmaps per image (1, or the number of classes). */
+  count: number;
+  perImage: number;
+  seconds: number;
+  createdAt: string;
+}
+
+export interface Evaluation extends EvaluationSummary {
+  columns: EvaluatedColumn[];
+  metricDetails: EvaluatedMetric[];
+  /** [metric][column] summaries. */
+  table: ScoreSummary[][];
+  rankings: MetricRanking[];
+  seed: number;
+  resamples: number;
+  level: number;
+  /** What the ground truth was, in words (e.g. 'annotation set "corners" by Ada, label corners'). */
+  groundTruthLabel: string | null;
+  jobId: number | null;
+  heatlabVersion: string;
+  engine: { ort: string; threads: number };
+  /** Workspace-relative array files (scores, per-image curves, indices). */
+  files: ArrayFile[];
+}
+
+/** Every heatmap's score: [columns, metrics, rows], rows = images × perImage in run order. */
+export interface EvaluationScores {
+  evaluationId: number;
+  columns: number;
+  metrics: string[];
+  rows: number;
+  scores: Float64Array;
+  /** Dataset index of each row. */
+  indices: Int32Array;
+  /** The explained class of each row. */
+  targets: Int32Array;
+  /** The image's label in the dataset, per row. */
+  labels: Int32Array;
+  /** The model's predicted class, per row. */
+  predicted: Int32Array;
+}
+
+/** The per-image curves of one metric for every column. */
+export interface EvaluationCurves {
+  evaluationId: number;
+  metric: string;
+  columns: number;
+  rows: number;
+  x: Float64Array;
+  xLabel: string;
+  yLabel: string;
+  /** [columns, rows, x.length] per image. */
+  curves: Float32Array;
+  /** [columns, x.length] mean over rows, and the bootstrap CI band of the mean at each x. */
+  mean: Float64Array;
+  low: Float64Array;
+  high: Float64Array;
+}
+
+/** What main hands the compute host for an evaluation job (resolved from the catalogue). */
+export interface EvaluateJobParams extends EvaluateRequest {
+  model: {
+    id: number;
+    name: string;
+    onnx: string;
+    sha256: string;
+    preprocessing: Preprocessing;
+    scores: 'logits' | 'probabilities';
+  };
+  dataset: DatasetRef;
+  runs: { id: number; method: string; methodLabel: string; params: Record<string, unknown>; heatmaps: string }[];
+  /** The runs' shared dataset indices and targets files (workspace-relative .npy). */
+  indices: string;
+  targets: string;
+  logits: string;
+  count: number;
+  perImage: number;
+  /** Ground-truth masks [count, H, W] uint8 written by main (workspace-relative .npy), when a metric needs them. */
+  masks: string | null;
+  groundTruthLabel: string | null;
+}
+
+/** The evaluation a job staged in `stagingDir` (workspace-relative). */
+export interface StagedEvaluation {
+  request: EvaluateJobParams;
+  columns: EvaluatedColumn[];
+  metricDetails: EvaluatedMetric[];
+  table: ScoreSummary[][];
+  rankings: MetricRanking[];
+  engine: { ort: string; threads: number };
+  seconds: number;
+  stagingDir: string;
+  files: ArrayFile[];
+}
+
+export const evaluationRoles = { scores: 'scores', indices: 'indices', targets: 'targets', curve: (metric: string) => `curve:${metric}`, curveX: (metric: string) => `curve-x:${metric}` } as const;
+
+export function describeGroundTruth(gt: GroundTruth | null): string {
+  if (gt === null) return 'no ground truth';
+  return gt.kind === 'generated' ? `generated "${gt.mask}" masks` : `annotation set ${gt.id}${gt.label === undefined ? '' : `, label ${gt.label}`}`;
+}
