@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { Metric } from '../../main/evaluate/metric.js';
+import { metricById, metrics } from '../../main/evaluate/registry.js';
+import { checkMetricParams, metricFields } from '../../renderer/lib/evaluate/metric-params.js';
+import { initialValues } from '../../renderer/lib/explain/method-params.js';
 import type { Evaluation, EvaluationScores, MetricInfo } from '../../shared/evaluations.js';
 import type { ExplanationRunSummary } from '../../shared/explanations.js';
 import { linear } from '../../renderer/lib/chart-scale.js';
@@ -259,5 +264,27 @@ describe('plot geometry', () => {
     expect(paddedExtent([[0, 10]], 0.1)).toEqual([-1, 11]);
     expect(paddedExtent([[2, 2]])).toEqual([1.5, 2.5]);
     expect(paddedExtent([[]])).toEqual([0, 1]);
+  });
+});
+
+describe('metric parameter forms', () => {
+  const info = (m: Metric): MetricInfo => ({ ...metric(m.id), params: z.toJSONSchema(m.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown> });
+
+  it('offers every parameter of every metric, with its default', () => {
+    for (const m of metrics) {
+      const fields = metricFields(info(m));
+      expect(fields.map((f) => f.key).sort()).toEqual(Object.keys((m.params as z.ZodObject).shape).sort());
+      expect(checkMetricParams(fields, initialValues(fields)).errors).toEqual({});
+    }
+  });
+
+  it('leaves an optional count and a nullable share unset when empty, and checks them when set', () => {
+    const deletion = metricFields(info(metricById('deletion')!));
+    expect(checkMetricParams(deletion, initialValues(deletion)).params).not.toHaveProperty('pixelsPerStep');
+    expect(checkMetricParams(deletion, { ...initialValues(deletion), pixelsPerStep: 0 }).errors).toEqual({ pixelsPerStep: 'Must be at least 1.' });
+    const iou = metricFields(info(metricById('top-percent-iou')!));
+    expect(iou.find((f) => f.key === 'percent')).toMatchObject({ kind: 'number', max: 100 });
+    expect(checkMetricParams(iou, { ...initialValues(iou), percent: null }).params).not.toHaveProperty('percent');
+    expect(checkMetricParams(iou, { ...initialValues(iou), percent: 10 }).params).toMatchObject({ percent: 10 });
   });
 });

@@ -4,8 +4,7 @@
 import type { z } from 'zod';
 import type { evaluateRequestSchema, GroundTruth, MetricInfo } from '../../../shared/evaluations.js';
 import type { MaskKind } from '../../../shared/generators.js';
-import { checkParams } from '../explain/method-params.js';
-import { fieldsOfJson, type Field, type JsonSchema } from '../schema-fields.js';
+import { checkMetricParams, metricFields } from './metric-params.js';
 
 export type GroundTruthChoice = { kind: 'none' } | { kind: 'generated'; mask: Exclude<MaskKind, 'instances'> } | { kind: 'set'; id: number; label: number | null };
 
@@ -19,10 +18,6 @@ export interface EvaluateForm {
   seed: number | null;
   resamples: number | null;
   name: string;
-}
-
-export function metricFields(metric: MetricInfo): Field[] {
-  return fieldsOfJson(metric.params as JsonSchema, undefined, { text: true });
 }
 
 /** Why a metric cannot be chosen with this ground truth, or null when it can. */
@@ -49,7 +44,7 @@ export function formProblem(form: EvaluateForm, metrics: readonly MetricInfo[]):
     if (!m) return `The metric ${id} is not offered any more.`;
     const reason = unavailableReason(m, form.groundTruth);
     if (reason) return `${m.label}: ${reason}`;
-    if (checkParams(metricFields(m), form.values[id] ?? {}).params === null) return `Correct the parameters of ${m.label}.`;
+    if (checkMetricParams(metricFields(m), form.values[id] ?? {}).params === null) return `Correct the parameters of ${m.label}.`;
   }
   if (!whole(form.seed, 0, 0xffffffff)) return 'Enter a seed (a whole number from 0).';
   if (!whole(form.resamples, 100, 100_000)) return 'Enter the bootstrap resamples (a whole number from 100 to 100,000).';
@@ -64,7 +59,7 @@ export function evaluateRequest(form: EvaluateForm, metrics: readonly MetricInfo
   const name = form.name.trim();
   return {
     runIds: form.runIds,
-    metrics: form.metrics.map((id) => ({ id, params: checkParams(metricFields(metrics.find((m) => m.id === id)!), form.values[id] ?? {}).params ?? {} })),
+    metrics: form.metrics.map((id) => ({ id, params: checkMetricParams(metricFields(metrics.find((m) => m.id === id)!), form.values[id] ?? {}).params ?? {} })),
     ...(groundTruth ? { groundTruth } : {}),
     seed: form.seed!,
     resamples: form.resamples!,
