@@ -1,7 +1,7 @@
 // A plot on screen as a standalone file: the SVG with its computed colours and fonts written onto
 // each element (theme variables mean nothing outside the page), and a PNG rendered from that SVG.
 
-const properties = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-opacity', 'opacity', 'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline'] as const;
+const properties = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-opacity', 'opacity', 'font-family', 'font-size', 'font-weight', 'font-style', 'text-anchor', 'dominant-baseline'] as const;
 
 /** The SVG as a standalone document, on the page's background colour. */
 export function standaloneSvg(svg: SVGSVGElement): string {
