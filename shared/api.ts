@@ -15,6 +15,7 @@ import {
   type Preview,
 } from './datasets.js';
 import { engineCheckParamsSchema, type EngineInfo } from './engine.js';
+import { evaluationRequestSchemas, type Evaluation, type EvaluationCurves, type EvaluationScores, type EvaluationSummary, type MetricInfo } from './evaluations.js';
 import { explanationRequestSchemas, type ExplainMethodInfo, type ExplanationRun, type ExplanationRunSummary, type HeatmapBatch } from './explanations.js';
 import { modelRequestSchemas, trainRequestSchema, type Misclassified, type Model, type ModelSummary } from './models.js';
 import { jobStatuses, type Job, type JobProgressEvent } from './jobs.js';
@@ -47,6 +48,7 @@ export const requestSchemas = {
   ...explanationRequestSchemas,
   ...modelImportRequestSchemas,
   ...annotationRequestSchemas,
+  ...evaluationRequestSchemas,
   'files.browse': z
     .object({
       /** Absolute path; the user's home folder when left out. */
@@ -150,6 +152,15 @@ export interface ApiResults {
   'annotations.agreement': AnnotationAgreement;
   'annotations.rename': AnnotationSet;
   'annotations.delete': { deleted: number };
+  'evaluate.metrics': MetricInfo[];
+  /** An evaluation job; its result is `{ evaluationId }`. */
+  'evaluate.start': Job;
+  'evaluations.list': EvaluationSummary[];
+  'evaluations.get': Evaluation;
+  'evaluations.scores': EvaluationScores;
+  'evaluations.curves': EvaluationCurves;
+  'evaluations.rename': Evaluation;
+  'evaluations.delete': { deleted: number };
   'files.browse': FolderListing;
   'files.save': { path: string };
 }

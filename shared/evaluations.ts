@@ -89,7 +89,8 @@ export interface EvaluatedMetric {
   higherIsBetter: boolean;
   citation: string;
   params: Record<string, unknown>;
-  curve: boolean;
+  /** The axes of the metric's per-image curves, when it has them (evaluations.curves). */
+  curve: { x: string; y: string } | null;
 }
 
 /** Mean ± CI of one column on one metric. */

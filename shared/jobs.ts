@@ -1,6 +1,7 @@
 import type { ApiError } from './errors.js';
 import type { DatasetRef, GenerateRequest, ImportOptions, StagedDataset } from './datasets.js';
 import type { EngineCheckParams, EngineCheckResult } from './engine.js';
+import type { EvaluateJobParams, StagedEvaluation } from './evaluations.js';
 import type { ExplainJobParams, StagedExplanations } from './explanations.js';
 import type { StagedModel, TrainRequest } from './models.js';
 import type { ModelImportParams, StagedImport } from './model-import.js';
@@ -29,6 +30,8 @@ export interface JobKinds {
   'explain.run': { params: ExplainJobParams; staged: StagedExplanations; result: { runIds: number[] } };
   /** `dataset` (the test dataset) and class names from a labels file are filled in by main. */
   'models.import': { params: ModelImportParams; staged: StagedImport; result: { modelId: number } };
+  /** Metrics on explanation runs of one model and image set; main fills in the runs' files and writes the ground-truth masks. */
+  'evaluate.run': { params: EvaluateJobParams; staged: StagedEvaluation; result: { evaluationId: number } };
 }
 export type JobKind = keyof JobKinds;
 export type JobParams<K extends JobKind> = JobKinds[K]['params'];
@@ -42,6 +45,7 @@ export const jobKindLabels: { [K in JobKind]: string } = {
   'models.train': 'Train model',
   'explain.run': 'Explain',
   'models.import': 'Import ONNX model',
+  'evaluate.run': 'Evaluate',
 };
 
 export interface JobProgress {

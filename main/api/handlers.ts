@@ -8,6 +8,8 @@ import { browseFolder } from '../workspace/folder-browser.js';
 import { saveFile } from '../workspace/save-file.js';
 import type { ModelsService } from '../train/models-service.js';
 import type { ExplanationsService } from '../explain/explanations-service.js';
+import type { EvaluationsService } from '../evaluate/evaluations-service.js';
+import { evaluationHandlers } from './evaluation-handlers.js';
 import { annotationHandlers } from './annotation-handlers.js';
 import { datasetHandlers } from './dataset-handlers.js';
 import { explanationHandlers } from './explanation-handlers.js';
@@ -23,11 +25,13 @@ export interface Services {
   annotations: AnnotationSets;
   models: ModelsService;
   explanations: ExplanationsService;
+  evaluations: EvaluationsService;
 }
 
 export function createHandlers(s: Services): Handlers {
   const data = datasetHandlers(s.datasets, s.annotations, s.jobs);
   const models = modelHandlers(s.models, s.datasets, s.jobs);
+  const explanations = explanationHandlers(s.explanations, s.jobs);
   return {
     'app.info': async () => {
       const { engines, error } = await s.jobs.engines();
@@ -49,10 +53,12 @@ export function createHandlers(s: Services): Handlers {
     'engine.check': (params) => s.jobs.submit('engine.check', params),
     ...data,
     ...models,
-    // Deleting a model or dataset cascades to its explanation runs' rows; their folders follow.
+    // Deleting a model or dataset cascades to its explanation runs' and evaluations' rows (deleting a run, to the evaluations that scored it); their folders follow.
     'datasets.delete': (request) => sweepingAfter(data['datasets.delete'](request)),
     'models.delete': (request) => sweepingAfter(models['models.delete'](request)),
-    ...explanationHandlers(s.explanations, s.jobs),
+    ...explanations,
+    'explanations.delete': (request) => sweepingAfter(explanations['explanations.delete'](request)),
+    ...evaluationHandlers(s.evaluations, s.jobs),
     ...annotationHandlers(s.annotations),
     'files.browse': ({ path, hidden }) => browseFolder(path, hidden, s.workspace.dir),
     'files.save': ({ folder, name, data }) => saveFile(folder, name, data),
@@ -61,6 +67,7 @@ export function createHandlers(s: Services): Handlers {
   async function sweepingAfter<T>(result: T | Promise<T>): Promise<T> {
     const value = await result;
     s.explanations.sweep();
+    s.evaluations.sweep();
     return value;
   }
 }

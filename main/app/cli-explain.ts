@@ -3,7 +3,7 @@
 import { splitNames } from '../../shared/datasets.js';
 import { describeTarget, type ExplainMethodInfo, type ExplainRequest, type ExplanationRun, type ExplanationTarget } from '../../shared/explanations.js';
 import { formatDuration } from '../../shared/format.js';
-import { failJob, followJob, numberOption, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
+import { dottedParams, failJob, followJob, numberOption, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
 
 export const explainUsage = `  explain                Explain a model's predictions (--model ID --dataset ID --methods a,b,c
                          --split test|train|validation|all --n N [--random] [--indices 3,14,15]
@@ -20,20 +20,6 @@ function parseTarget(value: string | undefined): ExplanationTarget {
   return { class: k };
 }
 
-/** `--set rise.masks=2000` → { rise: { masks: 2000 } }; numbers and true/false are typed. */
-function methodParams(sets: string[] | undefined, methods: string[]): Record<string, Record<string, unknown>> {
-  const params: Record<string, Record<string, unknown>> = {};
-  for (const set of sets ?? []) {
-    const match = /^([\w-]+)\.(\w+)=(.*)$/.exec(set);
-    if (match === null) throw new UsageError(`--set takes method.parameter=value (e.g. rise.masks=2000), not "${set}".`);
-    const [, method, key, raw] = match as unknown as [string, string, string, string];
-    if (!methods.includes(method)) throw new UsageError(`--set ${set} names ${method}, which is not in --methods.`);
-    const value = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
-    (params[method] ??= {})[key] = value;
-  }
-  return params;
-}
-
 function request(options: Options): ExplainRequest {
   const modelId = numberOption(options.model, 'model');
   const datasetId = numberOption(options.dataset, 'dataset');
@@ -48,7 +34,7 @@ function request(options: Options): ExplainRequest {
     return k;
   });
   const seed = numberOption(options.seed, 'seed') ?? 1;
-  const params = methodParams(options.set, methods);
+  const params = dottedParams(options.set, methods, 'method', 'rise.masks=2000');
   return {
     modelId,
     datasetId,

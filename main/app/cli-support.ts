@@ -47,6 +47,24 @@ export interface Options {
   std?: string;
   bgr?: boolean;
   'test-dataset'?: string;
+  runs?: string;
+  metrics?: string;
+  'ground-truth'?: string;
+  resamples?: string;
+}
+
+/** `--set rise.masks=2000` → { rise: { masks: 2000 } } for registry entries (methods, metrics) named in `ids`; numbers and true/false are typed. */
+export function dottedParams(sets: string[] | undefined, ids: string[], what: 'method' | 'metric', example: string): Record<string, Record<string, unknown>> {
+  const params: Record<string, Record<string, unknown>> = {};
+  for (const set of sets ?? []) {
+    const match = /^([\w-]+)\.(\w+)=(.*)$/.exec(set);
+    if (match === null) throw new UsageError(`--set takes ${what}.parameter=value (e.g. ${example}), not "${set}".`);
+    const [, id, key, raw] = match as unknown as [string, string, string, string];
+    if (!ids.includes(id)) throw new UsageError(`--set ${set} names ${id}, which is not in --${what}s.`);
+    const value = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    (params[id] ??= {})[key] = value;
+  }
+  return params;
 }
 
 export function out(line: string): void {

@@ -11,6 +11,7 @@ import type { JobStatus } from '../../shared/jobs.js';
 import { resolveWorkspaceDir } from '../workspace/location.js';
 import { formatJobLine } from './cli-format.js';
 import { dataCommand, dataUsage } from './cli-data.js';
+import { evaluateCommand, evaluateUsage } from './cli-evaluate.js';
 import { explainCommand, explainUsage } from './cli-explain.js';
 import { modelsCommand, modelsUsage, trainCommand } from './cli-models.js';
 import { failJob, followJob, numberOption, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
@@ -28,6 +29,7 @@ Commands:
 ${dataUsage}
 ${modelsUsage}
 ${explainUsage}
+${evaluateUsage}
 
 Options:
   --workspace DIR        Use this workspace folder (default: $HEATLAB_HOME or ~/.local/share/heatlab)
@@ -108,6 +110,10 @@ const commands: Record<string, (options: Options, args: string[]) => Promise<voi
     await explainCommand(options, args);
   },
 
+  async evaluate(options, args) {
+    await evaluateCommand(options, args);
+  },
+
   async 'engine-check'(options) {
     const job = await withHeatlab(options, async (api) => {
       const started = unwrap(await api['engine.check']({ seconds: numberOption(options.seconds, 'seconds') }));
@@ -167,6 +173,10 @@ export async function runCli(argv: string[]): Promise<number> {
         std: { type: 'string' },
         bgr: { type: 'boolean' },
         'test-dataset': { type: 'string' },
+        runs: { type: 'string' },
+        metrics: { type: 'string' },
+        'ground-truth': { type: 'string' },
+        resamples: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -190,7 +200,7 @@ export async function runCli(argv: string[]): Promise<number> {
     return 2;
   }
   const command = commands[name];
-  if (command === undefined || (!['data', 'models', 'explain'].includes(name) && rest.length > 0)) {
+  if (command === undefined || (!['data', 'models', 'explain', 'evaluate'].includes(name) && rest.length > 0)) {
     process.stderr.write(`${command === undefined ? `Unknown command "${name}".` : `Unexpected argument "${rest[0]}".`}\n${usage()}\n`);
     return 2;
   }

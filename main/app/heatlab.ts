@@ -12,6 +12,9 @@ import { ModelsRepository } from '../catalogue/models-repository.js';
 import { ModelsService } from '../train/models-service.js';
 import { ExplanationsRepository } from '../catalogue/explanations-repository.js';
 import { ExplanationsService } from '../explain/explanations-service.js';
+import { EvaluationsRepository } from '../catalogue/evaluations-repository.js';
+import { EvaluationsService } from '../evaluate/evaluations-service.js';
+import type { EvaluateJobParams } from '../../shared/evaluations.js';
 import type { ExplainHostDetail, ExplainJobParams } from '../../shared/explanations.js';
 import { AnnotationSets } from '../annotate/annotation-sets.js';
 import { JobsRepository } from '../catalogue/jobs-repository.js';
@@ -29,6 +32,7 @@ export interface Heatlab {
   datasets: DatasetsService;
   models: ModelsService;
   explanations: ExplanationsService;
+  evaluations: EvaluationsService;
   workspace: Workspace;
   close(): Promise<void>;
 }
@@ -56,6 +60,7 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
   const annotations = new AnnotationSets(workspace.dir, annotationRows, datasets);
   const models = new ModelsService({ workspace: workspace.dir, repo: new ModelsRepository(workspace.catalogue.db), version });
   const explanations = new ExplanationsService({ workspace: workspace.dir, repo: new ExplanationsRepository(workspace.catalogue.db), models, datasets, version });
+  const evaluations = new EvaluationsService({ workspace: workspace.dir, repo: new EvaluationsRepository(workspace.catalogue.db), explanations, models, datasets, annotations, version });
   const jobs = new JobService({
     repo: new JobsRepository(workspace.catalogue.db),
     launcher: options.launcher ?? forkHostLauncher(hostEntry()),
@@ -70,6 +75,7 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
       'models.train': (staged, job) => ({ modelId: models.register(staged, job.id).id }),
       'explain.run': (staged, job) => ({ runIds: explanations.register(staged, job.id) }),
       'models.import': (staged, job) => ({ modelId: models.registerImported(staged, job.id).id }),
+      'evaluate.run': (staged, job) => ({ evaluationId: evaluations.register(staged, job.id) }),
     },
     progressHooks: {
       // Each method's run is recorded when it finishes, so the viewer can show it while the job goes on.
@@ -77,6 +83,7 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
     },
     onUnsuccessful: (job) => {
       explanations.forgetJob(job.id);
+      if (job.kind === 'evaluate.run') evaluations.forgetJob(job.params as EvaluateJobParams);
       removeStaging(workspace.dataDir, job.id);
     },
   });
@@ -84,7 +91,7 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
     const status = jobs.statusOf(id);
     return status === 'queued' || status === 'running';
   });
-  const router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models, explanations }));
+  const router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models, explanations, evaluations }));
   if (options.warmUp) jobs.warmUp();
   let closing: Promise<void> | null = null;
   return {
@@ -94,6 +101,7 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
     datasets,
     models,
     explanations,
+    evaluations,
     workspace,
     close: () =>
       (closing ??= jobs.close().finally(() => {

@@ -179,6 +179,49 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'evaluations',
+    up(db) {
+      db.exec(`
+        CREATE TABLE evaluations (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL,
+          model_id INTEGER NOT NULL REFERENCES models (id) ON DELETE CASCADE,
+          dataset_id INTEGER NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+          ground_truth TEXT,
+          ground_truth_label TEXT,
+          count INTEGER NOT NULL CHECK (count > 0),
+          per_image INTEGER NOT NULL CHECK (per_image > 0),
+          columns TEXT NOT NULL,
+          metrics TEXT NOT NULL,
+          summary TEXT NOT NULL,
+          rankings TEXT NOT NULL,
+          seed INTEGER NOT NULL,
+          resamples INTEGER NOT NULL,
+          level REAL NOT NULL,
+          engine TEXT NOT NULL,
+          job_id INTEGER REFERENCES jobs (id) ON DELETE SET NULL,
+          heatlab_version TEXT NOT NULL,
+          seconds REAL NOT NULL,
+          created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX evaluations_by_model ON evaluations (model_id);
+        CREATE TABLE evaluation_runs (
+          evaluation_id INTEGER NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
+          run_id INTEGER NOT NULL REFERENCES explanation_runs (id) ON DELETE CASCADE,
+          position INTEGER NOT NULL,
+          PRIMARY KEY (evaluation_id, run_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX evaluation_runs_by_run ON evaluation_runs (run_id);
+        -- An evaluation without one of its runs is no longer what was measured: it goes with the run.
+        CREATE TRIGGER evaluations_follow_runs BEFORE DELETE ON explanation_runs BEGIN
+          DELETE FROM evaluations WHERE id IN (SELECT evaluation_id FROM evaluation_runs WHERE run_id = OLD.id);
+        END;
+        ALTER TABLE arrays ADD COLUMN evaluation_id INTEGER REFERENCES evaluations (id) ON DELETE CASCADE;
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)!.version;

@@ -28,7 +28,7 @@ const CHUNK = 256;
 const GRAPH_BATCH = 64;
 
 /** A per-image seed, so a perturbation heatmap does not depend on which images came before it. */
-const imageSeed = (seed: number, index: number, target: number) => (seed ^ Math.imul(index + 1, 0x9e3779b1) ^ Math.imul(target + 1, 0x85ebca6b)) >>> 0;
+export const imageSeed = (seed: number, index: number, target: number) => (seed ^ Math.imul(index + 1, 0x9e3779b1) ^ Math.imul(target + 1, 0x85ebca6b)) >>> 0;
 
 class StoppedEarly extends Error {}
 

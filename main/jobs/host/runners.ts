@@ -2,6 +2,7 @@
 import type { JobKind, JobParams, JobStaged } from '../../../shared/jobs.js';
 import { runGenerate } from '../../data/generate-job.js';
 import { runImport } from '../../data/import/index.js';
+import { runEvaluate } from '../../evaluate/run/evaluate-job.js';
 import { runExplain } from '../../explain/run/explain-job.js';
 import { runTraining } from '../../train/train-job.js';
 import { runModelImport } from '../../onnx/import/import-job.js';
@@ -18,4 +19,5 @@ export const runners: { [K in JobKind]: JobRunner<K> } = {
   'models.train': runTraining,
   'explain.run': runExplain,
   'models.import': runModelImport,
+  'evaluate.run': runEvaluate,
 };

@@ -1,0 +1,126 @@
+// `heatlab evaluate …`: score explanation runs with heatmap-quality metrics, list the metrics and
+// the recorded evaluations, show one as a table, delete one.
+import type { Evaluation, GroundTruth, MetricInfo } from '../../shared/evaluations.js';
+import { formatDuration } from '../../shared/format.js';
+import { seedMaskKinds } from '../../shared/annotations.js';
+import { dottedParams, failJob, followJob, numberOption, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
+
+export const evaluateUsage = `  evaluate               Score explanation runs (--runs ID,ID --metrics a,b,c
+                         --ground-truth ${seedMaskKinds.join('|')}|set:ID[:LABEL]
+                         --seed S --resamples B --set metric.param=value --name NAME)
+  evaluate metrics       The metrics and their parameters
+  evaluate list          The recorded evaluations (--model ID, --dataset ID)
+  evaluate show ID       An evaluation's table, ranking and tests
+  evaluate rm ID         Delete evaluation ID and its scores`;
+
+function idList(value: string | undefined, name: string): number[] {
+  return (value ?? '').split(',').filter((v) => v.trim() !== '').map((v) => {
+    const id = Number(v);
+    if (!Number.isInteger(id) || id < 1) throw new UsageError(`--${name} takes ids separated by commas, not "${v}".`);
+    return id;
+  });
+}
+
+function parseGroundTruth(value: string | undefined): GroundTruth | undefined {
+  if (value === undefined) return undefined;
+  if ((seedMaskKinds as readonly string[]).includes(value)) return { kind: 'generated', mask: value as (typeof seedMaskKinds)[number] };
+  const match = /^set:(\d+)(?::(\d+))?$/.exec(value);
+  if (match === null) throw new UsageError(`--ground-truth takes a generated kind (${seedMaskKinds.join(', ')}) or set:ID[:LABEL], not "${value}".`);
+  return { kind: 'set', id: Number(match[1]), ...(match[2] === undefined ? {} : { label: Number(match[2]) }) };
+}
+
+const fixed = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(2) : v.toFixed(3)) : '–');
+const pValue = (p: number) => (Number.isNaN(p) ? 'n/a' : p < 0.001 ? '< 0.001' : p.toFixed(3));
+
+/** The table: one line per column (methods, then the baseline), one cell per metric: mean [CI] n, the best marked *. */
+export function formatEvaluation(e: Evaluation): string[] {
+  const width = Math.max(...e.columns.map((c) => c.label.length));
+  const cells = e.metricDetails.map((m, k) =>
+    e.columns.map((_, c) => {
+      const s = e.table[k]![c]!;
+      return `${e.rankings[k]!.best === c ? '*' : ' '}${fixed(s.mean)} [${fixed(s.low)}, ${fixed(s.high)}] n=${s.n}`;
+    }),
+  );
+  const widths = e.metricDetails.map((m, k) => Math.max(`${m.label} ${m.higherIsBetter ? '↑' : '↓'}`.length, ...cells[k]!.map((c) => c.length)));
+  const lines = [
+    `Evaluation ${e.id} "${e.name}": ${e.count.toLocaleString('en-US')} images${e.perImage > 1 ? ` × ${e.perImage} classes` : ''}, ground truth ${e.groundTruthLabel ?? 'none'}, seed ${e.seed}, ${Math.round(e.level * 100)} % bootstrap CIs (${e.resamples} resamples), ${formatDuration(e.seconds)}.`,
+    `${''.padEnd(width)}  ${e.metricDetails.map((m, k) => `${m.label} ${m.higherIsBetter ? '↑' : '↓'}`.padEnd(widths[k]!)).join('  ')}`,
+    ...e.columns.map((col, c) => `${col.label.padEnd(width)}  ${cells.map((cell, k) => cell[c]!.padEnd(widths[k]!)).join('  ')}`),
+  ];
+  for (const [k, ranking] of e.rankings.entries()) {
+    const significant = ranking.tests.filter((t) => t.pHolm < 0.05);
+    const order = ranking.order.map((c) => e.columns[c]!.label).join(' > ');
+    lines.push(`${e.metricDetails[k]!.label}: ${order}; ${significant.length} of ${ranking.tests.length} pairs differ (Wilcoxon, Holm p < 0.05)`);
+    for (const t of significant) lines.push(`  ${e.columns[t.a]!.label} vs ${e.columns[t.b]!.label}: mean difference ${fixed(t.meanDifference)}, W⁺ ${t.statistic}, n ${t.n}, p ${pValue(t.p)}, Holm ${pValue(t.pHolm)}`);
+  }
+  return lines;
+}
+
+function describeMetric(m: MetricInfo): string {
+  const props = (m.params.properties ?? {}) as Record<string, { default?: unknown }>;
+  const params = Object.entries(props).map(([k, p]) => (p.default === undefined ? k : `${k}=${JSON.stringify(p.default)}`));
+  const needs = [m.needs.mask ? 'ground truth' : '', m.needs.model ? 'model' : '', m.needs.explainer ? 're-explains' : ''].filter((n) => n !== '');
+  return `${m.id.padEnd(30)} ${m.label} (${m.family}, ${m.higherIsBetter ? 'higher' : 'lower'} is better${needs.length ? `; needs ${needs.join(', ')}` : ''})${params.length ? `: ${params.join(' ')}` : ''}`;
+}
+
+export async function evaluateCommand(options: Options, args: string[]): Promise<void> {
+  const [verb, ...rest] = args;
+  const noMore = (from: string[]) => {
+    if (from.length > 0) throw new UsageError(`Unexpected argument "${from[0]}".`);
+  };
+  const oneId = (what: string) => {
+    const id = numberOption(rest[0], 'ID');
+    if (id === undefined || rest.length !== 1) throw new UsageError(`evaluate ${what} takes one evaluation ID (see \`heatlab evaluate list\`).`);
+    return id;
+  };
+  if (verb === 'metrics') {
+    noMore(rest);
+    const metrics = await withHeatlab(options, async (api) => unwrap(await api['evaluate.metrics']({})));
+    if (options.json) out(JSON.stringify(metrics, null, 2));
+    else for (const m of metrics) out(describeMetric(m));
+    return;
+  }
+  if (verb === 'list' || verb === 'ls') {
+    noMore(rest);
+    const filter = { modelId: numberOption(options.model, 'model'), datasetId: numberOption(options.dataset, 'dataset') };
+    const list = await withHeatlab(options, async (api) => unwrap(await api['evaluations.list'](filter)));
+    if (options.json) out(JSON.stringify(list, null, 2));
+    else if (list.length === 0) out('No evaluations yet.');
+    else for (const e of list) out(`${String(e.id).padStart(4)}  ${e.name}  (runs ${e.runIds.join(', ')}, ${e.count} images, ${formatDuration(e.seconds)})`);
+    return;
+  }
+  if (verb === 'show') {
+    const id = oneId('show');
+    const e = await withHeatlab(options, async (api) => unwrap(await api['evaluations.get']({ id })));
+    if (options.json) out(JSON.stringify(e, null, 2));
+    else for (const line of formatEvaluation(e)) out(line);
+    return;
+  }
+  if (verb === 'rm' || verb === 'delete') {
+    const id = oneId('rm');
+    await withHeatlab(options, async (api) => unwrap(await api['evaluations.delete']({ id })));
+    if (!options.json) out(`Deleted evaluation ${id}.`);
+    return;
+  }
+  if (verb !== undefined) throw new UsageError(`Unknown evaluate command "${verb}"; use evaluate (with --runs …), evaluate metrics, evaluate list, evaluate show ID or evaluate rm ID.`);
+  const runIds = idList(options.runs, 'runs');
+  if (runIds.length === 0) throw new UsageError('evaluate needs --runs ID,ID (see `heatlab explain list`).');
+  const metrics = (options.metrics ?? '').split(',').map((m) => m.trim()).filter((m) => m !== '');
+  if (metrics.length === 0) throw new UsageError('evaluate needs --metrics, e.g. --metrics region-perturbation,relevance-mass-accuracy (see `heatlab evaluate metrics`).');
+  const params = dottedParams(options.set, metrics, 'metric', 'region-perturbation.steps=50');
+  const request = {
+    runIds,
+    metrics: metrics.map((id) => ({ id, params: params[id] ?? {} })),
+    groundTruth: parseGroundTruth(options['ground-truth']),
+    seed: numberOption(options.seed, 'seed'),
+    resamples: numberOption(options.resamples, 'resamples'),
+    name: options.name,
+  };
+  const evaluation = await withHeatlab(options, async (api) => {
+    const job = await followJob(api, unwrap(await api['evaluate.start'](request)), options.json);
+    if (job.status !== 'done') failJob(job);
+    return unwrap(await api['evaluations.get']({ id: (job.result as { evaluationId: number }).evaluationId }));
+  });
+  if (options.json) out(JSON.stringify(evaluation, null, 2));
+  else for (const line of formatEvaluation(evaluation)) out(line);
+}

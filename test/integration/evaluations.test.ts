@@ -1,0 +1,195 @@
+// Evaluations end to end through the API on a temporary workspace: runs of one model scored by
+// several metrics against a generated ground truth and an annotation set, with the random-map
+// baseline alongside. Oracles: the baseline's maps are the Random map method's own maps for the
+// same seed (so its scores equal those of a Random map run), mass accuracy recomputed here from the
+// stored heatmaps and the dataset's masks, curve means recomputed from the per-image curves, and the
+// summary statistics recomputed from the stored scores. Bad requests leave no job and no file.
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Api, ApiRequest } from '../../shared/api.js';
+import type { Evaluation } from '../../shared/evaluations.js';
+import type { ExplanationRun } from '../../shared/explanations.js';
+import { createInProcessApi } from '../../main/api/in-process.js';
+import { openHeatlab, type Heatlab } from '../../main/app/heatlab.js';
+import { readNpy } from '../../main/workspace/npy.js';
+import { failure, ok } from '../fixtures/results.js';
+
+let workspace: string;
+let heatlab: Heatlab;
+let api: Api;
+let datasetId: number;
+let runs: ExplanationRun[];
+
+async function evaluate(request: Omit<ApiRequest<'evaluate.start'>, 'runIds'> & { runIds?: number[] }): Promise<Evaluation> {
+  const job = await heatlab.jobs.waitFor(ok(await api['evaluate.start']({ runIds: runs.map((r) => r.id), ...request })).id);
+  expect(job.status, job.error?.message).toBe('done');
+  return ok(await api['evaluations.get']({ id: (job.result as { evaluationId: number }).evaluationId }));
+}
+
+const heatmapsOf = (run: ExplanationRun) => readNpy(join(workspace, run.files.find((f) => f.role === 'heatmaps')!.path)).data as Float32Array;
+const evaluationsDir = () => join(workspace, 'data', 'evaluations');
+
+beforeAll(async () => {
+  workspace = mkdtempSync(join(tmpdir(), 'heatlab-evaluate-'));
+  heatlab = openHeatlab({ workspaceDir: workspace, mode: 'cli' });
+  api = createInProcessApi(heatlab.router, heatlab.events);
+  const data = await heatlab.jobs.waitFor(ok(await api['datasets.generate']({ generator: 'triangles-squares', params: { count: 300, seed: 3, minContrast: 0.3 } })).id);
+  datasetId = (data.result as { datasetId: number }).datasetId;
+  const trained = await heatlab.jobs.waitFor(ok(await api['models.train']({ datasetId, training: { epochs: 2, batchSize: 32, learningRate: 0.003 } })).id);
+  expect(trained.status, trained.error?.message).toBe('done');
+  const modelId = (trained.result as { modelId: number }).modelId;
+  const job = await heatlab.jobs.waitFor(
+    ok(await api['explain.start']({ modelId, datasetId, images: { split: 'test', pick: 'first', n: 20 }, methods: [{ id: 'gradient' }, { id: 'random' }], seed: 7 })).id,
+  );
+  expect(job.status, job.error?.message).toBe('done');
+  runs = await Promise.all((job.result as { runIds: number[] }).runIds.map(async (id) => ok(await api['explanations.get']({ id }))));
+});
+
+afterAll(async () => {
+  await heatlab.close();
+  rmSync(workspace, { recursive: true, force: true });
+});
+
+describe('evaluations', () => {
+  it('scores every run and the random baseline, whose maps are the Random map method’s own for the same seed', async () => {
+    const e = await evaluate({
+      metrics: [{ id: 'relevance-mass-accuracy' }, { id: 'pointing-game' }, { id: 'region-perturbation', params: { regionSize: 8, steps: 6 } }, { id: 'sparseness' }],
+      groundTruth: { kind: 'generated', mask: 'object' },
+      seed: 7,
+      resamples: 500,
+    });
+    expect(e.columns.map((c) => c.label)).toEqual(['Gradient (sensitivity)', 'Random map', 'Random map (baseline)']);
+    expect(e.runIds).toEqual(runs.map((r) => r.id));
+    expect(e.count).toBe(20);
+    expect(e.table).toHaveLength(4);
+    const scores = ok(await api['evaluations.scores']({ id: e.id }));
+    expect(scores.scores).toHaveLength(3 * 4 * 20);
+    const cell = (c: number, m: number) => Array.from(scores.scores.subarray((c * 4 + m) * 20, (c * 4 + m + 1) * 20));
+    // The baseline column equals the Random map run, metric by metric (uniform noise included: same seed, same images).
+    for (let m = 0; m < 4; m++) expect(cell(2, m)).toEqual(cell(1, m));
+    // Identical columns: no non-zero difference, so no p-value.
+    const pair = e.rankings[0]!.tests.find((t) => t.a === 1 && t.b === 2)!;
+    expect(pair.n).toBe(0);
+    expect(pair.p).toBeNaN();
+    expect(e.rankings[0]!.tests).toHaveLength(3);
+  });
+
+  it('stores mass accuracy equal to the share of positive relevance inside the dataset’s mask', async () => {
+    const e = await evaluate({ metrics: [{ id: 'relevance-mass-accuracy' }], groundTruth: { kind: 'generated', mask: 'object' } });
+    const scores = ok(await api['evaluations.scores']({ id: e.id }));
+    const heatmaps = heatmapsOf(runs[0]!);
+    const masks = ok(await api['datasets.masks']({ id: datasetId, kind: 'object', indices: Array.from(scores.indices) }));
+    for (let i = 0; i < 20; i++) {
+      let inside = 0;
+      let total = 0;
+      for (let p = 0; p < 1024; p++) {
+        const v = Math.max(0, heatmaps[i * 1024 + p]!);
+        total += v;
+        if (masks.data[i * 1024 + p] !== 0) inside += v;
+      }
+      expect(scores.scores[i]).toBeCloseTo(inside / total, 6);
+    }
+    // The table is the mean of the stored scores, inside its own CI.
+    const mean = Array.from(scores.scores.subarray(0, 20)).reduce((a, b) => a + b, 0) / 20;
+    const summary = e.table[0]![0]!;
+    expect(summary.mean).toBeCloseTo(mean, 10);
+    expect(summary.n).toBe(20);
+    expect(summary.low).toBeLessThanOrEqual(summary.mean);
+    expect(summary.high).toBeGreaterThanOrEqual(summary.mean);
+  });
+
+  it('returns per-image curves whose mean and band follow from them, starting at zero', async () => {
+    const e = await evaluate({ metrics: [{ id: 'region-perturbation', params: { regionSize: 8, steps: 4 } }] });
+    expect(e.groundTruth).toBeNull();
+    expect(e.metricDetails[0]!.curve).toEqual({ x: 'regions removed', y: 'f(x⁽⁰⁾) − f(x⁽ᵏ⁾)' });
+    const curves = ok(await api['evaluations.curves']({ id: e.id, metric: 'region-perturbation' }));
+    expect(Array.from(curves.x)).toEqual([0, 1, 2, 3, 4]);
+    expect(curves.curves).toHaveLength(3 * 20 * 5);
+    for (let c = 0; c < 3; c++)
+      for (let k = 0; k < 5; k++) {
+        let sum = 0;
+        for (let r = 0; r < 20; r++) sum += curves.curves[(c * 20 + r) * 5 + k]!;
+        expect(curves.mean[c * 5 + k]).toBeCloseTo(sum / 20, 5);
+        expect(curves.low[c * 5 + k]).toBeLessThanOrEqual(curves.mean[c * 5 + k]! + 1e-12);
+      }
+    for (let c = 0; c < 3; c++) expect(curves.mean[c * 5]).toBe(0);
+    // AOPC per image is the curve's mean.
+    const scores = ok(await api['evaluations.scores']({ id: e.id }));
+    const aopc = Array.from(curves.curves.subarray(0, 5)).reduce((a, b) => a + b, 0) / 5;
+    expect(scores.scores[0]).toBeCloseTo(aopc, 5);
+    expect(failure(await api['evaluations.curves']({ id: e.id, metric: 'sparseness' }))).toMatch(/did not score sparseness/);
+  });
+
+  it('is reproducible from its seed', async () => {
+    const request = { metrics: [{ id: 'region-perturbation', params: { regionSize: 8, steps: 3 } }], seed: 11, resamples: 300 };
+    const [a, b] = [await evaluate(request), await evaluate(request)];
+    expect(b.table).toEqual(a.table);
+    expect(ok(await api['evaluations.scores']({ id: b.id })).scores).toEqual(ok(await api['evaluations.scores']({ id: a.id })).scores);
+  });
+
+  it('scores only the annotated images of an annotation set that starts empty', async () => {
+    const set = ok(await api['annotations.create']({ datasetId, name: 'corners by hand', annotator: 'Ada', labels: ['corners', 'edges'] }));
+    const indices = readNpy(join(workspace, runs[0]!.files.find((f) => f.role === 'indices')!.path)).data as Int32Array;
+    const mask = new Uint8Array(1024);
+    mask.fill(1, 0, 512);
+    mask.fill(2, 512, 600);
+    ok(await api['annotations.save']({ id: set.id, index: indices[0]!, mask }));
+    ok(await api['annotations.save']({ id: set.id, index: indices[5]!, mask }));
+    const e = await evaluate({ metrics: [{ id: 'relevance-mass-accuracy' }], groundTruth: { kind: 'set', id: set.id, label: 2 } });
+    expect(e.groundTruthLabel).toBe('annotation set "corners by hand" by Ada, label "edges"');
+    expect(e.table[0]![0]!.n).toBe(2);
+    const scores = ok(await api['evaluations.scores']({ id: e.id }));
+    const heatmaps = heatmapsOf(runs[0]!);
+    let inside = 0;
+    let total = 0;
+    for (let p = 0; p < 1024; p++) {
+      const v = Math.max(0, heatmaps[p]!);
+      total += v;
+      if (p >= 512 && p < 600) inside += v;
+    }
+    expect(scores.scores[0]).toBeCloseTo(inside / total, 6);
+    expect(Number.isNaN(scores.scores[1]!)).toBe(true);
+    // The masks written for the job are gone once it is recorded.
+    expect(readdirSync(evaluationsDir()).filter((f) => f.startsWith('input-'))).toEqual([]);
+  });
+
+  it('refuses bad requests with one sentence, leaving no job and no file', async () => {
+    const jobs = ok(await api['jobs.list']({})).length;
+    const before = readdirSync(evaluationsDir()).sort();
+    const message = async (request: ApiRequest<'evaluate.start'>) => failure(await api['evaluate.start'](request));
+    const ids = runs.map((r) => r.id);
+    expect(await message({ runIds: ids, metrics: [{ id: 'pointing-game' }] })).toBe('Pointing game needs a ground truth: choose a generated mask kind or an annotation set.');
+    expect(await message({ runIds: ids, metrics: [{ id: 'no-such-metric' }] })).toMatch(/^There is no metric "no-such-metric"; the metrics are /);
+    expect(await message({ runIds: ids, metrics: [{ id: 'sparseness', params: { colour: 1 } }] })).toMatch(/has no parameter "colour"/);
+    expect(await message({ runIds: [ids[0]!, ids[0]!], metrics: [{ id: 'sparseness' }] })).toBe(`Explanation run ${ids[0]} is listed twice.`);
+    expect(await message({ runIds: ids, metrics: [{ id: 'sparseness' }, { id: 'sparseness' }] })).toMatch(/is asked for twice/);
+    expect(await message({ runIds: ids, metrics: [{ id: 'pointing-game' }], groundTruth: { kind: 'set', id: 999 } })).toMatch(/annotation set 999/i);
+    const other = await heatlab.jobs.waitFor(
+      ok(await api['explain.start']({ modelId: runs[0]!.modelId, datasetId, images: { split: 'test', pick: 'first', n: 5 }, methods: [{ id: 'gradient' }] })).id,
+    );
+    const otherRun = (other.result as { runIds: number[] }).runIds[0]!;
+    expect(await message({ runIds: [ids[0]!, otherRun], metrics: [{ id: 'sparseness' }] })).toBe(
+      `Runs ${ids[0]} and ${otherRun} explain different images or classes, so their scores cannot be paired; pick runs made on the same images and target.`,
+    );
+    expect(ok(await api['jobs.list']({})).length).toBe(jobs + 1);
+    expect(readdirSync(evaluationsDir()).sort()).toEqual(before);
+    ok(await api['explanations.delete']({ id: otherRun }));
+  });
+
+  it('goes with a run that is deleted, files and all', async () => {
+    const job = await heatlab.jobs.waitFor(
+      ok(await api['explain.start']({ modelId: runs[0]!.modelId, datasetId, images: { split: 'test', pick: 'first', n: 20 }, methods: [{ id: 'gradient-x-input' }], seed: 7 })).id,
+    );
+    const extra = (job.result as { runIds: number[] }).runIds[0]!;
+    const e = await evaluate({ runIds: [runs[0]!.id, extra], metrics: [{ id: 'sparseness' }] });
+    expect(ok(await api['evaluations.list']({ runId: extra })).map((s) => s.id)).toEqual([e.id]);
+    expect(existsSync(join(evaluationsDir(), String(e.id)))).toBe(true);
+    ok(await api['explanations.delete']({ id: extra }));
+    expect(failure(await api['evaluations.get']({ id: e.id }))).toBe(`There is no evaluation ${e.id}.`);
+    expect(existsSync(join(evaluationsDir(), String(e.id)))).toBe(false);
+    // The other evaluations stay.
+    expect(ok(await api['evaluations.list']({ runId: runs[0]!.id })).length).toBeGreaterThan(0);
+  });
+});
