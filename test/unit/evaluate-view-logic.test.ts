@@ -126,8 +126,8 @@ function evaluation(): Pick<Evaluation, 'columns' | 'metricDetails' | 'table' | 
       { runId: null, method: 'random', label: 'Random baseline' },
     ],
     metricDetails: [
-      { id: 'mass', label: 'Mass', family: 'localisation', higherIsBetter: true, citation: '', params: { k: 1 }, curve: false },
-      { id: 'complexity', label: 'Complexity', family: 'complexity', higherIsBetter: false, citation: '', params: {}, curve: false },
+      { id: 'mass', label: 'Mass', family: 'localisation', higherIsBetter: true, citation: '', params: { k: 1 }, curve: null },
+      { id: 'complexity', label: 'Complexity', family: 'complexity', higherIsBetter: false, citation: '', params: {}, curve: null },
     ],
     table: [
       [s(0.8, 0.7, 0.9), s(0.75, 0.6, 0.9), s(0.2, 0.1, 0.3)],
