@@ -168,6 +168,19 @@ test('evaluates two methods against a generated ground truth, reads the table an
     const svg = readFileSync(svgPath, 'utf8');
     expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg.match(/data-testid="curve-mean"/g)).toHaveLength(3);
+    await page.getByRole('button', { name: 'Perturbation curves as PNG' }).click();
+    const pngPath = join(folder, `heatlab-evaluation-${created.evaluation}-region-perturbation-curves@2x.png`);
+    await expect(page.getByTestId('export-saved')).toHaveText(`Saved ${pngPath}`);
+    const png = readFileSync(pngPath);
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    const viewBox = (await plot.getAttribute('viewBox'))!.split(' ').map(Number);
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([viewBox[2]! * 2, viewBox[3]! * 2]);
+
+    // The drill-down opens the evaluated runs in the Explain view's grid.
+    await page.getByTestId('drill-best').getByRole('link').first().click();
+    await expect(page).toHaveURL(new RegExp(`#/explain/runs/${created.runs.join(',')}$`));
+    await expect(page.getByTestId('heatmap-grid')).toHaveAttribute('data-cols', '2');
+    await page.goBack();
 
     // The evaluation is listed on the setup page and can be deleted there.
     await page.getByRole('link', { name: '← Evaluate' }).click();
