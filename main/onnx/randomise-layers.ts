@@ -1,5 +1,5 @@
 // Re-initialises a model's weighted layers for the model parameter randomisation test (Adebayo
-// et al. 2018, "Sanity checks for saliency maps", §3). A layer is a Conv, Gemm or MatMul node
+// et al. 2018, "Sanity checks for saliency maps"). A layer is a Conv, Gemm or MatMul node
 // whose weight is a float initializer, named by its node name (readModel makes node names unique,
 // and they are what the model's graph shows; a weight initializer may be shared or renamed by
 // canonicalisation). Weights and biases are redrawn as PyTorch's reset_parameters() draws them —

@@ -1,6 +1,6 @@
 // Max-sensitivity (Yeh, Hsieh, Suggala, Inouye & Ravikumar 2019, "On the (in)fidelity and
-// sensitivity of explanations", eq. 3): SENS_MAX = max_{‖δ‖ ≤ r} ‖Φ(x + δ) − Φ(x)‖, estimated by
-// Monte Carlo over N perturbations δ ~ U(−r, r) per input value (the paper's §5 and Quantus). By
+// sensitivity of explanations", SENS_MAX): SENS_MAX = max_{‖δ‖ ≤ r} ‖Φ(x + δ) − Φ(x)‖, estimated by
+// Monte Carlo over N perturbations δ ~ U(−r, r) per input value (the paper's experiments and Quantus). By
 // default divided by ‖Φ(x)‖, a relative change, so that methods whose heatmaps have different
 // units — gradients, relevances, occlusion drops — can be compared; Quantus divides by the
 // input's norm ‖x‖, which is the same for every method and so leaves the units in. Lower is better.
@@ -38,7 +38,7 @@ export const maxSensitivity = defineMetric({
   id: 'max-sensitivity',
   label: 'Max-sensitivity',
   family: 'robustness',
-  citation: 'Yeh et al. 2019, eq. 3',
+  citation: 'Yeh et al. 2019, SENS_MAX',
   higherIsBetter: false,
   needs: { model: true, explainer: true },
   params: maxSensitivityParams,

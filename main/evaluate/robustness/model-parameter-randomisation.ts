@@ -1,6 +1,6 @@
 // Model parameter randomisation test (Adebayo, Gilmer, Muelly, Goodfellow, Hardt & Kim 2018,
-// "Sanity checks for saliency maps", §3.1): re-initialise the model's weights layer by layer from
-// the output down (cascading randomisation) and explain again with the same method; a heatmap that
+// "Sanity checks for saliency maps"): re-initialise the model's weights layer by layer from the
+// output down (cascading randomisation) and explain again with the same method; a heatmap that
 // stays similar to the original does not depend on what the model learned, so the method fails
 // the check. Per image: the similarity to the stored heatmap at every stage (the curve; stage 0
 // re-explains the unchanged model, as Quantus's "original" entry, and shows the method's own
@@ -27,7 +27,7 @@ export const modelParameterRandomisation = defineMetric({
   id: 'model-parameter-randomisation',
   label: 'Model parameter randomisation (mean similarity)',
   family: 'robustness',
-  citation: 'Adebayo et al. 2018, §3.1',
+  citation: 'Adebayo et al. 2018, cascading model parameter randomisation',
   // A method that passes the sanity check gives heatmaps unlike the original once weights are random.
   higherIsBetter: false,
   needs: { model: true, explainer: true },

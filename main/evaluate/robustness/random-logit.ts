@@ -1,5 +1,5 @@
-// Random-logit test (Sixt, Granz & Landgraf 2020, "When explanations lie", §5; Quantus
-// RandomLogit): explain a different class, drawn uniformly from the others, and compare its
+// Random-logit test (Sixt, Granz & Landgraf 2020, "When explanations lie: why many modified BP
+// attributions fail"; Quantus RandomLogit): explain a different class, drawn uniformly from the others, and compare its
 // heatmap with the explained class's. A class-sensitive method gives dissimilar maps, so lower is
 // better. Quantus's defaults: SSIM, signed maps, each normalised by its largest magnitude.
 import { z } from 'zod';
@@ -16,7 +16,7 @@ export const randomLogit = defineMetric({
   id: 'random-logit',
   label: 'Random-logit similarity',
   family: 'robustness',
-  citation: 'Sixt et al. 2020, §5',
+  citation: 'Sixt, Granz & Landgraf 2020',
   higherIsBetter: false,
   needs: { model: true, explainer: true },
   params: randomLogitParams,

@@ -1,5 +1,5 @@
 // How the randomisation tests compare a heatmap with its re-explained counterpart: Spearman rank
-// correlation or SSIM (Adebayo et al. 2018, §3 report both), on absolute values or signed, each map
+// correlation or SSIM (Adebayo et al. 2018 report both), on absolute values or signed, each map
 // optionally divided by its own largest magnitude first (Quantus's normalise_by_max, which matters
 // for SSIM only: a rank correlation ignores positive scaling).
 import { z } from 'zod';
