@@ -19,7 +19,7 @@ export const maxSensitivityParams = z.object({
     .enum(['heatmap', 'input', 'none'])
     .default('heatmap')
     .describe('What the change is divided by: ‖Φ(x)‖, so methods with different heatmap units compare; the input’s ‖x‖ (Quantus); or nothing (Yeh et al.’s absolute change).'),
-  normalise: z.boolean().default(false).describe('Divide each heatmap by its largest magnitude first (Quantus’s default); off counts a change of the heatmap’s scale as a change, as Yeh et al. do.'),
+  normalise: z.boolean().default(false).describe('Divide each heatmap by its largest magnitude first (Quantus’s normalise option, off by default); off counts a change of the heatmap’s scale as a change, as Yeh et al. do.'),
 });
 
 /** The Frobenius norm of a − b (b omitted: of a), after dividing each by its scale. */
