@@ -212,7 +212,8 @@ export interface EvaluateJobParams extends EvaluateRequest {
     scores: 'logits' | 'probabilities';
   };
   dataset: DatasetRef;
-  runs: { id: number; method: string; methodLabel: string; params: Record<string, unknown>; heatmaps: string }[];
+  /** The runs in column order, with what it takes to re-run their method (sanity and robustness metrics). */
+  runs: { id: number; method: string; methodLabel: string; params: Record<string, unknown>; seed: number; heatmaps: string }[];
   /** The runs' shared dataset indices and targets files (workspace-relative .npy). */
   indices: string;
   targets: string;

@@ -94,7 +94,7 @@ export class EvaluationsService {
       groundTruth: groundTruth ?? undefined,
       model: { id: model.id, name: model.name, onnx: model.onnx.path, sha256: model.onnx.sha256, preprocessing: model.preprocessing, scores: model.onnx.imported?.scores ?? 'logits' },
       dataset,
-      runs: runs.map((r) => ({ id: r.id, method: r.method, methodLabel: r.methodLabel, params: r.params, heatmaps: fileOf(r, explanationRoles.heatmaps).path })),
+      runs: runs.map((r) => ({ id: r.id, method: r.method, methodLabel: r.methodLabel, params: r.params, seed: r.seed, heatmaps: fileOf(r, explanationRoles.heatmaps).path })),
       indices: fileOf(first, explanationRoles.indices).path,
       targets: fileOf(first, explanationRoles.targets).path,
       logits: fileOf(first, explanationRoles.logits).path,

@@ -122,6 +122,18 @@ describe('evaluations', () => {
     expect(failure(await api['evaluations.curves']({ id: e.id, metric: 'sparseness' }))).toMatch(/did not score sparseness/);
   });
 
+  it('re-explains each run for the sanity and robustness metrics, and leaves the baseline, which no method made, without them', async () => {
+    const e = await evaluate({ runIds: [runs[0]!.id], metrics: [{ id: 'model-parameter-randomisation' }, { id: 'random-logit' }, { id: 'max-sensitivity', params: { samples: 4 } }] });
+    expect(e.table.map((row) => row[0]!.n)).toEqual([20, 20, 20]);
+    expect(e.table.map((row) => row[1]!.n)).toEqual([0, 0, 0]);
+    // The gradient of a trained network decorrelates from the one of its randomised copies.
+    expect(e.table[0]![0]!.mean).toBeLessThan(0.9);
+    const curves = ok(await api['evaluations.curves']({ id: e.id, metric: 'model-parameter-randomisation' }));
+    // Stage 0 re-explains the unchanged model: the gradient comes back as it was stored.
+    expect(curves.mean[0]).toBeCloseTo(1, 5);
+    expect(curves.x.length).toBeGreaterThan(2);
+  });
+
   it('is reproducible from its seed', async () => {
     const request = { metrics: [{ id: 'region-perturbation', params: { regionSize: 8, steps: 3 } }], seed: 11, resamples: 300 };
     const [a, b] = [await evaluate(request), await evaluate(request)];
