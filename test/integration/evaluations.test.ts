@@ -190,6 +190,17 @@ describe('evaluations', () => {
     ok(await api['explanations.delete']({ id: otherRun }));
   });
 
+  it('leaves no evaluation and no written masks when cancelled', async () => {
+    const before = ok(await api['evaluations.list']({})).length;
+    const started = ok(await api['evaluate.start']({ runIds: runs.map((r) => r.id), metrics: [{ id: 'pointing-game' }, { id: 'region-perturbation' }], groundTruth: { kind: 'generated', mask: 'band' } }));
+    expect(readdirSync(evaluationsDir()).filter((f) => f.startsWith('input-'))).toHaveLength(1);
+    ok(await api['jobs.cancel']({ id: started.id }));
+    const job = await heatlab.jobs.waitFor(started.id);
+    expect(job.status).toBe('cancelled');
+    expect(ok(await api['evaluations.list']({})).length).toBe(before);
+    expect(readdirSync(evaluationsDir()).filter((f) => !/^\d+$/.test(f))).toEqual([]);
+  });
+
   it('goes with a run that is deleted, files and all', async () => {
     const job = await heatlab.jobs.waitFor(
       ok(await api['explain.start']({ modelId: runs[0]!.modelId, datasetId, images: { split: 'test', pick: 'first', n: 20 }, methods: [{ id: 'gradient-x-input' }], seed: 7 })).id,
