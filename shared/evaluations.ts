@@ -3,6 +3,7 @@
 // confidence intervals and paired significance tests between the methods.
 import { z } from 'zod';
 import { seedMaskKinds } from './annotations.js';
+import { registryChoiceSchema } from './explanations.js';
 import type { ArrayFile, DatasetRef } from './datasets.js';
 import type { Preprocessing } from './models.js';
 
@@ -18,13 +19,8 @@ export const groundTruthSchema = z.union([
 ]);
 export type GroundTruth = z.output<typeof groundTruthSchema>;
 
-export const metricChoiceSchema = z
-  .object({
-    id: z.string().min(1),
-    /** Parsed by the metric's own schema; defaults fill what is left out. */
-    params: z.record(z.string(), z.unknown()).default({}),
-  })
-  .strict();
+/** A metric by id with its parameters (parsed by the metric's own schema; defaults fill what is left out). */
+export const metricChoiceSchema = registryChoiceSchema;
 
 export const evaluateRequestSchema = z
   .object({
@@ -212,7 +208,8 @@ export interface EvaluateJobParams extends EvaluateRequest {
     scores: 'logits' | 'probabilities';
   };
   dataset: DatasetRef;
-  runs: { id: number; method: string; methodLabel: string; params: Record<string, unknown>; heatmaps: string }[];
+  /** The runs in column order, with what it takes to re-run their method (sanity and robustness metrics). */
+  runs: { id: number; method: string; methodLabel: string; params: Record<string, unknown>; seed: number; heatmaps: string }[];
   /** The runs' shared dataset indices and targets files (workspace-relative .npy). */
   indices: string;
   targets: string;

@@ -30,13 +30,15 @@ export const imageSelectionSchema = z
   .strict();
 export type ImageSelection = z.output<typeof imageSelectionSchema>;
 
-export const methodChoiceSchema = z
+/** An entry of a registry (an explanation method, a metric) by id, with its parameters: parsed by the entry's own schema, defaults filling what is left out. */
+export const registryChoiceSchema = z
   .object({
     id: z.string().min(1),
-    /** Parsed by the method's own schema; defaults fill what is left out. */
     params: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();
+
+export const methodChoiceSchema = registryChoiceSchema;
 
 export const explainRequestSchema = z
   .object({

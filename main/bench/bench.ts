@@ -8,6 +8,7 @@ import { benchData, childGenerateScaled, childImportPng } from './data-bench.js'
 import { benchExplain, childExplain } from './explain-bench.js';
 import { benchExplainJob, childExplain10k } from './explain-job-bench.js';
 import { benchEvaluate, childEvaluate } from './evaluate-bench.js';
+import { benchEvaluateJob, childEvaluate10k } from './evaluate-job-bench.js';
 import { benchExplainView } from './explain-view-bench.js';
 import { benchTraining, childTrain100k, childTrainSpeed } from './train-bench.js';
 import { printTable, record, rows } from './table.js';
@@ -21,6 +22,7 @@ const children: Record<string, (...args: string[]) => Promise<void>> = {
   explain: childExplain,
   'explain-10k': childExplain10k,
   evaluate: childEvaluate,
+  'evaluate-10k': childEvaluate10k,
 };
 
 async function main(): Promise<void> {
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
   await benchExplain();
   await benchExplainJob();
   await benchEvaluate();
+  await benchEvaluateJob();
   await benchExplainView();
   record({ area: 'process', measure: 'peak RSS of the bench process', value: process.resourceUsage().maxRSS / 1024, unit: 'MB' });
 

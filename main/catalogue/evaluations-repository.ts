@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
-import type { ArrayFile } from '../../shared/datasets.js';
+import { EntityRows } from './entity-rows.js';
 import type { Evaluation, EvaluationSummary } from '../../shared/evaluations.js';
 
 interface EvaluationRow {
@@ -61,19 +61,16 @@ function summarise(r: EvaluationRow): EvaluationSummary {
 }
 
 /** Evaluations, the runs they scored, and their array files. Statements are prepared once, here. */
-export class EvaluationsRepository {
+export class EvaluationsRepository extends EntityRows {
   readonly #db: Database;
   readonly #insert: Statement;
   readonly #insertRun: Statement;
   readonly #insertArray: Statement;
   readonly #get: Statement<[number], EvaluationRow>;
   readonly #list: Statement<{ modelId: number | null; datasetId: number | null; runId: number | null }, EvaluationRow>;
-  readonly #ids: Statement<[], { id: number }>;
-  readonly #arrays: Statement<[number], { role: string; path: string; dtype: string; shape: string; sha256: string; bytes: number }>;
-  readonly #delete: Statement<[number]>;
-  readonly #rename: Statement<[string, number]>;
 
   constructor(db: Database) {
+    super(db, 'evaluations', 'evaluation_id');
     this.#db = db;
     this.#insert = db.prepare(`
       INSERT INTO evaluations (name, model_id, dataset_id, ground_truth, ground_truth_label, count, per_image, columns, metrics, summary, rankings,
@@ -86,10 +83,6 @@ export class EvaluationsRepository {
     this.#get = db.prepare(`${SELECT} WHERE e.id = ?`);
     this.#list = db.prepare(`${SELECT} WHERE (@modelId IS NULL OR e.model_id = @modelId) AND (@datasetId IS NULL OR e.dataset_id = @datasetId)
       AND (@runId IS NULL OR EXISTS (SELECT 1 FROM evaluation_runs r WHERE r.evaluation_id = e.id AND r.run_id = @runId)) ORDER BY e.id DESC`);
-    this.#ids = db.prepare(`SELECT id FROM evaluations`);
-    this.#arrays = db.prepare(`SELECT role, path, dtype, shape, sha256, bytes FROM arrays WHERE evaluation_id = ? ORDER BY id`);
-    this.#delete = db.prepare(`DELETE FROM evaluations WHERE id = ?`);
-    this.#rename = db.prepare(`UPDATE evaluations SET name = ? WHERE id = ?`);
   }
 
   /** Inserts the evaluation, its runs and files in one transaction with `place(id)` (moving its folder into place). */
@@ -144,21 +137,8 @@ export class EvaluationsRepository {
       jobId: r.job_id,
       heatlabVersion: r.heatlab_version,
       engine: JSON.parse(r.engine) as Evaluation['engine'],
-      files: this.#arrays.all(id).map((a) => ({ ...a, shape: JSON.parse(a.shape) as number[] })) as ArrayFile[],
+      files: this.files(id),
     };
-  }
-
-  /** Every evaluation id: folders without one are left over from a deleted model, dataset or run. */
-  ids(): Set<number> {
-    return new Set(this.#ids.all().map((r) => r.id));
-  }
-
-  rename(id: number, name: string): void {
-    this.#rename.run(name, id);
-  }
-
-  delete(id: number): boolean {
-    return this.#delete.run(id).changes > 0;
   }
 }
 

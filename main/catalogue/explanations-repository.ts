@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
-import type { ArrayFile } from '../../shared/datasets.js';
+import { EntityRows } from './entity-rows.js';
 import type { ExplanationRun, ExplanationRunSummary } from '../../shared/explanations.js';
 
 interface RunRow {
@@ -61,18 +61,15 @@ function summarise(r: RunRow): ExplanationRunSummary {
 }
 
 /** Explanation runs and their array files. Statements are prepared once, here. */
-export class ExplanationsRepository {
+export class ExplanationsRepository extends EntityRows {
   readonly #db: Database;
   readonly #insert: Statement;
   readonly #insertArray: Statement;
   readonly #get: Statement<[number], RunRow>;
   readonly #list: Statement<{ modelId: number | null; datasetId: number | null }, RunRow>;
-  readonly #ids: Statement<[], { id: number }>;
-  readonly #arrays: Statement<[number], { role: string; path: string; dtype: string; shape: string; sha256: string; bytes: number }>;
-  readonly #delete: Statement<[number]>;
-  readonly #rename: Statement<[string, number]>;
 
   constructor(db: Database) {
+    super(db, 'explanation_runs', 'explanation_run_id');
     this.#db = db;
     this.#insert = db.prepare(`
       INSERT INTO explanation_runs (name, model_id, dataset_id, method, method_label, kind, params, target, selection, class_names,
@@ -85,10 +82,6 @@ export class ExplanationsRepository {
     );
     this.#get = db.prepare(`${SELECT} WHERE r.id = ?`);
     this.#list = db.prepare(`${SELECT} WHERE (@modelId IS NULL OR r.model_id = @modelId) AND (@datasetId IS NULL OR r.dataset_id = @datasetId) ORDER BY r.id DESC`);
-    this.#ids = db.prepare(`SELECT id FROM explanation_runs`);
-    this.#arrays = db.prepare(`SELECT role, path, dtype, shape, sha256, bytes FROM arrays WHERE explanation_run_id = ? ORDER BY id`);
-    this.#delete = db.prepare(`DELETE FROM explanation_runs WHERE id = ?`);
-    this.#rename = db.prepare(`UPDATE explanation_runs SET name = ? WHERE id = ?`);
   }
 
   /** Inserts every run with its files in one transaction with `place(id, k)` (moving run k's folder). */
@@ -143,20 +136,7 @@ export class ExplanationsRepository {
       jobId: r.job_id,
       heatlabVersion: r.heatlab_version,
       imagesPerSecond: r.seconds > 0 ? r.count / r.seconds : 0,
-      files: this.#arrays.all(id).map((a) => ({ ...a, shape: JSON.parse(a.shape) as number[] })) as ArrayFile[],
+      files: this.files(id),
     };
-  }
-
-  /** Every run id: folders without one are left over from a deleted model or dataset. */
-  ids(): Set<number> {
-    return new Set(this.#ids.all().map((r) => r.id));
-  }
-
-  rename(id: number, name: string): void {
-    this.#rename.run(name, id);
-  }
-
-  delete(id: number): boolean {
-    return this.#delete.run(id).changes > 0;
   }
 }

@@ -4,7 +4,7 @@
 // SQLite, which the host never opens), and finished evaluations are recorded with their files
 // moved into data/evaluations/<id>/.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { HeatlabError } from '../../shared/errors.js';
 import {
@@ -27,6 +27,7 @@ import type { ExplanationsService } from '../explain/explanations-service.js';
 import type { ModelsService } from '../train/models-service.js';
 import { NpyWriter } from '../workspace/npy-stream.js';
 import { readNpy } from '../workspace/npy.js';
+import { sweepFolders } from '../workspace/sweep.js';
 import { resolveMetric } from './metric-catalogue.js';
 import { curveBands } from './run/results.js';
 
@@ -94,7 +95,7 @@ export class EvaluationsService {
       groundTruth: groundTruth ?? undefined,
       model: { id: model.id, name: model.name, onnx: model.onnx.path, sha256: model.onnx.sha256, preprocessing: model.preprocessing, scores: model.onnx.imported?.scores ?? 'logits' },
       dataset,
-      runs: runs.map((r) => ({ id: r.id, method: r.method, methodLabel: r.methodLabel, params: r.params, heatmaps: fileOf(r, explanationRoles.heatmaps).path })),
+      runs: runs.map((r) => ({ id: r.id, method: r.method, methodLabel: r.methodLabel, params: r.params, seed: r.seed, heatmaps: fileOf(r, explanationRoles.heatmaps).path })),
       indices: fileOf(first, explanationRoles.indices).path,
       targets: fileOf(first, explanationRoles.targets).path,
       logits: fileOf(first, explanationRoles.logits).path,
@@ -233,15 +234,7 @@ export class EvaluationsService {
 
   /** Removes evaluation folders whose row is gone (a model, dataset or run was deleted), and, at start, leftover mask inputs. */
   sweep(inputs = false): void {
-    const ids = this.#repo.ids();
-    let entries: string[];
-    try {
-      entries = readdirSync(evaluationsFolder(this.#workspace));
-    } catch {
-      return;
-    }
-    for (const entry of entries)
-      if ((/^\d+$/.test(entry) && !ids.has(Number(entry))) || (inputs && entry.startsWith(INPUT_PREFIX))) rmSync(join(evaluationsFolder(this.#workspace), entry), { recursive: true, force: true });
+    sweepFolders(evaluationsFolder(this.#workspace), this.#repo.ids(), (entry) => inputs && entry.startsWith(INPUT_PREFIX));
   }
 }
 

@@ -13,6 +13,9 @@ import { relevanceRankAccuracy } from './localisation/relevance-rank-accuracy.js
 import { rocAuc } from './localisation/roc-auc.js';
 import { topKIntersection } from './localisation/top-k-intersection.js';
 import { topPercentIou } from './localisation/top-percent-iou.js';
+import { maxSensitivity } from './robustness/max-sensitivity.js';
+import { modelParameterRandomisation } from './robustness/model-parameter-randomisation.js';
+import { randomLogit } from './robustness/random-logit.js';
 
 export const faithfulnessMetrics: readonly Metric[] = [regionPerturbationMorf, regionPerturbationLerf, abpc, pixelFlipping, deletion, insertion, faithfulnessCorrelation];
 
@@ -28,7 +31,10 @@ export const localisationMetrics: readonly Metric[] = [
 
 export const complexityMetrics: readonly Metric[] = [sparseness, complexity];
 
-export const metrics: readonly Metric[] = [...faithfulnessMetrics, ...localisationMetrics, ...complexityMetrics];
+/** Sanity and robustness metrics re-explain with the heatmaps' own method (batch.explainer). */
+export const robustnessMetrics: readonly Metric[] = [modelParameterRandomisation, randomLogit, maxSensitivity];
+
+export const metrics: readonly Metric[] = [...faithfulnessMetrics, ...localisationMetrics, ...complexityMetrics, ...robustnessMetrics];
 
 export function metricById(id: string): Metric | undefined {
   return metrics.find((m) => m.id === id);

@@ -1,7 +1,7 @@
 // Explanation runs in main: a request is checked against the catalogue before it becomes a job
 // (a bad request now, not a failed job later), finished runs are recorded with their files moved
 // into data/explanations/<id>/, and heatmaps are read back by row for the viewer.
-import { readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { HeatlabError } from '../../shared/errors.js';
 import {
@@ -25,6 +25,7 @@ import { readModel } from '../onnx/model-reader.js';
 import { requireSupportedOps } from '../onnx/supported-ops.js';
 import type { ModelsService } from '../train/models-service.js';
 import { NpyReader } from '../workspace/npy-stream.js';
+import { sweepFolders } from '../workspace/sweep.js';
 import { resolveMethod } from './methods.js';
 import { selectImages } from './run/selection.js';
 
@@ -193,13 +194,6 @@ export class ExplanationsService {
 
   /** Removes run folders whose row is gone (their model or dataset was deleted, which cascades to the rows). */
   sweep(): void {
-    const ids = this.#repo.ids();
-    let entries: string[];
-    try {
-      entries = readdirSync(explanationsFolder(this.#workspace));
-    } catch {
-      return;
-    }
-    for (const entry of entries) if (/^\d+$/.test(entry) && !ids.has(Number(entry))) rmSync(join(explanationsFolder(this.#workspace), entry), { recursive: true, force: true });
+    sweepFolders(explanationsFolder(this.#workspace), this.#repo.ids());
   }
 }

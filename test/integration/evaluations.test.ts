@@ -122,6 +122,18 @@ describe('evaluations', () => {
     expect(failure(await api['evaluations.curves']({ id: e.id, metric: 'sparseness' }))).toMatch(/did not score sparseness/);
   });
 
+  it('re-explains each run for the sanity and robustness metrics, and leaves the baseline, which no method made, without them', async () => {
+    const e = await evaluate({ runIds: [runs[0]!.id], metrics: [{ id: 'model-parameter-randomisation' }, { id: 'random-logit' }, { id: 'max-sensitivity', params: { samples: 4 } }] });
+    expect(e.table.map((row) => row[0]!.n)).toEqual([20, 20, 20]);
+    expect(e.table.map((row) => row[1]!.n)).toEqual([0, 0, 0]);
+    // The gradient of a trained network decorrelates from the one of its randomised copies.
+    expect(e.table[0]![0]!.mean).toBeLessThan(0.9);
+    const curves = ok(await api['evaluations.curves']({ id: e.id, metric: 'model-parameter-randomisation' }));
+    // Stage 0 re-explains the unchanged model: the gradient comes back as it was stored.
+    expect(curves.mean[0]).toBeCloseTo(1, 5);
+    expect(curves.x.length).toBeGreaterThan(2);
+  });
+
   it('is reproducible from its seed', async () => {
     const request = { metrics: [{ id: 'region-perturbation', params: { regionSize: 8, steps: 3 } }], seed: 11, resamples: 300 };
     const [a, b] = [await evaluate(request), await evaluate(request)];
@@ -176,6 +188,17 @@ describe('evaluations', () => {
     expect(ok(await api['jobs.list']({})).length).toBe(jobs + 1);
     expect(readdirSync(evaluationsDir()).sort()).toEqual(before);
     ok(await api['explanations.delete']({ id: otherRun }));
+  });
+
+  it('leaves no evaluation and no written masks when cancelled', async () => {
+    const before = ok(await api['evaluations.list']({})).length;
+    const started = ok(await api['evaluate.start']({ runIds: runs.map((r) => r.id), metrics: [{ id: 'pointing-game' }, { id: 'region-perturbation' }], groundTruth: { kind: 'generated', mask: 'band' } }));
+    expect(readdirSync(evaluationsDir()).filter((f) => f.startsWith('input-'))).toHaveLength(1);
+    ok(await api['jobs.cancel']({ id: started.id }));
+    const job = await heatlab.jobs.waitFor(started.id);
+    expect(job.status).toBe('cancelled');
+    expect(ok(await api['evaluations.list']({})).length).toBe(before);
+    expect(readdirSync(evaluationsDir()).filter((f) => !/^\d+$/.test(f))).toEqual([]);
   });
 
   it('goes with a run that is deleted, files and all', async () => {

@@ -18,7 +18,8 @@ import { argmaxRows } from '../../train/metrics.js';
 import { DatasetFeed } from '../../train/data-feed.js';
 import { NpyReader } from '../../workspace/npy-stream.js';
 import { readNpy } from '../../workspace/npy.js';
-import type { MetricBatch } from '../metric.js';
+import { createExplainer } from '../explainer.js';
+import type { Explainer, Metric, MetricBatch } from '../metric.js';
 import { resolveMetric } from '../metric-catalogue.js';
 import { randomMaps } from './random-maps.js';
 import { summariseEvaluation } from './results.js';
@@ -28,6 +29,8 @@ const CHUNK = 256;
 
 /** One seed per metric and chunk, the same for every column: metrics that draw noise perturb every method's images alike, so the pairs stay paired. */
 const chunkSeed = (seed: number, metric: number, start: number) => (seed ^ Math.imul(metric + 1, 0x27d4eb2f) ^ Math.imul(start + 1, 0x165667b1)) >>> 0;
+/** Metrics that re-explain get the same seed for every chunk: the randomisation test must meet the same random models in every chunk. */
+const metricSeed = (seed: number, metric: number, metricObject: Metric, start: number) => chunkSeed(seed, metric, metricObject.needs.explainer === true ? 0 : start);
 
 export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, engines: Engines): Promise<StagedEvaluation> {
   const started = performance.now();
@@ -61,6 +64,11 @@ export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, en
     const { low, high } = inputBounds(model.preprocessing, dataset.dtype);
     const bounds = { low: [...low], high: [...high] };
     const imagesPerChunk = Math.max(1, Math.floor(CHUNK / perImage));
+    // The baseline's maps come from no method, so it has no explainer and gets no sanity or robustness score.
+    const explainers: (Explainer | undefined)[] = columns.map((_, c) => {
+      const run = params.runs[c];
+      return run !== undefined && explained !== null && chosen.some(({ metric }) => metric.needs.explainer === true) ? createExplainer(explained, run.method, run.params, bounds, run.seed) : undefined;
+    });
 
     const score = async (forward: Forward | undefined) => {
       for (let first = 0; first < count; first += imagesPerChunk) {
@@ -73,11 +81,15 @@ export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, en
         for (let c = 0; c < C; c++) {
           const column = columns[c]!;
           const maps = column.runId === null ? randomMaps(indices.subarray(first, first + images), rowTargets, perImage, plane, params.seed) : (heatmaps[c]!.readRange(first, images) as Float32Array);
-          const batch: MetricBatch = { n, height, width, heatmaps: maps, targets: rowTargets, masks: rowMasks, images: inputs, channels, forward, classes, inputBounds: bounds };
+          const batch: MetricBatch = { n, height, width, heatmaps: maps, targets: rowTargets, masks: rowMasks, images: inputs, channels, forward, classes, inputBounds: bounds, explainer: explainers[c] };
           for (let m = 0; m < M; m++) {
             const { metric, params: metricParams } = chosen[m]!;
             const message = `${metric.label} of ${column.label}`;
-            const result = await metric.score(batch, metricParams, new Random(chunkSeed(params.seed, m, start)), (d, t) => report((d / t) * n, message));
+            if (metric.needs.explainer === true && batch.explainer === undefined) {
+              done += n;
+              continue;
+            }
+            const result = await metric.score(batch, metricParams, new Random(metricSeed(params.seed, m, metric, start)), (d, t) => report((d / t) * n, message));
             scores.set(result.scores, (c * M + m) * rows + start);
             if (result.curves !== undefined) {
               const points = result.curves.x.length;
