@@ -128,6 +128,11 @@ test('evaluates two methods against a generated ground truth, reads the table an
     await expect(plot.getByTestId('curve-band')).toHaveCount(3);
     await expect(lines.nth(2)).toHaveAttribute('stroke-dasharray', '6 4');
     for (let c = 0; c < 3; c++) expect((await lines.nth(c).getAttribute('d'))!.match(/[ML]/g)).toHaveLength(curves.x.length);
+    // Each image's own curve of one method, behind the means.
+    await page.getByRole('combobox', { name: 'Per-image curves' }).selectOption({ label: 'Grad-CAM' });
+    await expect(plot.getByTestId('curve-image')).toHaveCount(curves.rows);
+    await page.getByRole('combobox', { name: 'Per-image curves' }).selectOption({ label: 'none' });
+    await expect(plot.getByTestId('curve-image')).toHaveCount(0);
     await expect(page.getByTestId('distribution-row')).toHaveCount(3);
     await expect(page.getByTestId('drill-best').getByRole('listitem').first()).toBeVisible();
     await page.screenshot({ path: testInfo.outputPath('evaluate-results.png') });
