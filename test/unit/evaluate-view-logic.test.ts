@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Metric } from '../../main/evaluate/metric.js';
+import { metricInfo, resolveMetric } from '../../main/evaluate/metric-catalogue.js';
 import { metricById, metrics } from '../../main/evaluate/registry.js';
 import { checkMetricParams, metricFields } from '../../renderer/lib/evaluate/metric-params.js';
 import { initialValues } from '../../renderer/lib/explain/method-params.js';
@@ -268,13 +269,17 @@ describe('plot geometry', () => {
 });
 
 describe('metric parameter forms', () => {
-  const info = (m: Metric): MetricInfo => ({ ...metric(m.id), params: z.toJSONSchema(m.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown> });
+  // As main lists them to the view.
+  const info = (m: Metric): MetricInfo => metricInfo(m);
 
-  it('offers every parameter of every metric, with its default', () => {
+  it('offers every parameter of every metric, its defaults passing its own checks', () => {
     for (const m of metrics) {
       const fields = metricFields(info(m));
       expect(fields.map((f) => f.key).sort()).toEqual(Object.keys((m.params as z.ZodObject).shape).sort());
-      expect(checkMetricParams(fields, initialValues(fields)).errors).toEqual({});
+      const checked = checkMetricParams(fields, initialValues(fields));
+      expect(checked.errors).toEqual({});
+      // What the form sends, main accepts and completes to the metric's defaults.
+      expect(resolveMetric(m.id, checked.params!).params).toEqual(m.params.parse({}));
     }
   });
 
