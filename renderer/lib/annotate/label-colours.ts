@@ -1,9 +1,9 @@
 // Colours of an annotation set's region labels (value k = label k − 1), and the mask as a picture
 // in them: transparent where unmarked, drawn over the image at the chosen opacity.
+import { labelColours } from '../../../shared/annotations.js';
 import { hexToRgb } from '../pixels.js';
 
-// Okabe–Ito, readable by colour-blind annotators; label 1 gets the first.
-export const labelColours = ['#e69f00', '#56b4e9', '#009e73', '#f0e442', '#0072b2', '#d55e00', '#cc79a7', '#ffffff'];
+export { labelColours };
 
 export function labelColour(value: number): string {
   return labelColours[(value - 1) % labelColours.length]!;
