@@ -101,12 +101,12 @@ test('creates a set, draws on three images, survives a reload, exports, and dele
     await expect(page.getByRole('button', { name: 'Redo' })).toBeDisabled();
     expect(await labelPixels(canvas)).toBeGreaterThan(20);
 
-    // Image 2 (Page Down): a flood fill of the region clicked.
+    // Image 2 (Page Down): a flood fill of the shape clicked in its middle.
     await page.keyboard.press('PageDown');
     await expect(page).toHaveURL(/#\/annotate\/\d+\/2$/);
     await page.getByRole('radio', { name: /Fill/ }).click();
     const box = (await canvas.boundingBox())!;
-    await page.mouse.click(box.x + box.width * 0.5, box.y + 4);
+    await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.5);
     await expect(progress).toContainText('3 / 24 annotated');
     await expect(saved).toHaveAttribute('data-status', 'saved');
 

@@ -2,14 +2,14 @@
 export const tools = ['brush', 'eraser', 'polygon', 'rect', 'ellipse', 'fill', 'hand'] as const;
 export type Tool = (typeof tools)[number];
 
-export const toolInfo: Record<Tool, { label: string; key: string; icon: string }> = {
-  brush: { label: 'Brush', key: 'B', icon: '●' },
-  eraser: { label: 'Eraser', key: 'E', icon: '◌' },
-  polygon: { label: 'Polygon', key: 'P', icon: '⬠' },
-  rect: { label: 'Rectangle', key: 'R', icon: '▭' },
-  ellipse: { label: 'Ellipse', key: 'O', icon: '⬭' },
-  fill: { label: 'Fill', key: 'F', icon: '▨' },
-  hand: { label: 'Hand', key: 'H', icon: '✋' },
+export const toolInfo: Record<Tool, { label: string; key: string }> = {
+  brush: { label: 'Brush', key: 'B' },
+  eraser: { label: 'Eraser', key: 'E' },
+  polygon: { label: 'Polygon', key: 'P' },
+  rect: { label: 'Rectangle', key: 'R' },
+  ellipse: { label: 'Ellipse', key: 'O' },
+  fill: { label: 'Fill', key: 'F' },
+  hand: { label: 'Hand', key: 'H' },
 };
 
 /** The tool a key selects, if any. */
