@@ -87,4 +87,27 @@ describe('autosave', () => {
     expect(saved).toEqual([7]);
     expect(last.status).toBe('saved');
   });
+
+  it('tries a failed save again by itself after the retry delay', async () => {
+    let fail = true;
+    const saved: number[] = [];
+    const saver = new Autosaver(
+      async (i) => {
+        if (fail) throw new Error('Disk full.');
+        saved.push(i);
+      },
+      () => {},
+      250,
+      5000,
+    );
+    saver.schedule(2, Uint8Array.from([1]));
+    await vi.advanceTimersByTimeAsync(250);
+    expect(saver.state.status).toBe('failed');
+    fail = false;
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(saved).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(saved).toEqual([2]);
+    expect(saver.state.status).toBe('saved');
+  });
 });

@@ -19,10 +19,14 @@ export class Autosaver {
   #running: Promise<boolean> | null = null;
   #state: SaveState = { status: 'saved', error: null };
 
-  constructor(save: (index: number, mask: Uint8Array) => Promise<void>, onchange: (state: SaveState) => void, delay = 250) {
+  readonly #retryDelay: number;
+
+  /** `retryDelay`: after a failure, the next try comes by itself this much later (or at the next flush). */
+  constructor(save: (index: number, mask: Uint8Array) => Promise<void>, onchange: (state: SaveState) => void, delay = 250, retryDelay = 5000) {
     this.#save = save;
     this.#onchange = onchange;
     this.#delay = delay;
+    this.#retryDelay = retryDelay;
   }
 
   get state(): SaveState {
@@ -66,6 +70,7 @@ export class Autosaver {
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         this.#set({ status: 'failed', error: `Image ${index} could not be saved (${reason.replace(/\.$/, '')}); your drawing is kept here and will be saved on the next try.` });
+        this.#timer ??= setTimeout(() => void this.flush(), this.#retryDelay);
         return false;
       }
     }

@@ -12,6 +12,9 @@ import type { Tool } from './tools.js';
 import { fitViewport, zoomAt, type Viewport } from './viewport.js';
 
 
+/** Images whose undo history is kept (Map order: least recently edited first). */
+const HISTORIES = 20;
+
 export class AnnotationEditor {
   readonly id: number;
   readonly #api: Api;
@@ -202,9 +205,13 @@ export class AnnotationEditor {
     this.#saver.schedule(this.index, this.mask.data);
   }
 
+  /** Undo history of the image shown; only the most recently edited images keep theirs. */
   #history(): MaskHistory {
     let history = this.#histories.get(this.index);
-    if (!history) this.#histories.set(this.index, (history = new MaskHistory(50)));
+    if (history) this.#histories.delete(this.index);
+    else history = new MaskHistory(50);
+    this.#histories.set(this.index, history);
+    if (this.#histories.size > HISTORIES) this.#histories.delete(this.#histories.keys().next().value!);
     return history;
   }
 
