@@ -149,12 +149,21 @@ test('creates a set, draws on three images, survives a reload, exports, and dele
     expect(npy.shape).toEqual([3, h, w]);
     expect(Array.from(decodeNpy(readFileSync(join(out, folder!, 'indices.npy'))).data)).toEqual([0, 1, 2]);
 
-    // The list shows the set's progress; deleting it leaves the workspace as it was.
+    // The list shows the set's progress; it renames the set, and deleting it leaves the workspace as it was.
     await page.getByRole('link', { name: '← Annotation sets' }).click();
     const row = page.getByRole('row', { name: new RegExp(`e2e set ${stamp}`) });
     await expect(row).toContainText('3 / 24');
-    await row.getByRole('button', { name: `Delete e2e set ${stamp}` }).click();
-    await page.getByRole('dialog', { name: `Delete “e2e set ${stamp}”?` }).getByRole('button', { name: 'Delete set' }).click();
+    await expect(row).toContainText('playwright');
+    const list = testInfo.outputPath('annotate-list.png');
+    await page.screenshot({ path: list });
+    await testInfo.attach('annotation sets', { path: list, contentType: 'image/png' });
+    await row.getByRole('button', { name: `Rename e2e set ${stamp}` }).click();
+    await page.getByRole('textbox', { name: 'Set name' }).fill(`e2e renamed ${stamp}`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    const renamed = page.getByRole('row', { name: new RegExp(`e2e renamed ${stamp}`) });
+    await expect(renamed.getByRole('link', { name: `e2e renamed ${stamp}` })).toBeVisible();
+    await renamed.getByRole('button', { name: `Delete e2e renamed ${stamp}` }).click();
+    await page.getByRole('dialog', { name: `Delete “e2e renamed ${stamp}”?` }).getByRole('button', { name: 'Delete set' }).click();
     await expect(page.getByRole('heading', { level: 2, name: 'No annotation sets yet' })).toBeVisible();
     expect(errors).toEqual([]);
   } finally {
@@ -163,4 +172,28 @@ test('creates a set, draws on three images, survives a reload, exports, and dele
     rmSync(out, { recursive: true, force: true });
   }
   expect(existsSync(out)).toBe(false);
+});
+
+test('says in one sentence when a stroke cannot be saved, and keeps it to try again', async ({ page }) => {
+  const api = await connectApi();
+  const stamp = Date.now();
+  let datasetId = 0;
+  try {
+    const gen = await finished(api, value(await api['datasets.generate']({ generator: 'triangles-squares', params: { count: 8 }, name: `e2e annotate failure ${stamp}` })));
+    datasetId = (gen.result as { datasetId: number }).datasetId;
+    const set = value(await api['annotations.create']({ datasetId, name: `e2e doomed ${stamp}`, annotator: 'playwright', labels: ['x'] }));
+    await page.goto(`${appUrl()}#/annotate/${set.id}/0`);
+    const canvas = page.getByTestId('mask-canvas');
+    await expect(canvas).toHaveAttribute('data-revision', /[1-9]/);
+    // The set disappears behind the editor's back (another window deleted it): the save fails.
+    value(await api['annotations.delete']({ id: set.id }));
+    await page.getByRole('radio', { name: /Rectangle/ }).click();
+    await drag(page, canvas, [0.3, 0.3], [0.7, 0.7]);
+    await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'failed');
+    await expect(page.getByRole('alert')).toContainText(`Image 0 could not be saved (There is no annotation set ${set.id}); your drawing is kept here and will be saved on the next try.`);
+    expect(await labelPixels(canvas)).toBeGreaterThan(100);
+  } finally {
+    if (datasetId) await api['datasets.delete']({ id: datasetId });
+    api.close();
+  }
 });
