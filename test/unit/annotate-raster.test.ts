@@ -1,7 +1,7 @@
 // The editor's mask tools, pinned by hand-computed pixel sets: a pixel is marked when its centre
 // (x + ½, y + ½) lies inside the shape.
 import { describe, expect, it } from 'vitest';
-import { clearMask, fillEllipse, fillPolygon, fillRect, floodFill, strokeSegment, type Mask } from '../../renderer/lib/annotate/raster.js';
+import { clearMask, limitLabels, fillEllipse, fillPolygon, fillRect, floodFill, strokeSegment, type Mask } from '../../renderer/lib/annotate/raster.js';
 
 function blank(width: number, height: number): Mask {
   return { width, height, data: new Uint8Array(width * height) };
@@ -115,4 +115,11 @@ it('clears every pixel', () => {
   m.data.set([1, 0, 2, 0]);
   expect(clearMask(m)).toBe(2);
   expect(rows(m)).toEqual(['00', '00']);
+});
+
+it('brings values beyond the labels (an imported 0/255 mask) to the first label', () => {
+  const m = blank(4, 1);
+  m.data.set([0, 255, 2, 3]);
+  expect(limitLabels(m, 2)).toBe(2);
+  expect(rows(m)).toEqual(['0121']);
 });

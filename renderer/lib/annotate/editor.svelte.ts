@@ -7,7 +7,7 @@ import { errorText, unwrap } from '../api.js';
 import { imageAt } from '../pixels.js';
 import { Autosaver, type SaveState } from './autosave.js';
 import { MaskHistory } from './history.js';
-import { luma, type Mask } from './raster.js';
+import { limitLabels, luma, type Mask } from './raster.js';
 import type { Tool } from './tools.js';
 import { fitViewport, zoomAt, type Viewport } from './viewport.js';
 
@@ -96,6 +96,7 @@ export class AnnotationEditor {
       this.image = picture;
       this.grey = luma(picture.data);
       this.mask = { width: shape[2], height: shape[1], data };
+      limitLabels(this.mask, this.set.labels.length);
       this.#before = null;
       this.#syncHistory();
       this.revision++;
@@ -175,6 +176,7 @@ export class AnnotationEditor {
       this.annotated = next;
       if (index !== this.index || !this.mask) return;
       this.mask.data.set(seed);
+      limitLabels(this.mask, this.set!.labels.length);
       this.#history().record(before);
       this.#syncHistory();
       this.revision++;

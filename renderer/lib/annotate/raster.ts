@@ -143,6 +143,21 @@ export function floodFill(mask: Mask, start: Point, value: number, image: Uint8A
   return region.length;
 }
 
+/**
+ * Brings values beyond the set's labels (an imported mask's grey 255, or instance ids) to the first
+ * label, so the mask can be edited and saved: a set's masks hold only 0 … labels.
+ */
+export function limitLabels(mask: Mask, labels: number): number {
+  let changed = 0;
+  for (let i = 0; i < mask.data.length; i++) {
+    if (mask.data[i]! > labels) {
+      mask.data[i] = 1;
+      changed++;
+    }
+  }
+  return changed;
+}
+
 /** Sets every pixel to 0. */
 export function clearMask(mask: Mask): number {
   let changed = 0;
