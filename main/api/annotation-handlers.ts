@@ -2,7 +2,6 @@
 import type { AnnotationSets } from '../annotate/annotation-sets.js';
 import { exportMasks } from '../annotate/export-masks.js';
 import { importMasks } from '../annotate/import-masks.js';
-import type { DatasetsService } from '../data/datasets-service.js';
 import type { Handlers } from './router.js';
 
 type AnnotationMethods = Pick<
@@ -10,7 +9,7 @@ type AnnotationMethods = Pick<
   'annotations.list' | 'annotations.get' | 'annotations.masks' | 'annotations.create' | 'annotations.save' | 'annotations.revert' | 'annotations.agreement' | 'annotations.export' | 'annotations.importMasks' | 'annotations.rename' | 'annotations.delete'
 >;
 
-export function annotationHandlers(annotations: AnnotationSets, datasets: DatasetsService): AnnotationMethods {
+export function annotationHandlers(annotations: AnnotationSets): AnnotationMethods {
   return {
     'annotations.list': ({ datasetId }) => annotations.list(datasetId),
     'annotations.get': ({ id }) => annotations.get(id),
@@ -20,7 +19,7 @@ export function annotationHandlers(annotations: AnnotationSets, datasets: Datase
     'annotations.revert': ({ id, index }) => annotations.revert(id, index),
     'annotations.agreement': ({ id, with: other, label }) => annotations.agreement(id, other, label),
     'annotations.export': (request) => exportMasks(annotations, request),
-    'annotations.importMasks': ({ id, folder }) => importMasks(annotations, id, folder, datasets.get(annotations.get(id).datasetId)),
+    'annotations.importMasks': ({ id, folder }) => importMasks(annotations, id, folder, annotations.imageSize(id)),
     'annotations.rename': ({ id, name }) => annotations.rename(id, name),
     'annotations.delete': ({ id }) => {
       annotations.delete(id);

@@ -53,7 +53,7 @@ export function createHandlers(s: Services): Handlers {
     'datasets.delete': (request) => sweepingAfter(data['datasets.delete'](request)),
     'models.delete': (request) => sweepingAfter(models['models.delete'](request)),
     ...explanationHandlers(s.explanations, s.jobs),
-    ...annotationHandlers(s.annotations, s.datasets),
+    ...annotationHandlers(s.annotations),
     'files.browse': ({ path, hidden }) => browseFolder(path, hidden, s.workspace.dir),
     'files.save': ({ folder, name, data }) => saveFile(folder, name, data),
   };
