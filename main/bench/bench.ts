@@ -25,6 +25,18 @@ const children: Record<string, (...args: string[]) => Promise<void>> = {
   'evaluate-10k': childEvaluate10k,
 };
 
+/** The bench's areas, in the order a full run measures them. */
+const areas: Record<string, () => Promise<void>> = {
+  core: benchCore,
+  data: benchData,
+  train: benchTraining,
+  explain: benchExplain,
+  'explain-job': benchExplainJob,
+  evaluate: benchEvaluate,
+  'evaluate-job': benchEvaluateJob,
+  'explain-view': benchExplainView,
+};
+
 async function main(): Promise<void> {
   const child = process.argv.indexOf('--child');
   if (child >= 0) {
@@ -33,14 +45,12 @@ async function main(): Promise<void> {
     await run(...process.argv.slice(child + 2));
     return;
   }
-  await benchCore();
-  await benchData();
-  await benchTraining();
-  await benchExplain();
-  await benchExplainJob();
-  await benchEvaluate();
-  await benchEvaluateJob();
-  await benchExplainView();
+  // `--only evaluate,explain` runs just those areas (a full run takes minutes).
+  const only = process.argv.indexOf('--only');
+  const picked = only >= 0 ? (process.argv[only + 1] ?? '').split(',') : Object.keys(areas);
+  const unknown = picked.filter((a) => !(a in areas));
+  if (unknown.length > 0) throw new Error(`Unknown bench area ${unknown.join(', ')}; the areas are ${Object.keys(areas).join(', ')}.`);
+  for (const area of Object.keys(areas)) if (picked.includes(area)) await areas[area]!();
   record({ area: 'process', measure: 'peak RSS of the bench process', value: process.resourceUsage().maxRSS / 1024, unit: 'MB' });
 
   console.log(`\n${printTable()}`);
@@ -52,8 +62,10 @@ async function main(): Promise<void> {
     platform: `${process.platform}-${process.arch}`,
     rows: rows.map((r) => ({ ...r, target: r.target?.text, met: r.target?.met(r.value) })),
   };
-  writeFileSync(join(out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\nWritten to ${join(out, 'latest.json')}.`);
+  // A partial run does not overwrite the full run's figures.
+  const file = only >= 0 ? `latest-${picked.join('-')}.json` : 'latest.json';
+  writeFileSync(join(out, file), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nWritten to ${join(out, file)}.`);
 }
 
 main().catch((err) => {
