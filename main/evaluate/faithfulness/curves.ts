@@ -25,18 +25,22 @@ export async function scoreCurves(batch: MetricBatch, request: CurveRequest, onP
   const size = batch.channels * batch.height * batch.width;
   const points = request.steps + 1;
   const scores = new Float32Array(n * points);
+  // One buffer for every call and one running image: no allocation per image or step.
   const buffer = new Float32Array(rows * size);
+  const running = new Float32Array(size);
   let filled = 0;
   const owners = new Int32Array(rows);
   const at = new Int32Array(rows);
   const flush = async () => {
     if (filled === 0) return;
-    const logits = await (forward as Forward)(buffer.subarray(0, filled * size), filled);
+    const call = callRows(filled, rows);
+    buffer.fill(0, filled * size, call * size);
+    const logits = await (forward as Forward)(buffer.subarray(0, call * size), call);
     for (let r = 0; r < filled; r++) scores[owners[r]! * points + at[r]!] = targetScore(logits.subarray(r * classes, (r + 1) * classes), batch.targets[owners[r]!]!, request.output);
     filled = 0;
   };
   for (let i = 0; i < n; i++) {
-    const running = images.slice(i * size, (i + 1) * size);
+    running.set(images.subarray(i * size, (i + 1) * size));
     request.start?.(i, running);
     const groups = request.groups(i);
     for (let k = 0; k < points; k++) {
@@ -51,6 +55,18 @@ export async function scoreCurves(batch: MetricBatch, request: CurveRequest, onP
   }
   await flush();
   return scores;
+}
+
+/**
+ * Rows sent for `filled` images: a partial call is padded to a power of two (at least 32), so
+ * ONNX Runtime sees a handful of input shapes — its first calls on a new shape plan and grow
+ * memory and cost many full calls' time.
+ */
+export function callRows(filled: number, rows: number): number {
+  if (filled >= rows) return filled;
+  let call = 32;
+  while (call < filled) call *= 2;
+  return Math.min(call, rows);
 }
 
 /** The explained class's logit, or its softmax probability. */
