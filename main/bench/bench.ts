@@ -9,6 +9,7 @@ import { benchExplain, childExplain } from './explain-bench.js';
 import { benchExplainJob, childExplain10k } from './explain-job-bench.js';
 import { benchEvaluate, childEvaluate } from './evaluate-bench.js';
 import { benchEvaluateJob, childEvaluate10k } from './evaluate-job-bench.js';
+import { benchEvaluateStream, childEvaluateStream } from './evaluate-stream-bench.js';
 import { benchExplainView } from './explain-view-bench.js';
 import { benchTraining, childTrain100k, childTrainSpeed } from './train-bench.js';
 import { printTable, record, rows } from './table.js';
@@ -23,6 +24,7 @@ const children: Record<string, (...args: string[]) => Promise<void>> = {
   'explain-10k': childExplain10k,
   evaluate: childEvaluate,
   'evaluate-10k': childEvaluate10k,
+  'evaluate-stream': childEvaluateStream,
 };
 
 /** The bench's areas, in the order a full run measures them. */
@@ -32,7 +34,10 @@ const areas: Record<string, () => Promise<void>> = {
   train: benchTraining,
   explain: benchExplain,
   'explain-job': benchExplainJob,
-  evaluate: benchEvaluate,
+  evaluate: async () => {
+    await benchEvaluate();
+    await benchEvaluateStream();
+  },
   'evaluate-job': benchEvaluateJob,
   'explain-view': benchExplainView,
 };
