@@ -9,6 +9,7 @@ import { deletion, insertion } from '../../main/evaluate/faithfulness/deletion-i
 import { faithfulnessCorrelation } from '../../main/evaluate/faithfulness/faithfulness-correlation.js';
 import { pixelFlipping } from '../../main/evaluate/faithfulness/pixel-flipping.js';
 import { abpc, perturbationCurve, regionPerturbationLerf, regionPerturbationMorf, regionPerturbationParams } from '../../main/evaluate/faithfulness/region-perturbation.js';
+import { callRows } from '../../main/evaluate/faithfulness/curves.js';
 import { pixelGroups } from '../../main/evaluate/faithfulness/pixel-order.js';
 import { rankedRegions } from '../../main/evaluate/faithfulness/regions.js';
 import type { Metric, MetricBatch } from '../../main/evaluate/metric.js';
@@ -164,5 +165,24 @@ describe('pixel order', () => {
       expect(Array.from(order)).toEqual(expected);
       expect(pixelGroups(values, 16).flatMap((g) => Array.from(g))).toEqual(expected);
     }
+  });
+});
+
+describe('model calls of the perturbation metrics', () => {
+  it('come in a few fixed sizes whatever the number of heatmaps, so ONNX Runtime sees few input shapes', async () => {
+    const sizes = new Set<number>();
+    const model = linearModel(w);
+    const counting: Forward = (images, n) => (sizes.add(n), model(images, n));
+    for (const n of [1, 3, 7, 20]) {
+      const images = new Float32Array(n * PLANE);
+      for (let i = 0; i < n; i++) images.set(x, i * PLANE);
+      const batch = { ...batchOf(w, images, new Random(n).fill(new Float32Array(n * PLANE)) as Float32Array), forward: counting };
+      await run(pixelFlipping, batch, { pixelsPerStep: 4 });
+      await run(faithfulnessCorrelation, batch, { subsets: 30, subsetSize: 8 });
+    }
+    expect([...sizes].every((s) => [32, 64, 128, 256].includes(s))).toBe(true);
+    expect(callRows(256, 256)).toBe(256);
+    expect(callRows(33, 256)).toBe(64);
+    expect(callRows(200, 256)).toBe(256);
   });
 });
