@@ -180,7 +180,7 @@ describe('model calls of the perturbation metrics', () => {
       await run(pixelFlipping, batch, { pixelsPerStep: 4 });
       await run(faithfulnessCorrelation, batch, { subsets: 30, subsetSize: 8 });
     }
-    expect([...sizes].every((s) => [32, 64, 128, 256].includes(s))).toBe(true);
+    expect([...sizes].every((s) => [32, 64, 128].includes(s))).toBe(true);
     expect(callRows(256, 256)).toBe(256);
     expect(callRows(33, 256)).toBe(64);
     expect(callRows(200, 256)).toBe(256);

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { defineMetric, heatmapOf } from '../metric.js';
 import { pearson } from '../statistics/pearson.js';
-import { callRows, targetScore } from './curves.js';
+import { callRows, MODEL_CALL_ROWS, targetScore } from './curves.js';
 import { blurSigmaParam, perturber, perturbationKinds, sourceOf } from './perturbation.js';
 
 export const faithfulnessCorrelationParams = z.object({
@@ -35,7 +35,7 @@ export const faithfulnessCorrelation = defineMetric({
     const per = p.subsets + 1;
     const outputs = new Float64Array(n * per);
     const sums = new Float64Array(n * p.subsets);
-    const rows = 256;
+    const rows = MODEL_CALL_ROWS;
     const buffer = new Float32Array(rows * size);
     const slots = new Int32Array(rows);
     let filled = 0;
