@@ -28,6 +28,12 @@ export type AnnotationSeed = { kind: 'empty' } | { kind: 'generated'; mask: Mask
 /** Generated kinds a set can start from: region masks (instance ids are not region labels). */
 export const seedMaskKinds = maskKinds.filter((k) => k !== 'instances') as Exclude<MaskKind, 'instances'>[];
 
+/** Colour of label value k at index k − 1 (Okabe–Ito, readable by colour-blind annotators): the editor and exported PNG palettes. */
+export const labelColours = ['#e69f00', '#56b4e9', '#009e73', '#f0e442', '#0072b2', '#d55e00', '#cc79a7', '#ffffff'] as const;
+
+/** What an export writes: one palette PNG per image (pixel index = label value) and/or one .npy of all masks. */
+export const exportFormats = ['png', 'npy'] as const;
+
 const id = z.int().min(1);
 const label = z.string().trim().min(1).max(60);
 
@@ -58,6 +64,18 @@ export const annotationRequestSchemas = {
       label: z.int().min(1).max(16).optional(),
     })
     .strict(),
+  /** Writes the set's masks into a new folder inside `folder` (absolute, one the user picked). */
+  'annotations.export': z
+    .object({
+      id,
+      folder: z.string().min(1),
+      formats: z.array(z.enum(exportFormats)).min(1).default(['png', 'npy']),
+      /** The images someone saved a mask for, or every image of the dataset (unsaved ones as their seed). */
+      images: z.enum(['annotated', 'all']).default('annotated'),
+    })
+    .strict(),
+  /** Saves PNG masks named after dataset indices (e.g. 00012.png) from a folder as the set's masks for those images. */
+  'annotations.importMasks': z.object({ id, folder: z.string().min(1) }).strict(),
   'annotations.rename': z.object({ id, name: z.string().trim().min(1).max(200) }).strict(),
   'annotations.delete': z.object({ id }).strict(),
 } as const;
@@ -78,4 +96,22 @@ export interface SavedMask {
   /** How many images have a saved mask now. */
   annotated: number;
   savedAt: string;
+}
+
+export interface AnnotationExport {
+  /** The folder made for this export. */
+  folder: string;
+  /** Images exported. */
+  images: number;
+  /** Files written, by name. */
+  files: string[];
+}
+
+export interface MaskImport {
+  /** Images whose mask was saved from a file. */
+  imported: number;
+  /** Images with a saved mask now. */
+  annotated: number;
+  /** PNG files passed over, each with why. */
+  skipped: { file: string; reason: string }[];
 }

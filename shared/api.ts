@@ -1,7 +1,7 @@
 // The one contract between the renderer (or CLI, or tests) and main. Every transport —
 // Electron IPC, browser-mode WebSocket, in-process — implements exactly `Api`.
 import { z } from 'zod';
-import { annotationRequestSchemas, type AnnotationAgreement, type AnnotationSet, type AnnotationSetSummary, type SavedMask } from './annotations.js';
+import { annotationRequestSchemas, type AnnotationAgreement, type AnnotationExport, type AnnotationSet, type AnnotationSetSummary, type MaskImport, type SavedMask } from './annotations.js';
 import type { Result } from './errors.js';
 import {
   datasetRequestSchemas,
@@ -150,6 +150,8 @@ export interface ApiResults {
   'annotations.save': SavedMask;
   'annotations.revert': SavedMask;
   'annotations.agreement': AnnotationAgreement;
+  'annotations.export': AnnotationExport;
+  'annotations.importMasks': MaskImport;
   'annotations.rename': AnnotationSet;
   'annotations.delete': { deleted: number };
   'evaluate.metrics': MetricInfo[];

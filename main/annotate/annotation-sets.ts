@@ -40,6 +40,12 @@ export class AnnotationSets {
     return { ...set, annotated: this.#repo.annotated(id), total: this.#datasets.get(set.datasetId).count };
   }
 
+  /** The size of the set's images (and so of its masks). */
+  imageSize(id: number): { width: number; height: number } {
+    const { width, height } = this.#datasets.get(this.#set(id).datasetId);
+    return { width, height };
+  }
+
   create(request: CreateRequest): AnnotationSet {
     const dataset = this.#datasets.get(request.datasetId);
     const { seed } = request;

@@ -9,6 +9,7 @@ import { benchExplain, childExplain } from './explain-bench.js';
 import { benchExplainJob, childExplain10k } from './explain-job-bench.js';
 import { benchEvaluate, childEvaluate } from './evaluate-bench.js';
 import { benchEvaluateJob, childEvaluate10k } from './evaluate-job-bench.js';
+import { benchEvaluateStream, childEvaluateStream } from './evaluate-stream-bench.js';
 import { benchExplainView } from './explain-view-bench.js';
 import { benchTraining, childTrain100k, childTrainSpeed } from './train-bench.js';
 import { printTable, record, rows } from './table.js';
@@ -23,6 +24,22 @@ const children: Record<string, (...args: string[]) => Promise<void>> = {
   'explain-10k': childExplain10k,
   evaluate: childEvaluate,
   'evaluate-10k': childEvaluate10k,
+  'evaluate-stream': childEvaluateStream,
+};
+
+/** The bench's areas, in the order a full run measures them. */
+const areas: Record<string, () => Promise<void>> = {
+  core: benchCore,
+  data: benchData,
+  train: benchTraining,
+  explain: benchExplain,
+  'explain-job': benchExplainJob,
+  evaluate: async () => {
+    await benchEvaluate();
+    await benchEvaluateStream();
+  },
+  'evaluate-job': benchEvaluateJob,
+  'explain-view': benchExplainView,
 };
 
 async function main(): Promise<void> {
@@ -33,14 +50,12 @@ async function main(): Promise<void> {
     await run(...process.argv.slice(child + 2));
     return;
   }
-  await benchCore();
-  await benchData();
-  await benchTraining();
-  await benchExplain();
-  await benchExplainJob();
-  await benchEvaluate();
-  await benchEvaluateJob();
-  await benchExplainView();
+  // `--only evaluate,explain` runs just those areas (a full run takes minutes).
+  const only = process.argv.indexOf('--only');
+  const picked = only >= 0 ? (process.argv[only + 1] ?? '').split(',') : Object.keys(areas);
+  const unknown = picked.filter((a) => !(a in areas));
+  if (unknown.length > 0) throw new Error(`Unknown bench area ${unknown.join(', ')}; the areas are ${Object.keys(areas).join(', ')}.`);
+  for (const area of Object.keys(areas)) if (picked.includes(area)) await areas[area]!();
   record({ area: 'process', measure: 'peak RSS of the bench process', value: process.resourceUsage().maxRSS / 1024, unit: 'MB' });
 
   console.log(`\n${printTable()}`);
@@ -52,8 +67,10 @@ async function main(): Promise<void> {
     platform: `${process.platform}-${process.arch}`,
     rows: rows.map((r) => ({ ...r, target: r.target?.text, met: r.target?.met(r.value) })),
   };
-  writeFileSync(join(out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\nWritten to ${join(out, 'latest.json')}.`);
+  // A partial run does not overwrite the full run's figures.
+  const file = only >= 0 ? `latest-${picked.join('-')}.json` : 'latest.json';
+  writeFileSync(join(out, file), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nWritten to ${join(out, file)}.`);
 }
 
 main().catch((err) => {

@@ -50,3 +50,53 @@ export function radixSortUint32(keys: Uint32Array, scratch: Uint32Array): void {
   }
   if (from !== keys) keys.set(from.subarray(0, n));
 }
+
+let pairKeys: Uint32Array = new Uint32Array(0);
+let pairScratch: Uint32Array = new Uint32Array(0);
+let pairIndices: Int32Array = new Int32Array(0);
+
+/**
+ * Writes into `order` the indices of `values` from the largest value to the smallest, equal values
+ * (−0 and +0 alike) in index order — what a comparator sort by (b − a || i − j) gives, in linear
+ * time: the keys are flipped so a stable LSD pass sorts them descending. NaN ranks first.
+ */
+export function argsortDescending(values: Float32Array, order: Int32Array): void {
+  const n = values.length;
+  if (pairKeys.length < n) [pairKeys, pairScratch, pairIndices] = [new Uint32Array(n), new Uint32Array(n), new Int32Array(n)];
+  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
+  let keys = pairKeys.subarray(0, n);
+  let otherKeys = pairScratch.subarray(0, n);
+  let index = order.subarray(0, n);
+  let otherIndex = pairIndices.subarray(0, n);
+  counts.fill(0);
+  for (let i = 0; i < n; i++) {
+    const k = ~floatKey(bits[i]!) >>> 0;
+    keys[i] = k;
+    index[i] = i;
+    counts[k & 0xff]!++;
+    counts[256 + ((k >>> 8) & 0xff)]!++;
+    counts[512 + ((k >>> 16) & 0xff)]!++;
+    counts[768 + (k >>> 24)]!++;
+  }
+  for (let pass = 0; pass < 4; pass++) {
+    const base = pass * 256;
+    const shift = pass * 8;
+    if (n === 0 || counts[base + ((keys[0]! >>> shift) & 0xff)] === n) continue;
+    let sum = 0;
+    for (let b = base; b < base + 256; b++) {
+      const c = counts[b]!;
+      counts[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = keys[i]!;
+      const to = counts[base + ((k >>> shift) & 0xff)]!++;
+      otherKeys[to] = k;
+      otherIndex[to] = index[i]!;
+    }
+    [keys, otherKeys] = [otherKeys, keys];
+    [index, otherIndex] = [otherIndex, index];
+  }
+  // After an odd number of passes the indices sit in the scratch.
+  if (index.buffer !== order.buffer) order.set(index);
+}

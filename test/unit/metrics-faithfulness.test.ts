@@ -9,8 +9,11 @@ import { deletion, insertion } from '../../main/evaluate/faithfulness/deletion-i
 import { faithfulnessCorrelation } from '../../main/evaluate/faithfulness/faithfulness-correlation.js';
 import { pixelFlipping } from '../../main/evaluate/faithfulness/pixel-flipping.js';
 import { abpc, perturbationCurve, regionPerturbationLerf, regionPerturbationMorf, regionPerturbationParams } from '../../main/evaluate/faithfulness/region-perturbation.js';
+import { callRows } from '../../main/evaluate/faithfulness/curves.js';
+import { pixelGroups } from '../../main/evaluate/faithfulness/pixel-order.js';
 import { rankedRegions } from '../../main/evaluate/faithfulness/regions.js';
 import type { Metric, MetricBatch } from '../../main/evaluate/metric.js';
+import { argsortDescending } from '../../main/evaluate/radix-sort.js';
 import { faithfulnessMetrics } from '../../main/evaluate/registry.js';
 import { Random } from '../../main/numeric/random.js';
 
@@ -148,5 +151,38 @@ describe('pixel flipping, deletion and insertion on a linear model', () => {
       ['faithfulness-correlation', true],
     ]);
     for (const m of faithfulnessMetrics) expect(m.citation.length).toBeGreaterThan(5);
+  });
+});
+
+describe('pixel order', () => {
+  it('ranks pixels as a comparator sort does: largest first, equal values (−0 and +0 too) in row-major order', () => {
+    const rng = new Random(11);
+    for (const n of [1, 7, 1024, 5000]) {
+      const values = Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : i % 7 === 0 ? -0 : i % 13 === 0 ? 0.25 : i % 17 === 0 ? -Infinity : rng.normal() * 10 ** rng.int(6)));
+      const expected = Array.from(values.keys()).sort((a, b) => values[b]! - values[a]! || a - b);
+      const order = new Int32Array(n);
+      argsortDescending(values, order);
+      expect(Array.from(order)).toEqual(expected);
+      expect(pixelGroups(values, 16).flatMap((g) => Array.from(g))).toEqual(expected);
+    }
+  });
+});
+
+describe('model calls of the perturbation metrics', () => {
+  it('come in a few fixed sizes whatever the number of heatmaps, so ONNX Runtime sees few input shapes', async () => {
+    const sizes = new Set<number>();
+    const model = linearModel(w);
+    const counting: Forward = (images, n) => (sizes.add(n), model(images, n));
+    for (const n of [1, 3, 7, 20]) {
+      const images = new Float32Array(n * PLANE);
+      for (let i = 0; i < n; i++) images.set(x, i * PLANE);
+      const batch = { ...batchOf(w, images, new Random(n).fill(new Float32Array(n * PLANE)) as Float32Array), forward: counting };
+      await run(pixelFlipping, batch, { pixelsPerStep: 4 });
+      await run(faithfulnessCorrelation, batch, { subsets: 30, subsetSize: 8 });
+    }
+    expect([...sizes].every((s) => [32, 64, 128].includes(s))).toBe(true);
+    expect(callRows(256, 256)).toBe(256);
+    expect(callRows(33, 256)).toBe(64);
+    expect(callRows(200, 256)).toBe(256);
   });
 });

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { defineMetric, heatmapOf } from '../metric.js';
 import { pearson } from '../statistics/pearson.js';
-import { targetScore } from './curves.js';
+import { callRows, MODEL_CALL_ROWS, targetScore } from './curves.js';
 import { blurSigmaParam, perturber, perturbationKinds, sourceOf } from './perturbation.js';
 
 export const faithfulnessCorrelationParams = z.object({
@@ -31,44 +31,58 @@ export const faithfulnessCorrelation = defineMetric({
     const plane = height * width;
     const size = channels * plane;
     const k = Math.min(p.subsetSize, Math.floor(plane / 2));
-    const scores = new Float64Array(n);
-    const buffer = new Float32Array((p.subsets + 1) * size);
+    // Each image's x and its perturbed copies queue up across images for full model calls.
+    const per = p.subsets + 1;
+    const outputs = new Float64Array(n * per);
+    const sums = new Float64Array(n * p.subsets);
+    const rows = MODEL_CALL_ROWS;
+    const buffer = new Float32Array(rows * size);
+    const slots = new Int32Array(rows);
+    let filled = 0;
+    const flush = async () => {
+      if (filled === 0) return;
+      const call = callRows(filled, rows);
+      buffer.fill(0, filled * size, call * size);
+      const logits = await forward(buffer.subarray(0, call * size), call);
+      for (let r = 0; r < filled; r++) outputs[slots[r]!] = targetScore(logits.subarray(r * classes, (r + 1) * classes), batch.targets[Math.floor(slots[r]! / per)]!, p.output);
+      filled = 0;
+    };
+    const queue = async (slot: number) => {
+      slots[filled++] = slot;
+      if (filled === rows) await flush();
+    };
     const pool = Int32Array.from({ length: plane }, (_, q) => q);
     for (let i = 0; i < n; i++) {
       const source = sourceOf(batch, i);
       const { image } = source;
       const heatmap = heatmapOf(batch, i);
       const perturb = perturber(p.perturbation, source, rng, p.blurSigma);
-      const sums = new Float64Array(p.subsets);
-      buffer.set(image, 0);
+      buffer.set(image, filled * size);
+      await queue(i * per);
       for (let s = 0; s < p.subsets; s++) {
         // A partial Fisher–Yates shuffle draws k pixels without replacement.
         for (let j = 0; j < k; j++) {
           const r = j + rng.int(plane - j);
           [pool[j], pool[r]] = [pool[r]!, pool[j]!];
         }
-        const subset = pool.slice(0, k);
-        const view = buffer.subarray((s + 1) * size, (s + 2) * size);
+        const subset = pool.subarray(0, k);
+        const view = buffer.subarray(filled * size, (filled + 1) * size);
         view.set(image);
         perturb(view, subset);
         let sum = 0;
         for (const q of subset) sum += heatmap[q]!;
-        sums[s] = sum;
+        sums[i * p.subsets + s] = sum;
+        await queue(i * per + s + 1);
       }
-      const drops = new Float64Array(p.subsets);
-      let f0 = 0;
-      for (let start = 0; start <= p.subsets; start += 64) {
-        const count = Math.min(64, p.subsets + 1 - start);
-        const logits = await forward(buffer.subarray(start * size, (start + count) * size), count);
-        for (let r = 0; r < count; r++) {
-          const f = targetScore(logits.subarray(r * classes, (r + 1) * classes), batch.targets[i]!, p.output);
-          if (start + r === 0) f0 = f;
-          else drops[start + r - 1] = f;
-        }
-      }
-      for (let s = 0; s < p.subsets; s++) drops[s] = f0 - drops[s]!;
-      scores[i] = pearson(sums, drops);
       onProgress?.(i + 1, n);
+    }
+    await flush();
+    const scores = new Float64Array(n);
+    const drops = new Float64Array(p.subsets);
+    for (let i = 0; i < n; i++) {
+      const f0 = outputs[i * per]!;
+      for (let s = 0; s < p.subsets; s++) drops[s] = f0 - outputs[i * per + s + 1]!;
+      scores[i] = pearson(sums.subarray(i * p.subsets, (i + 1) * p.subsets), drops);
     }
     return { scores };
   },

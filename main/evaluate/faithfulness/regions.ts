@@ -7,7 +7,7 @@
 
 export type RegionScheme = 'grid' | 'greedy';
 
-/** Pixel indices (row-major, one plane) of each region, most relevant first. */
+/** Pixel indices (row-major, one plane) of each region, most relevant first; read only (grid tiles are shared between calls). */
 export function rankedRegions(heatmap: Float32Array, height: number, width: number, size: number, scheme: RegionScheme, count: number): Int32Array[] {
   return scheme === 'grid' ? gridRegions(heatmap, height, width, size, count) : greedyRegions(heatmap, height, width, size, count);
 }
@@ -19,18 +19,32 @@ function tile(y0: number, x0: number, h: number, w: number, width: number): Int3
   return out;
 }
 
+const gridTilesBySize = new Map<string, Int32Array[]>();
+
+/** The grid's tiles in row-major order, made once per image size and tile size (they are shared: read only). */
+function gridTiles(height: number, width: number, size: number): Int32Array[] {
+  const key = `${height}×${width}/${size}`;
+  let tiles = gridTilesBySize.get(key);
+  if (tiles === undefined) {
+    tiles = [];
+    for (let y = 0; y < height; y += size) for (let x = 0; x < width; x += size) tiles.push(tile(y, x, Math.min(size, height - y), Math.min(size, width - x), width));
+    gridTilesBySize.set(key, tiles);
+  }
+  return tiles;
+}
+
 function gridRegions(heatmap: Float32Array, height: number, width: number, size: number, count: number): Int32Array[] {
-  const tiles: { pixels: Int32Array; score: number; order: number }[] = [];
-  for (let y = 0; y < height; y += size)
-    for (let x = 0; x < width; x += size) {
-      const pixels = tile(y, x, Math.min(size, height - y), Math.min(size, width - x), width);
-      let sum = 0;
-      for (const p of pixels) sum += heatmap[p]!;
-      tiles.push({ pixels, score: sum / pixels.length, order: tiles.length });
-    }
+  const tiles = gridTiles(height, width, size);
+  const means = new Float64Array(tiles.length);
+  for (let t = 0; t < tiles.length; t++) {
+    const pixels = tiles[t]!;
+    let sum = 0;
+    for (let k = 0; k < pixels.length; k++) sum += heatmap[pixels[k]!]!;
+    means[t] = sum / pixels.length;
+  }
   // Ties keep row-major order, so the ranking is deterministic.
-  tiles.sort((a, b) => b.score - a.score || a.order - b.order);
-  return tiles.slice(0, count).map((t) => t.pixels);
+  const order = Int32Array.from(tiles.keys()).sort((a, b) => means[b]! - means[a]! || a - b);
+  return Array.from(order.subarray(0, count), (t) => tiles[t]!);
 }
 
 function greedyRegions(heatmap: Float32Array, height: number, width: number, size: number, count: number): Int32Array[] {
