@@ -1,0 +1,34 @@
+// Places inside the Evaluate view, addressed by the hash after #/evaluate so reloads and Back keep them:
+// #/evaluate (set up an evaluation, earlier ones), #/evaluate/job/<id> (a running evaluation job),
+// #/evaluate/<id> (the results of one evaluation).
+export type EvaluateRoute = { page: 'setup' } | { page: 'job'; jobId: number } | { page: 'evaluation'; id: number };
+
+const positive = (text: string | undefined): number | null => {
+  const n = Number(text);
+  return text !== undefined && text !== '' && Number.isInteger(n) && n > 0 ? n : null;
+};
+
+export function parseEvaluateRoute(hash: string): EvaluateRoute {
+  const [first, second] = (hash.replace(/^#\/?evaluate\/?/, '').split('?')[0] ?? '').split('/');
+  if (first === 'job') {
+    const jobId = positive(second);
+    return jobId === null ? { page: 'setup' } : { page: 'job', jobId };
+  }
+  const id = positive(first);
+  return id === null ? { page: 'setup' } : { page: 'evaluation', id };
+}
+
+export function evaluateHref(route: EvaluateRoute): string {
+  switch (route.page) {
+    case 'setup':
+      return '#/evaluate';
+    case 'job':
+      return `#/evaluate/job/${route.jobId}`;
+    case 'evaluation':
+      return `#/evaluate/${route.id}`;
+  }
+}
+
+export function goToEvaluate(route: EvaluateRoute): void {
+  window.location.hash = evaluateHref(route);
+}

@@ -1,0 +1,59 @@
+// The results table: columns (methods and the random baseline) × metrics, each cell the mean with
+// its bootstrap CI and n, the best per metric marked, and whether another column is significantly
+// worse than the best (paired Wilcoxon, Holm-corrected) or statistically tied with it.
+import type { Evaluation, MetricRanking, PairedTest } from '../../../shared/evaluations.js';
+import { formatScore } from './score-format.js';
+
+export interface TableCell {
+  mean: string;
+  /** Half the CI's width, for "mean ± x". */
+  plusMinus: string;
+  interval: string;
+  n: number;
+  best: boolean;
+  /** Holm-corrected p of the paired test against the best column; null for the best or without a test. */
+  pVsBest: number | null;
+  /** Not significantly different from the best at the given alpha. */
+  tied: boolean;
+}
+
+export interface TableRow {
+  column: number;
+  label: string;
+  baseline: boolean;
+  cells: TableCell[];
+}
+
+/** The test between columns a and b of a ranking, in either order. */
+export function testBetween(ranking: MetricRanking | undefined, a: number, b: number): PairedTest | undefined {
+  return ranking?.tests.find((t) => (t.a === a && t.b === b) || (t.a === b && t.b === a));
+}
+
+export function rankingOf(e: Pick<Evaluation, 'rankings'>, metric: string): MetricRanking | undefined {
+  return e.rankings.find((r) => r.metric === metric);
+}
+
+export function tableRows(e: Pick<Evaluation, 'columns' | 'metricDetails' | 'table' | 'rankings' | 'level'>, alpha = 0.05): TableRow[] {
+  return e.columns.map((col, c) => ({
+    column: c,
+    label: col.label,
+    baseline: col.runId === null,
+    cells: e.metricDetails.map((m, k) => {
+      const s = e.table[k]![c]!;
+      const ranking = rankingOf(e, m.id);
+      const best = ranking?.best ?? null;
+      const test = best !== null && best !== c ? testBetween(ranking, best, c) : undefined;
+      const pVsBest = test ? test.pHolm : null;
+      const defined = Number.isFinite(s.low) && Number.isFinite(s.high);
+      return {
+        mean: formatScore(s.mean),
+        plusMinus: defined ? formatScore((s.high - s.low) / 2) : '—',
+        interval: defined ? `${Math.round(e.level * 100)} % CI [${formatScore(s.low)}, ${formatScore(s.high)}]` : 'no confidence interval',
+        n: s.n,
+        best: best === c,
+        pVsBest,
+        tied: pVsBest !== null && Number.isFinite(pVsBest) && pVsBest >= alpha,
+      };
+    }),
+  }));
+}
