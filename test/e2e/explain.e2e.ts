@@ -91,14 +91,23 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
       if (v > cell[hi]!) hi = i;
       if (v < cell[lo]!) lo = i;
     });
-    const pixel = (image: number, column: number, i: number) =>
+    // A row's cells are drawn on one canvas: read the pixel under heatmap pixel (x, y) of a cell.
+    const pixels = (image: number, column: number, points: [number, number][]) =>
       page.evaluate(
-        ([image, column, x, y]) => {
-          const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-testid="heat-cell"][data-image="${image}"][data-column="${column}"]`)!;
-          return Array.from(canvas.getContext('2d')!.getImageData(x!, y!, 1, 1).data);
+        ([image, column, points, W, H]) => {
+          const cell = document.querySelector(`[data-testid="heat-cell"][data-image="${image}"][data-column="${column}"]`)!;
+          const canvas = cell.closest('[role="row"]')!.querySelector<HTMLCanvasElement>('canvas[data-testid="heat-row"]')!;
+          const [c, box] = [cell.getBoundingClientRect(), canvas.getBoundingClientRect()];
+          const ctx = canvas.getContext('2d')!;
+          return points.map(([x, y]) => {
+            const px = Math.floor(((c.left - box.left + ((x + 0.5) * c.width) / W) * canvas.width) / box.width);
+            const py = Math.floor(((c.top - box.top + ((y + 0.5) * c.height) / H) * canvas.height) / box.height);
+            return Array.from(ctx.getImageData(px, py, 1, 1).data);
+          });
         },
-        [image, column, i % W, Math.floor(i / W)],
+        [image, column, points, W, H] as const,
       );
+    const pixel = async (image: number, column: number, i: number) => (await pixels(image, column, [[i % W, Math.floor(i / W)]]))[0]!;
     expect(cell[hi]).toBeGreaterThan(0);
     const red = await pixel(0, 0, hi);
     expect(red[0]! - red[2]!).toBeGreaterThan(60);
@@ -109,14 +118,11 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
 
     // Grad-CAM is rectified (never negative): its whole cell is neutral or red, never blue.
     expect(Math.min(...cellOf(gradCam, 0))).toBeGreaterThanOrEqual(0);
-    const camPixels = await page.evaluate(() => {
-      const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-testid="heat-cell"][data-image="0"][data-column="1"]')!;
-      return Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data);
-    });
-    for (let i = 0; i < camPixels.length; i += 4) expect(camPixels[i]! - camPixels[i + 2]!).toBeGreaterThanOrEqual(0);
+    const camPixels = await pixels(0, 1, Array.from({ length: H * W }, (_, i) => [i % W, Math.floor(i / W)] as [number, number]));
+    for (const [r, , b] of camPixels) expect(r! - b!).toBeGreaterThanOrEqual(0);
 
     // Hover: the readout shows the stored value of every method at the pixel under the pointer.
-    const target = page.locator('canvas[data-testid="heat-cell"][data-image="1"][data-column="1"]');
+    const target = page.locator('[data-testid="heat-cell"][data-image="1"][data-column="1"]');
     const box = (await target.boundingBox())!;
     const [x, y] = [Math.floor(W * 0.3), Math.floor(H * 0.6)];
     await page.mouse.move(box.x + ((x + 0.5) * box.width) / W, box.y + ((y + 0.5) * box.height) / H);
