@@ -150,16 +150,24 @@ export class Comparison {
     this.error = null;
     try {
       // The runs' records and their first rows travel together: the rows need no record to be asked for.
-      const [runs, firstRows] = await Promise.all([Promise.all(runIds.map((id) => this.#get(id))), this.#read(runIds, 0, FIRST_CHUNK)]);
-      const entries = runs.map((run) => this.#allocate(run));
+      // Each chunk's heatmaps and then images are asked for while the chunk before is being shown.
+      const records = Promise.all(runIds.map((id) => this.#get(id)));
+      const load = (from: number, to: number) => {
+        const chunk = this.#read(runIds, from, to).then(async (batches) => ({ batches, pixels: await this.#fetchPixels((await records)[0]!.datasetId, batches[0]!.indices) }));
+        chunk.catch(() => undefined); // A failure is reported where the chunk is awaited.
+        return chunk;
+      };
+      let next = load(0, FIRST_CHUNK);
+      const entries = (await records).map((run) => this.#allocate(run));
       const first = entries[0]!.run;
       const labels = this.#api['datasets.index']({ id: first.datasetId }).then((r) => (this.#labels = unwrap(r).labels));
       const total = Math.min(first.count, MAX_ROWS);
+      const end = (from: number) => Math.min(total, from + (from === 0 ? FIRST_CHUNK : CHUNK));
       for (let from = 0; from < total; ) {
-        const to = Math.min(total, from + (from === 0 ? FIRST_CHUNK : CHUNK));
-        const batches = from === 0 ? firstRows : await this.#read(runIds, from, to);
+        const to = end(from);
+        const [{ batches, pixels: batch }] = await Promise.all([next, labels]);
+        if (to < total) next = load(to, end(to));
         const { indices, logits } = batches[0]!;
-        const [batch] = await Promise.all([this.#fetchPixels(first.datasetId, indices), labels]);
         entries.forEach((e, k) => this.#check(e.run, batches[k]!.indices, first, indices));
         entries.forEach((e, k) => this.#fill(e, batches[k]!, from));
         this.#appendPixels(batch, total);
