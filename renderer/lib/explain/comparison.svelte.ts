@@ -166,7 +166,9 @@ export class Comparison {
       for (let from = 0; from < total; ) {
         const to = end(from);
         const [{ batches, pixels: batch }] = await Promise.all([next, labels]);
-        if (to < total) next = load(to, end(to));
+        // The first rows go on screen before the next chunk is asked for: on a busy machine main's
+        // reading and sending it would compete with the first paint.
+        if (from > 0 && to < total) next = load(to, end(to));
         const { indices, logits } = batches[0]!;
         entries.forEach((e, k) => this.#check(e.run, batches[k]!.indices, first, indices));
         entries.forEach((e, k) => this.#fill(e, batches[k]!, from));
@@ -176,9 +178,10 @@ export class Comparison {
         this.rows = [...this.rows, ...Array.from(indices, (datasetIndex, r) => ({ datasetIndex, label: this.#labels![datasetIndex] ?? -1, prediction: predicted[r]! }))];
         if (from === 0) this.loaded = entries;
         else this.loaded = [...this.loaded];
-        from = to;
         // Let the rows just added reach the screen before the next chunk's arrival competes with them.
         await nextFrame();
+        if (from === 0 && to < total) next = load(to, end(to));
+        from = to;
       }
     } catch (err) {
       this.error = errorText(err);
