@@ -1,41 +1,12 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
-import type { Job } from '../../shared/jobs.js';
-import { connectWebSocketApi, type WebSocketApi, type WebSocketConstructor } from '../../shared/ws-client.js';
 import { decodeNpy } from '../../main/workspace/npy.js';
 import { figureLayout } from '../../renderer/lib/explain/figure-layout.js';
 import { percentileAbs } from '../../renderer/lib/heatmap/normalise.js';
 import { appUrl } from './env.js';
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
-
-/** The same API the renderer uses, from the test process. */
-async function connectApi(): Promise<WebSocketApi> {
-  const url = new URL(appUrl());
-  return connectWebSocketApi(`ws://${url.host}/api?token=${url.searchParams.get('token')}`, WebSocket as unknown as WebSocketConstructor);
-}
-
-async function finished(api: WebSocketApi, job: Job): Promise<Job> {
-  for (;;) {
-    const r = await api['jobs.get']({ id: job.id });
-    if (!r.ok) throw new Error(r.error.message);
-    if (!['queued', 'running'].includes(r.value.status)) return r.value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-function value<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
+import { collectErrors, connectApi, finished, value } from './explain-api.js';
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(bytes: Buffer): [number, number] {
