@@ -216,14 +216,4 @@ export interface ExplainProgressDetail {
 
 export const explanationRoles = { heatmaps: 'heatmaps', logits: 'logits', indices: 'indices', targets: 'targets' } as const;
 
-export function describeTarget(target: ExplanationTarget, classNames?: readonly string[]): string {
-  if (typeof target === 'object') return `class ${classNames?.[target.class] ?? target.class}`;
-  return { predicted: 'predicted class', true: 'true class', all: 'every class' }[target];
-}
-
-export function describeSelection(s: ImageSelection): string {
-  if (s.pick === 'indices') return `${s.indices?.length ?? 0} chosen images`;
-  const where: string = s.split === 'all' ? 'all images' : `${s.split as SplitName} split`;
-  if (s.n === undefined) return where;
-  return s.pick === 'random' ? `${s.n} random of ${where} (seed ${s.seed})` : `first ${s.n} of ${where}`;
-}
+export { describeSelection, describeTarget } from './explanation-words.js';
