@@ -28,8 +28,20 @@ export class CellImages {
     this.#frame = new ImageData(width, height);
   }
 
-  /** Whether the cell is painted in this look already. */
-  has(heat: Float32Array, style: CellStyle): boolean {
+  /** Paints the cells not painted in their look yet, a few at a time while the page is idle; returns a cancel. */
+  paintWhenIdle(cells: readonly { heat: Float32Array | null; style: CellStyle }[]): () => void {
+    const work = cells.filter((c): c is { heat: Float32Array; style: CellStyle } => c.heat !== null && !this.#has(c.heat, c.style));
+    if (work.length === 0 || typeof requestIdleCallback !== 'function') return () => undefined;
+    let next = 0;
+    const paint = (deadline: IdleDeadline) => {
+      while (next < work.length && deadline.timeRemaining() > 1) this.image(work[next]!.heat, work[next++]!.style);
+      if (next < work.length) id = requestIdleCallback(paint);
+    };
+    let id = requestIdleCallback(paint);
+    return () => cancelIdleCallback(id);
+  }
+
+  #has(heat: Float32Array, style: CellStyle): boolean {
     const p = this.#painted.get(heat);
     return p !== undefined && sameStyle(p.style, style);
   }
