@@ -1,9 +1,13 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { connect } from './lib/api.js';
+import { currentRoute } from './lib/routes.js';
+import { viewLoaders } from './lib/view-loaders.js';
 import './lib/theme.css';
 
 const target = document.getElementById('app')!;
+// The first view's chunk travels while the connection opens (the app asks for it again, from the cache).
+viewLoaders[currentRoute(window.location.hash)]().catch(() => undefined);
 
 connect()
   .then((connection) => mount(App, { target, props: { connection } }))

@@ -13,6 +13,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'chrome120',
     sourcemap: true,
+    minify: process.env.HEATLAB_NOMINIFY ? false : undefined,
     // Everything ships with the app: no CDN, no network fonts.
     assetsInlineLimit: 0,
   },

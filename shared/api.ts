@@ -136,6 +136,8 @@ export interface ApiResults {
   'explanations.list': ExplanationRunSummary[];
   'explanations.get': ExplanationRun;
   'explanations.heatmaps': HeatmapBatch;
+  /** One batch per run, in the order asked. */
+  'explanations.heatmapsMany': HeatmapBatch[];
   'explanations.rename': ExplanationRun;
   'explanations.delete': { deleted: number };
   /** What an .onnx file holds and what an import would make of it; nothing is written. */

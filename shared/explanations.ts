@@ -62,6 +62,11 @@ export const explanationRequestSchemas = {
   'explanations.get': z.object({ id }).strict(),
   /** Heatmaps of some rows of a run (row = position in the run, not the dataset index). */
   'explanations.heatmaps': z.object({ id, rows: z.array(z.int().min(0)).min(1).max(4096) }).strict(),
+  /**
+   * The same rows of several runs in one call (the viewer's grid reads a window of rows of every
+   * column at once). Rows past a run's last image are left out of its batch: its `rows` says which came.
+   */
+  'explanations.heatmapsMany': z.object({ ids: z.array(id).min(1).max(64), rows: z.array(z.int().min(0)).min(1).max(4096) }).strict(),
   'explanations.rename': z.object({ id, name: z.string().trim().min(1).max(200) }).strict(),
   'explanations.delete': z.object({ id }).strict(),
 } as const;
@@ -213,14 +218,4 @@ export interface ExplainProgressDetail {
 
 export const explanationRoles = { heatmaps: 'heatmaps', logits: 'logits', indices: 'indices', targets: 'targets' } as const;
 
-export function describeTarget(target: ExplanationTarget, classNames?: readonly string[]): string {
-  if (typeof target === 'object') return `class ${classNames?.[target.class] ?? target.class}`;
-  return { predicted: 'predicted class', true: 'true class', all: 'every class' }[target];
-}
-
-export function describeSelection(s: ImageSelection): string {
-  if (s.pick === 'indices') return `${s.indices?.length ?? 0} chosen images`;
-  const where: string = s.split === 'all' ? 'all images' : `${s.split as SplitName} split`;
-  if (s.n === undefined) return where;
-  return s.pick === 'random' ? `${s.n} random of ${where} (seed ${s.seed})` : `first ${s.n} of ${where}`;
-}
+export { describeSelection, describeTarget } from './explanation-words.js';

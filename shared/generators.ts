@@ -2,16 +2,9 @@
 // defaults), classes, and the ground-truth mask kinds each provides.
 import { z } from 'zod';
 
-export const maskKinds = ['object', 'band', 'edges', 'corners', 'instances'] as const;
-export type MaskKind = (typeof maskKinds)[number];
+import { maskKinds, type MaskKind } from './mask-kinds.js';
 
-export const maskKindLabels: { [K in MaskKind]: string } = {
-  object: 'Object — the filled shape(s)',
-  band: 'Band — between the polygon at 0.75× and 1.25× its radius (create_bands_1.m)',
-  edges: 'Edges — within a distance of the outline',
-  corners: 'Corners — discs around each vertex',
-  instances: 'Instances — one id per object',
-};
+export { maskKindLabels, maskKinds, type MaskKind } from './mask-kinds.js';
 
 /** How wide the edge band and how large the corner discs are, in pixels. */
 export const maskOptionsSchema = z

@@ -8,6 +8,9 @@ import type { Result } from './errors.js';
 
 export type ClientMessage = { t: 'call'; id: number; method: MethodName | string; request: unknown };
 export type ServerMessage =
+  // First on every connection: the methods main answers, so a client names them without evaluating
+  // the contract's zod schemas (the renderer's start would otherwise build every one of them).
+  | { t: 'hello'; methods: MethodName[] }
   | { t: 'result'; id: number; result: Result<unknown> }
   | { t: 'event'; name: EventName; payload: ApiEvents[EventName] };
 

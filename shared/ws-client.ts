@@ -1,6 +1,7 @@
 // The browser-mode transport: the Api over one WebSocket to main/app/serve.ts. Calls are matched
-// to results by id; typed arrays travel as binary frames (shared/wire.ts).
-import { isEventName, methodNames, type Api, type ApiEvents, type ApiMethods, type EventName, type Listener } from './api.js';
+// to results by id; typed arrays travel as binary frames (shared/wire.ts). The method names come
+// from main's hello, so this module imports only types from the contract (no zod at start).
+import type { Api, ApiEvents, ApiMethods, EventName, Listener } from './api.js';
 import type { Result } from './errors.js';
 import { decodeMessage, encodeMessage, type ServerMessage } from './wire.js';
 
@@ -45,10 +46,8 @@ export function connectWebSocketApi(url: string, WS: WebSocketConstructor = WebS
       });
     };
 
-    const methods = Object.fromEntries(methodNames.map((m) => [m, (request: unknown) => call(m, request)])) as unknown as ApiMethods;
-
-    const api: WebSocketApi = {
-      ...methods,
+    const withMethods = (names: readonly string[]): WebSocketApi => ({
+      ...(Object.fromEntries(names.map((m) => [m, (request: unknown) => call(m, request)])) as unknown as ApiMethods),
       get state() {
         return state;
       },
@@ -64,18 +63,18 @@ export function connectWebSocketApi(url: string, WS: WebSocketConstructor = WebS
         return () => void stateListeners.delete(listener);
       },
       close: () => socket.close(),
-    };
-
-    socket.addEventListener('open', () => {
-      setState('open');
-      resolve(api);
     });
+
     socket.addEventListener('message', (event: MessageEvent) => {
       const message = decodeMessage<ServerMessage>(event.data as string | ArrayBuffer);
-      if (message.t === 'result') {
+      if (message.t === 'hello') {
+        setState('open');
+        resolve(withMethods(message.methods));
+      } else if (message.t === 'result') {
         pending.get(message.id)?.(message.result);
         pending.delete(message.id);
-      } else if (message.t === 'event' && isEventName(message.name)) {
+      } else if (message.t === 'event') {
+        // An event no one listens to (or main's newer one) finds no listeners.
         for (const l of listeners.get(message.name) ?? []) l(message.payload as ApiEvents[typeof message.name]);
       }
     });

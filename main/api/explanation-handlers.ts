@@ -6,7 +6,7 @@ import type { Handlers } from './router.js';
 
 type ExplanationMethods = Pick<
   Handlers,
-  'explain.methods' | 'explain.start' | 'explanations.list' | 'explanations.get' | 'explanations.heatmaps' | 'explanations.rename' | 'explanations.delete'
+  'explain.methods' | 'explain.start' | 'explanations.list' | 'explanations.get' | 'explanations.heatmaps' | 'explanations.heatmapsMany' | 'explanations.rename' | 'explanations.delete'
 >;
 
 export function explanationHandlers(explanations: ExplanationsService, jobs: JobService): ExplanationMethods {
@@ -16,6 +16,7 @@ export function explanationHandlers(explanations: ExplanationsService, jobs: Job
     'explanations.list': (filter) => explanations.list(filter),
     'explanations.get': ({ id }) => explanations.get(id),
     'explanations.heatmaps': ({ id, rows }) => explanations.heatmaps(id, rows),
+    'explanations.heatmapsMany': ({ ids, rows }) => explanations.heatmapsMany(ids, rows),
     'explanations.rename': ({ id, name }) => explanations.rename(id, name),
     'explanations.delete': ({ id }) => {
       explanations.delete(id);

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { eventNames } from '../../shared/api.js';
+import { eventNames, methodNames } from '../../shared/api.js';
 import { decodeMessage, encodeMessage, type ClientMessage, type ServerMessage } from '../../shared/wire.js';
 import type { EventBus } from '../api/events.js';
 import type { Router } from '../api/router.js';
@@ -123,6 +123,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 
   wss.on('connection', (ws: WebSocket) => {
+    send(ws, { t: 'hello', methods: methodNames });
     const off = options.events.onAny((name, payload) => send(ws, { t: 'event', name, payload }), eventNames);
     ws.on('close', off);
     ws.on('message', (data: Buffer, isBinary: boolean) => {

@@ -75,9 +75,18 @@ export async function benchExplainView(): Promise<void> {
 }
 
 // Page-side code as source text: main is compiled without the DOM's types.
+/**
+ * The grid is complete: all 12 columns, rows down to the viewport's bottom (or every row), no cell
+ * waiting for its heatmap, and every row's canvas has drawn each of its cells. Checked at each frame;
+ * answers that frame's time since navigation began (the page's time origin), else false.
+ */
 const GRID_DRAWN = `(() => {
   const grid = document.querySelector('[data-testid="heatmap-grid"]');
-  return grid?.getAttribute('data-cols') === '12' && grid.querySelectorAll('canvas[data-testid="heat-cell"]').length > 0 && grid.querySelectorAll('[aria-busy="true"]').length === 0;
+  if (grid?.getAttribute('data-cols') !== '12' || grid.querySelectorAll('[aria-busy="true"]').length > 0) return false;
+  if (grid.firstElementChild.offsetHeight < grid.clientHeight && grid.getAttribute('data-rows') !== '100') return false;
+  const rows = [...grid.querySelectorAll('[data-testid="heat-row"]')];
+  const drawn = rows.length > 0 && rows.every((canvas) => canvas.dataset.drawn === String(canvas.parentElement.querySelectorAll('[data-testid="heat-cell"]').length));
+  return drawn && performance.now();
 })()`;
 
 const ALL_LOADED = `!document.querySelector('[data-testid="loading-rows"]') && document.querySelector('[data-testid="row-count"]')?.textContent.startsWith('100 of 100')`;
@@ -113,9 +122,11 @@ async function measureUi(playwright: typeof import('@playwright/test'), executab
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, bypassCSP: true });
     const start = Date.now();
     await page.goto(url);
-    // Complete: the grid is there and every cell in the DOM has its canvas (heatmaps loaded and drawn).
-    await page.waitForFunction(GRID_DRAWN, undefined, { timeout: 120_000, polling: 'raf' });
-    record({ area: AREA, measure: 'first render, 100 images × 12 heatmaps of 64×64: navigation to the visible cells drawn', value: (Date.now() - start) / 1000, unit: 's', target: atMost(1) });
+    // The frame in which the grid fills the viewport with every cell drawn, timed in the page: waiting
+    // for the answer to reach this process could otherwise count the next chunk's loading too.
+    const drawnAt = (await (await page.waitForFunction(GRID_DRAWN, undefined, { timeout: 120_000, polling: 'raf' })).jsonValue()) as number;
+    record({ area: AREA, measure: 'first render, 100 images × 12 heatmaps of 64×64: navigation to the frame with the visible cells drawn', value: drawnAt / 1000, unit: 's', target: atMost(1) });
+    record({ area: AREA, measure: 'first render as the bench process sees it (navigation asked to the answer received)', value: (Date.now() - start) / 1000, unit: 's' });
     await page.waitForFunction(ALL_LOADED, undefined, { timeout: 120_000, polling: 'raf' });
     record({ area: AREA, measure: 'navigation to all 1,200 heatmaps loaded', value: (Date.now() - start) / 1000, unit: 's' });
 

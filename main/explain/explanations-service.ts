@@ -179,6 +179,14 @@ export class ExplanationsService {
     };
   }
 
+  /** The rows of each run that it has (a window of the viewer's grid, whose last rows some runs may lack). */
+  heatmapsMany(ids: number[], rows: number[]): HeatmapBatch[] {
+    return ids.map((id) => {
+      const { count } = this.get(id);
+      return this.heatmaps(id, rows.filter((r) => r < count));
+    });
+  }
+
   rename(id: number, name: string): ExplanationRun {
     this.get(id);
     this.#repo.rename(id, name);

@@ -1,41 +1,12 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
-import type { Job } from '../../shared/jobs.js';
-import { connectWebSocketApi, type WebSocketApi, type WebSocketConstructor } from '../../shared/ws-client.js';
 import { decodeNpy } from '../../main/workspace/npy.js';
 import { figureLayout } from '../../renderer/lib/explain/figure-layout.js';
 import { percentileAbs } from '../../renderer/lib/heatmap/normalise.js';
 import { appUrl } from './env.js';
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
-
-/** The same API the renderer uses, from the test process. */
-async function connectApi(): Promise<WebSocketApi> {
-  const url = new URL(appUrl());
-  return connectWebSocketApi(`ws://${url.host}/api?token=${url.searchParams.get('token')}`, WebSocket as unknown as WebSocketConstructor);
-}
-
-async function finished(api: WebSocketApi, job: Job): Promise<Job> {
-  for (;;) {
-    const r = await api['jobs.get']({ id: job.id });
-    if (!r.ok) throw new Error(r.error.message);
-    if (!['queued', 'running'].includes(r.value.status)) return r.value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-function value<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
+import { collectErrors, connectApi, finished, value } from './explain-api.js';
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(bytes: Buffer): [number, number] {
@@ -91,14 +62,23 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
       if (v > cell[hi]!) hi = i;
       if (v < cell[lo]!) lo = i;
     });
-    const pixel = (image: number, column: number, i: number) =>
+    // A row's cells are drawn on one canvas: read the pixel under heatmap pixel (x, y) of a cell.
+    const pixels = (image: number, column: number, points: [number, number][]) =>
       page.evaluate(
-        ([image, column, x, y]) => {
-          const canvas = document.querySelector<HTMLCanvasElement>(`canvas[data-testid="heat-cell"][data-image="${image}"][data-column="${column}"]`)!;
-          return Array.from(canvas.getContext('2d')!.getImageData(x!, y!, 1, 1).data);
+        ([image, column, points, W, H]) => {
+          const cell = document.querySelector(`[data-testid="heat-cell"][data-image="${image}"][data-column="${column}"]`)!;
+          const canvas = cell.closest('[role="row"]')!.querySelector<HTMLCanvasElement>('canvas[data-testid="heat-row"]')!;
+          const [c, box] = [cell.getBoundingClientRect(), canvas.getBoundingClientRect()];
+          const ctx = canvas.getContext('2d')!;
+          return points.map(([x, y]) => {
+            const px = Math.floor(((c.left - box.left + ((x + 0.5) * c.width) / W) * canvas.width) / box.width);
+            const py = Math.floor(((c.top - box.top + ((y + 0.5) * c.height) / H) * canvas.height) / box.height);
+            return Array.from(ctx.getImageData(px, py, 1, 1).data);
+          });
         },
-        [image, column, i % W, Math.floor(i / W)],
+        [image, column, points, W, H] as const,
       );
+    const pixel = async (image: number, column: number, i: number) => (await pixels(image, column, [[i % W, Math.floor(i / W)]]))[0]!;
     expect(cell[hi]).toBeGreaterThan(0);
     const red = await pixel(0, 0, hi);
     expect(red[0]! - red[2]!).toBeGreaterThan(60);
@@ -109,14 +89,11 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
 
     // Grad-CAM is rectified (never negative): its whole cell is neutral or red, never blue.
     expect(Math.min(...cellOf(gradCam, 0))).toBeGreaterThanOrEqual(0);
-    const camPixels = await page.evaluate(() => {
-      const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-testid="heat-cell"][data-image="0"][data-column="1"]')!;
-      return Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data);
-    });
-    for (let i = 0; i < camPixels.length; i += 4) expect(camPixels[i]! - camPixels[i + 2]!).toBeGreaterThanOrEqual(0);
+    const camPixels = await pixels(0, 1, Array.from({ length: H * W }, (_, i) => [i % W, Math.floor(i / W)] as [number, number]));
+    for (const [r, , b] of camPixels) expect(r! - b!).toBeGreaterThanOrEqual(0);
 
     // Hover: the readout shows the stored value of every method at the pixel under the pointer.
-    const target = page.locator('canvas[data-testid="heat-cell"][data-image="1"][data-column="1"]');
+    const target = page.locator('[data-testid="heat-cell"][data-image="1"][data-column="1"]');
     const box = (await target.boundingBox())!;
     const [x, y] = [Math.floor(W * 0.3), Math.floor(H * 0.6)];
     await page.mouse.move(box.x + ((x + 0.5) * box.width) / W, box.y + ((y + 0.5) * box.height) / H);

@@ -128,7 +128,10 @@ describe('the same Api in process and over the WebSocket', () => {
     sockets.push(ws);
     const answer = await new Promise<ServerMessage>((resolve, reject) => {
       ws.on('open', () => ws.send(encodeMessage({ t: 'call', id: 5, method: 'jobs.explode', request: {} })));
-      ws.on('message', (data: Buffer, isBinary: boolean) => resolve(decodeMessage<ServerMessage>(isBinary ? new Uint8Array(data) : data.toString('utf8'))));
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        const message = decodeMessage<ServerMessage>(isBinary ? new Uint8Array(data) : data.toString('utf8'));
+        if (message.t !== 'hello') resolve(message);
+      });
       ws.on('error', reject);
     });
     expect(answer).toEqual({ t: 'result', id: 5, result: { ok: false, error: { code: 'unknown_method', message: 'There is no API method "jobs.explode".' } } });

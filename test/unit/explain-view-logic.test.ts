@@ -3,7 +3,7 @@ import type { ExplainMethodInfo } from '../../shared/explanations.js';
 import { decodeNpy } from '../../main/workspace/npy.js';
 import { explainHref, parseExplainRoute } from '../../renderer/lib/explain-route.js';
 import { figureLayout, tileOrigin } from '../../renderer/lib/explain/figure-layout.js';
-import { gridGeometry, scrollToShow, visibleSpan } from '../../renderer/lib/explain/grid-layout.js';
+import { gridGeometry, placedRows, scrollToShow, visibleSpan } from '../../renderer/lib/explain/grid-layout.js';
 import { indicesOfClass, parseIndices, seededSample } from '../../renderer/lib/explain/image-choice.js';
 import { checkParams, initialValues, methodFields } from '../../renderer/lib/explain/method-params.js';
 import { encodeNpy } from '../../renderer/lib/explain/npy.js';
@@ -148,6 +148,15 @@ describe('layouts', () => {
     expect(visibleSpan(7000, 400, g.headerHeight, g.pitch, 100)).toEqual({ first: 98, last: 100 });
     expect(scrollToShow(0, 400, g.headerHeight, g.pitch, 10)).toBe(48 + 11 * 70 - 400);
     expect(scrollToShow(1000, 400, g.headerHeight, g.pitch, 2)).toBe(140);
+  });
+
+  it('keeps every shown row in its place but one when the grid scrolls by a row', () => {
+    expect(placedRows({ first: 0, last: 5 }, 100, 6)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(placedRows({ first: 1, last: 6 }, 100, 6)).toEqual([6, 1, 2, 3, 4, 5]);
+    expect(placedRows({ first: 7, last: 12 }, 100, 6)).toEqual([12, 7, 8, 9, 10, 11]);
+    // At the end the window stops at the last row; with fewer rows than places, every row has one.
+    expect(placedRows({ first: 98, last: 100 }, 100, 6).toSorted((a, b) => a - b)).toEqual([94, 95, 96, 97, 98, 99]);
+    expect(placedRows({ first: 0, last: 3 }, 3, 6)).toEqual([0, 1, 2]);
   });
 
   it('sizes an exported figure from its rows, methods and tile', () => {

@@ -5,7 +5,7 @@
 // so the grid draws before every heatmap has crossed from main.
 import type { Api } from '../../../shared/api.js';
 import type { ImageBatch } from '../../../shared/datasets.js';
-import type { ExplanationRun } from '../../../shared/explanations.js';
+import type { ExplanationRun, HeatmapBatch } from '../../../shared/explanations.js';
 import { errorText, unwrap } from '../api.js';
 import type { Pixels } from '../pixels.js';
 import { predictions, type Prediction } from './predictions.js';
@@ -100,19 +100,25 @@ export class Comparison {
   }
 
   /** A run's record with room for all its rows. */
-  async #allocate(id: number): Promise<LoadedRun> {
-    const run = unwrap(await this.#api['explanations.get']({ id }));
+  #allocate(run: ExplanationRun): LoadedRun {
     const rows = Math.min(run.count, MAX_ROWS);
     return { run, heatmaps: new Float32Array(rows * run.perImage * run.height * run.width), targets: new Int32Array(rows * run.perImage), views: [] };
   }
 
-  /** Rows [from, to) of one run into its arrays; their dataset indices and logits. */
-  async #fill(entry: LoadedRun, from: number, to: number): Promise<{ indices: Int32Array; logits: Float32Array }> {
+  async #get(id: number): Promise<ExplanationRun> {
+    return unwrap(await this.#api['explanations.get']({ id }));
+  }
+
+  /** Rows [from, to) of every run, in one call. */
+  async #read(ids: number[], from: number, to: number): Promise<HeatmapBatch[]> {
+    return unwrap(await this.#api['explanations.heatmapsMany']({ ids, rows: range(from, to) }));
+  }
+
+  /** A batch of rows from `from` on into its run's arrays. */
+  #fill(entry: LoadedRun, batch: HeatmapBatch, from: number): void {
     const { run } = entry;
-    const batch = unwrap(await this.#api['explanations.heatmaps']({ id: run.id, rows: range(from, to) }));
     entry.heatmaps.set(batch.heatmaps, from * run.perImage * run.height * run.width);
     entry.targets.set(batch.targets, from * run.perImage);
-    return { indices: batch.indices, logits: batch.logits };
   }
 
   /** Throws unless `run` explains the same model on the same images, in the same order, as `first`. */
@@ -143,27 +149,39 @@ export class Comparison {
     this.loading = true;
     this.error = null;
     try {
-      const entries = await Promise.all(runIds.map((id) => this.#allocate(id)));
+      // The runs' records and their first rows travel together: the rows need no record to be asked for.
+      // Each chunk's heatmaps and then images are asked for while the chunk before is being shown.
+      const records = Promise.all(runIds.map((id) => this.#get(id)));
+      const load = (from: number, to: number) => {
+        const chunk = this.#read(runIds, from, to).then(async (batches) => ({ batches, pixels: await this.#fetchPixels((await records)[0]!.datasetId, batches[0]!.indices) }));
+        chunk.catch(() => undefined); // A failure is reported where the chunk is awaited.
+        return chunk;
+      };
+      let next = load(0, FIRST_CHUNK);
+      const entries = (await records).map((run) => this.#allocate(run));
       const first = entries[0]!.run;
       const labels = this.#api['datasets.index']({ id: first.datasetId }).then((r) => (this.#labels = unwrap(r).labels));
       const total = Math.min(first.count, MAX_ROWS);
+      const end = (from: number) => Math.min(total, from + (from === 0 ? FIRST_CHUNK : CHUNK));
       for (let from = 0; from < total; ) {
-        const to = Math.min(total, from + (from === 0 ? FIRST_CHUNK : CHUNK));
-        const filling = entries.map((e) => this.#fill(e, from, to));
-        // The images are asked for as soon as one run has said which they are, while the others' heatmaps travel.
-        const images = filling[0]!.then(({ indices }) => this.#fetchPixels(first.datasetId, indices));
-        const [parts, batch] = await Promise.all([Promise.all(filling), images, labels]);
-        const { indices, logits } = parts[0]!;
-        entries.forEach((e, k) => this.#check(e.run, parts[k]!.indices, first, indices));
+        const to = end(from);
+        const [{ batches, pixels: batch }] = await Promise.all([next, labels]);
+        // The first rows go on screen before the next chunk is asked for: on a busy machine main's
+        // reading and sending it would compete with the first paint.
+        if (from > 0 && to < total) next = load(to, end(to));
+        const { indices, logits } = batches[0]!;
+        entries.forEach((e, k) => this.#check(e.run, batches[k]!.indices, first, indices));
+        entries.forEach((e, k) => this.#fill(e, batches[k]!, from));
         this.#appendPixels(batch, total);
         const predicted = predictions(logits, first.classNames.length);
         // One state change per chunk: each one redoes the scales of every loaded cell.
         this.rows = [...this.rows, ...Array.from(indices, (datasetIndex, r) => ({ datasetIndex, label: this.#labels![datasetIndex] ?? -1, prediction: predicted[r]! }))];
         if (from === 0) this.loaded = entries;
         else this.loaded = [...this.loaded];
-        from = to;
         // Let the rows just added reach the screen before the next chunk's arrival competes with them.
         await nextFrame();
+        if (from === 0 && to < total) next = load(to, end(to));
+        from = to;
       }
     } catch (err) {
       this.error = errorText(err);
@@ -197,12 +215,13 @@ export class Comparison {
     if (!first || this.loading) return false;
     this.error = null;
     try {
-      const entry = await this.#allocate(id);
+      const entry = this.#allocate(await this.#get(id));
       const indices = Int32Array.from(this.rows, (r) => r.datasetIndex);
       for (let from = 0; from < indices.length; from += CHUNK) {
         const to = Math.min(indices.length, from + CHUNK);
-        const part = await this.#fill(entry, from, to);
-        this.#check(entry.run, part.indices, first, indices.subarray(from, to));
+        const [batch] = await this.#read([id], from, to);
+        this.#check(entry.run, batch!.indices, first, indices.subarray(from, to));
+        this.#fill(entry, batch!, from);
       }
       this.loaded = [...this.loaded, entry];
       return true;

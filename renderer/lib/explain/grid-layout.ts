@@ -42,3 +42,13 @@ export function scrollToShow(offset: number, viewport: number, header: number, p
   if (start + pitch > offset + viewport) return start + pitch - viewport;
   return offset;
 }
+
+/**
+ * The rows for `places` fixed places in the DOM, covering `span`: row r sits in place r mod n, so
+ * scrolling by a row moves one row to another place and leaves the others where they are.
+ */
+export function placedRows(span: Span, count: number, places: number): number[] {
+  const n = Math.min(places, count);
+  const start = Math.max(0, Math.min(span.first, count - n));
+  return Array.from({ length: n }, (_, i) => start + ((((i - start) % n) + n) % n));
+}

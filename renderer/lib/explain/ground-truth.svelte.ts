@@ -3,7 +3,7 @@
 import type { Api } from '../../../shared/api.js';
 import type { AnnotationSetSummary } from '../../../shared/annotations.js';
 import type { MaskKind } from '../../../shared/generators.js';
-import { maskKindLabels } from '../../../shared/generators.js';
+import { maskKindLabels } from '../../../shared/mask-kinds.js';
 import { errorText, unwrap } from '../api.js';
 import { contourOf } from '../heatmap/paint.js';
 
