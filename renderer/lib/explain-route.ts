@@ -1,7 +1,8 @@
 // Places inside the Explain view, addressed by the hash after #/explain so reloads and Back keep them:
 // #/explain (choose what to explain, earlier runs), #/explain/job/<id> (a running explanation job),
-// #/explain/runs/<id>,<id>,… (the heatmap grid of those runs, one column group per run).
-export type ExplainRoute = { page: 'setup' } | { page: 'job'; jobId: number } | { page: 'runs'; runIds: number[] };
+// #/explain/runs/<id>,<id>,…[?image=<dataset index>] (the heatmap grid of those runs, one column group
+// per run, with one image's row comparison open).
+export type ExplainRoute = { page: 'setup' } | { page: 'job'; jobId: number } | { page: 'runs'; runIds: number[]; image?: number };
 
 const positive = (text: string | undefined): number | null => {
   const n = Number(text);
@@ -9,14 +10,19 @@ const positive = (text: string | undefined): number | null => {
 };
 
 export function parseExplainRoute(hash: string): ExplainRoute {
-  const [first, second] = (hash.replace(/^#\/?explain\/?/, '').split('?')[0] ?? '').split('/');
+  const [path, query] = hash.replace(/^#\/?explain\/?/, '').split('?');
+  const [first, second] = (path ?? '').split('/');
   if (first === 'job') {
     const jobId = positive(second);
     return jobId === null ? { page: 'setup' } : { page: 'job', jobId };
   }
   if (first === 'runs') {
     const ids = (second ?? '').split(',').map(positive);
-    if (ids.length > 0 && ids.every((id) => id !== null)) return { page: 'runs', runIds: [...new Set(ids as number[])] };
+    if (ids.length > 0 && ids.every((id) => id !== null)) {
+      const image = new URLSearchParams(query ?? '').get('image');
+      const index = image === null || image === '' ? NaN : Number(image);
+      return { page: 'runs', runIds: [...new Set(ids as number[])], ...(Number.isInteger(index) && index >= 0 ? { image: index } : {}) };
+    }
   }
   return { page: 'setup' };
 }
@@ -28,7 +34,7 @@ export function explainHref(route: ExplainRoute): string {
     case 'job':
       return `#/explain/job/${route.jobId}`;
     case 'runs':
-      return `#/explain/runs/${route.runIds.join(',')}`;
+      return `#/explain/runs/${route.runIds.join(',')}${route.image === undefined ? '' : `?image=${route.image}`}`;
   }
 }
 

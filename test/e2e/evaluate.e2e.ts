@@ -182,9 +182,14 @@ test('evaluates two methods against a generated ground truth, reads the table an
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([viewBox[2]! * 2, viewBox[3]! * 2]);
 
     // The drill-down opens the evaluated runs in the Explain view's grid.
-    await page.getByTestId('drill-best').getByRole('link').first().click();
-    await expect(page).toHaveURL(new RegExp(`#/explain/runs/${created.runs.join(',')}$`));
+    const bestLink = page.getByTestId('drill-best').getByRole('link').first();
+    const bestIndex = Number(/image=(\d+)$/.exec((await bestLink.getAttribute('href'))!)![1]);
+    await bestLink.click();
+    await expect(page).toHaveURL(new RegExp(`#/explain/runs/${created.runs.join(',')}\\?image=${bestIndex}$`));
     await expect(page.getByTestId('heatmap-grid')).toHaveAttribute('data-cols', '2');
+    // That image's row comparison opens by itself.
+    await expect(page.getByTestId('row-compare')).toBeVisible();
+    await expect(page.getByTestId('row-compare')).toContainText(`#${bestIndex}`);
     await page.goBack();
 
     // The evaluation is listed on the setup page and can be deleted there.

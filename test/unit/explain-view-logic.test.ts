@@ -136,6 +136,10 @@ describe('routes', () => {
     expect(parseExplainRoute('#/explain/runs/3,1,3')).toEqual({ page: 'runs', runIds: [3, 1] });
     expect(parseExplainRoute('#/explain/runs/3,x')).toEqual({ page: 'setup' });
     expect(explainHref({ page: 'runs', runIds: [4, 5] })).toBe('#/explain/runs/4,5');
+    // One image's comparison, addressed by its dataset index; a bad index is ignored.
+    expect(parseExplainRoute('#/explain/runs/4,5?image=17')).toEqual({ page: 'runs', runIds: [4, 5], image: 17 });
+    expect(parseExplainRoute('#/explain/runs/4?image=-1')).toEqual({ page: 'runs', runIds: [4] });
+    expect(explainHref({ page: 'runs', runIds: [4, 5], image: 0 })).toBe('#/explain/runs/4,5?image=0');
   });
 });
 
