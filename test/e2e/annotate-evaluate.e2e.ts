@@ -1,44 +1,14 @@
 // Issue 7's whole loop in the UI: draw the regions a human would look at on three images, then
 // score two methods' heatmaps against that annotation set, read the table and the curve plot
 // against the API, and export the per-image CSV.
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import WebSocket from 'ws';
-import type { Job } from '../../shared/jobs.js';
-import { connectWebSocketApi, type WebSocketApi, type WebSocketConstructor } from '../../shared/ws-client.js';
 import { appUrl } from './env.js';
-
-async function connectApi(): Promise<WebSocketApi> {
-  const url = new URL(appUrl());
-  return connectWebSocketApi(`ws://${url.host}/api?token=${url.searchParams.get('token')}`, WebSocket as unknown as WebSocketConstructor);
-}
-
-function value<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-
-async function finished(api: WebSocketApi, job: Job): Promise<Job> {
-  for (;;) {
-    const r = value(await api['jobs.get']({ id: job.id }));
-    if (!['queued', 'running'].includes(r.status)) return r;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-async function drag(page: Page, canvas: Locator, from: [number, number], to: [number, number]) {
-  const box = (await canvas.boundingBox())!;
-  await page.mouse.move(box.x + box.width * from[0], box.y + box.height * from[1]);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * to[0], box.y + box.height * to[1], { steps: 6 });
-  await page.mouse.up();
-}
+import { collectErrors, connectApi, drag, finished, value } from './e2e-api.js';
 
 test('annotates three images, then evaluates two methods against that set, reads the table and curves, and exports the CSV', async ({ page }, testInfo) => {
   test.setTimeout(300_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  const errors = collectErrors(page);
   const api = await connectApi();
   const stamp = Date.now();
   const created = { dataset: 0, model: 0, runs: [] as number[], set: 0, evaluation: 0 };

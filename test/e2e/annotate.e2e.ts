@@ -1,47 +1,10 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
-import type { Job } from '../../shared/jobs.js';
-import { connectWebSocketApi, type WebSocketApi, type WebSocketConstructor } from '../../shared/ws-client.js';
 import { decodeNpy } from '../../main/workspace/npy.js';
 import { appUrl } from './env.js';
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
-
-async function connectApi(): Promise<WebSocketApi> {
-  const url = new URL(appUrl());
-  return connectWebSocketApi(`ws://${url.host}/api?token=${url.searchParams.get('token')}`, WebSocket as unknown as WebSocketConstructor);
-}
-
-function value<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-
-async function finished(api: WebSocketApi, job: Job): Promise<Job> {
-  for (;;) {
-    const r = value(await api['jobs.get']({ id: job.id }));
-    if (!['queued', 'running'].includes(r.status)) return r;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-/** Drags on the canvas between two points given as fractions of its box. */
-async function drag(page: Page, canvas: Locator, from: [number, number], to: [number, number]) {
-  const box = (await canvas.boundingBox())!;
-  await page.mouse.move(box.x + box.width * from[0], box.y + box.height * from[1]);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * ((from[0] + to[0]) / 2), box.y + box.height * ((from[1] + to[1]) / 2), { steps: 4 });
-  await page.mouse.move(box.x + box.width * to[0], box.y + box.height * to[1], { steps: 4 });
-  await page.mouse.up();
-}
+import { collectErrors, connectApi, drag, finished, value } from './e2e-api.js';
 
 /** Pixels of the on-screen canvas drawn in the first label's colour (orange: red high, blue low). */
 function labelPixels(canvas: Locator) {

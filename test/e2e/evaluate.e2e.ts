@@ -1,37 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
-import type { Job } from '../../shared/jobs.js';
-import { connectWebSocketApi, type WebSocketApi, type WebSocketConstructor } from '../../shared/ws-client.js';
 import { appUrl } from './env.js';
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
-
-async function connectApi(): Promise<WebSocketApi> {
-  const url = new URL(appUrl());
-  return connectWebSocketApi(`ws://${url.host}/api?token=${url.searchParams.get('token')}`, WebSocket as unknown as WebSocketConstructor);
-}
-
-async function finished(api: WebSocketApi, job: Job): Promise<Job> {
-  for (;;) {
-    const r = await api['jobs.get']({ id: job.id });
-    if (!r.ok) throw new Error(r.error.message);
-    if (!['queued', 'running'].includes(r.value.status)) return r.value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-function value<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
+import { collectErrors, connectApi, finished, value } from './e2e-api.js';
 
 /** RFC 4180 fields of one CSV line (quoted fields may hold commas and doubled quotes). */
 function fields(line: string): string[] {

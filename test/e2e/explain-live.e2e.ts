@@ -3,7 +3,7 @@
 // it finishes, its cells fill in on the same page.
 import { expect, test } from '@playwright/test';
 import { appUrl } from './env.js';
-import { collectErrors, connectApi, finished, value } from './explain-api.js';
+import { collectErrors, connectApi, finished, value } from './e2e-api.js';
 
 test('fills in a running job’s grid as each method finishes, showing the unfinished one as pending', async ({ page }) => {
   test.setTimeout(240_000);

@@ -6,7 +6,7 @@ import { decodeNpy } from '../../main/workspace/npy.js';
 import { figureLayout } from '../../renderer/lib/explain/figure-layout.js';
 import { percentileAbs } from '../../renderer/lib/heatmap/normalise.js';
 import { appUrl } from './env.js';
-import { collectErrors, connectApi, finished, value } from './explain-api.js';
+import { collectErrors, connectApi, finished, value } from './e2e-api.js';
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(bytes: Buffer): [number, number] {

@@ -1,6 +1,6 @@
-// What the Explain view's e2e tests share: the renderer's own API from the test process, waiting
-// for jobs, and the page's errors.
-import type { Page } from '@playwright/test';
+// What the e2e tests share: the renderer's own API from the test process, waiting for jobs, the
+// page's errors, and dragging on a canvas.
+import type { Locator, Page } from '@playwright/test';
 import WebSocket from 'ws';
 import type { Job } from '../../shared/jobs.js';
 import { connectWebSocketApi, type WebSocketApi, type WebSocketConstructor } from '../../shared/ws-client.js';
@@ -31,4 +31,14 @@ export async function finished(api: WebSocketApi, job: Job): Promise<Job> {
 export function value<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
+}
+
+/** Drags on an element between two points given as fractions of its box, in a few steps. */
+export async function drag(page: Page, target: Locator, from: [number, number], to: [number, number]): Promise<void> {
+  const box = (await target.boundingBox())!;
+  await page.mouse.move(box.x + box.width * from[0], box.y + box.height * from[1]);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * ((from[0] + to[0]) / 2), box.y + box.height * ((from[1] + to[1]) / 2), { steps: 4 });
+  await page.mouse.move(box.x + box.width * to[0], box.y + box.height * to[1], { steps: 4 });
+  await page.mouse.up();
 }
