@@ -129,6 +129,12 @@ async function measureUi(playwright: typeof import('@playwright/test'), executab
     record({ area: AREA, measure: 'first render as the bench process sees it (navigation asked to the answer received)', value: (Date.now() - start) / 1000, unit: 's' });
     await page.waitForFunction(ALL_LOADED, undefined, { timeout: 120_000, polling: 'raf' });
     record({ area: AREA, measure: 'navigation to all 1,200 heatmaps loaded', value: (Date.now() - start) / 1000, unit: 's' });
+    // The same page loaded again in a warm browser (its code cached and compiled): how much of the
+    // first render is the browser's cold start rather than the app's loading.
+    await page.reload();
+    const warmAt = (await (await page.waitForFunction(GRID_DRAWN, undefined, { timeout: 120_000, polling: 'raf' })).jsonValue()) as number;
+    record({ area: AREA, measure: 'first render again after a reload (warm browser)', value: warmAt / 1000, unit: 's' });
+    await page.waitForFunction(ALL_LOADED, undefined, { timeout: 120_000, polling: 'raf' });
 
     const rerender = async (selector: string, value: string) => (await page.evaluate(rerenderScript(selector, value))) as number;
     record({ area: AREA, measure: 'colormap change, visible cells redrawn', value: await rerender('select:has(option[value="viridis"])', 'viridis'), unit: 'ms', target: atMost(150) });
