@@ -6,13 +6,8 @@ import { parseParams, schemaInfo } from '../explain/params.js';
 import type { Metric } from './metric.js';
 import { metricById, metrics } from './registry.js';
 
-/** Metrics whose result carries a per-image curve. */
-const CURVE_METRICS = new Set(['region-perturbation', 'region-perturbation-lerf', 'abpc', 'pixel-flipping', 'deletion', 'insertion', 'model-parameter-randomisation']);
-
-export const hasCurve = (m: Pick<Metric, 'id'>) => CURVE_METRICS.has(m.id);
-
 export function metricInfo(m: Metric): MetricInfo {
-  return { id: m.id, label: m.label, family: m.family, citation: m.citation, higherIsBetter: m.higherIsBetter, needs: m.needs, curve: hasCurve(m), ...schemaInfo(m.params) };
+  return { id: m.id, label: m.label, family: m.family, citation: m.citation, higherIsBetter: m.higherIsBetter, needs: m.needs, curve: m.curve === true, ...schemaInfo(m.params) };
 }
 
 export function resolveMetric(id: string, params: Record<string, unknown>): { metric: Metric; params: Record<string, unknown> } {

@@ -59,6 +59,8 @@ export interface Metric<P extends z.ZodType = z.ZodType> {
   higherIsBetter: boolean;
   /** What the batch must carry besides heatmaps. */
   needs: { mask?: boolean; model?: boolean; explainer?: boolean };
+  /** Whether score() also returns a per-image curve (MetricResult.curves). */
+  curve?: boolean;
   params: P;
   score(batch: MetricBatch, params: z.output<P>, rng: Random, onProgress?: MetricProgress): Promise<MetricResult>;
 }

@@ -46,6 +46,7 @@ async function curve(batch: MetricBatch, perStep: number | undefined, output: 'l
 
 export const deletion = defineMetric({
   id: 'deletion',
+  curve: true,
   label: 'Deletion (AUC)',
   family: 'faithfulness',
   citation: 'Petsiuk et al. 2018, §4.1',
@@ -57,6 +58,7 @@ export const deletion = defineMetric({
 
 export const insertion = defineMetric({
   id: 'insertion',
+  curve: true,
   label: 'Insertion (AUC)',
   family: 'faithfulness',
   citation: 'Petsiuk et al. 2018, §4.1',

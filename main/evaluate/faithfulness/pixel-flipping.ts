@@ -17,6 +17,7 @@ export const pixelFlippingParams = z.object({
 
 export const pixelFlipping = defineMetric({
   id: 'pixel-flipping',
+  curve: true,
   label: 'Pixel flipping (AUC)',
   family: 'faithfulness',
   citation: 'Bach et al. 2015; Quantus PixelFlipping',

@@ -71,6 +71,7 @@ const curveResult = (curve: { x: Float64Array; y: Float32Array }, n: number): Me
 const regionPerturbation = (order: 'morf' | 'lerf') =>
   defineMetric({
     id: order === 'morf' ? 'region-perturbation' : 'region-perturbation-lerf',
+    curve: true,
     label: `Region perturbation, ${order === 'morf' ? 'MoRF' : 'LeRF'} (AOPC)`,
     family: 'faithfulness',
     citation: order === 'morf' ? 'Samek et al. 2017, eqs. 11–12' : 'Samek et al. 2017, eqs. 11–12 and appendix',
@@ -86,6 +87,7 @@ export const regionPerturbationLerf = regionPerturbation('lerf');
 
 export const abpc = defineMetric({
   id: 'abpc',
+  curve: true,
   label: 'Area between the LeRF and MoRF curves (ABPC)',
   family: 'faithfulness',
   citation: 'Samek et al. 2017, appendix; Schulz et al. 2020',

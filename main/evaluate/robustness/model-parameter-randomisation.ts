@@ -25,6 +25,7 @@ export const modelParameterRandomisationParams = z.object({
 
 export const modelParameterRandomisation = defineMetric({
   id: 'model-parameter-randomisation',
+  curve: true,
   label: 'Model parameter randomisation (mean similarity)',
   family: 'robustness',
   citation: 'Adebayo et al. 2018, cascading model parameter randomisation',
