@@ -6,6 +6,7 @@ import type { Forward } from '../explain/forward.js';
 import type { GraphMethod, InputBounds } from '../explain/graph/method.js';
 import { resolveMethod, type ExplainMethod } from '../explain/methods.js';
 import type { PerturbationMethod } from '../explain/perturbation/method.js';
+import { imageSeed } from '../explain/run/explain-job.js';
 import { ExplainedModel } from '../explain/run/explained-model.js';
 import { Random } from '../numeric/random.js';
 import type { IrModel } from '../onnx/ir.js';
@@ -19,13 +20,6 @@ import type { Explainer } from './metric.js';
 const GRAPH_BATCH = 64;
 /** Sessions a randomised model may hold during one call (a method's graph variants and its forward pass). */
 const TRANSIENT_SESSIONS = 4;
-
-/**
- * A stochastic method's generator for image i of a call: the same seed, position and target give
- * the same random numbers, so calls of the same layout (max-sensitivity's perturbed copies of a
- * batch) differ only by their inputs, not by the method's own sampling noise.
- */
-const imageSeed = (seed: number, position: number, target: number) => (seed ^ Math.imul(position + 1, 0x9e3779b1) ^ Math.imul(target + 1, 0x85ebca6b)) >>> 0;
 
 class ModelExplainer implements Explainer {
   #ir: IrModel | null;
@@ -88,6 +82,9 @@ class ModelExplainer implements Explainer {
     await this.model.withForward(async (forward: Forward) => {
       for (let i = 0; i < n; i++) {
         const input = { image: images.subarray(i * size, (i + 1) * size), shape: { channels, height, width }, target: targets[i]!, classes: this.model.classes };
+        // Image i of a call gets the explanation job's per-image seed with its position standing for the
+        // dataset index: calls of the same layout (max-sensitivity's perturbed copies of a batch) then
+        // differ only by their inputs, not by the method's own sampling noise.
         maps.set(await method.run(forward, input, this.params as never, new Random(imageSeed(this.seed, i, targets[i]!))), i * plane);
       }
     });
