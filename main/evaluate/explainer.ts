@@ -6,7 +6,7 @@ import type { Forward } from '../explain/forward.js';
 import type { GraphMethod, InputBounds } from '../explain/graph/method.js';
 import { resolveMethod, type ExplainMethod } from '../explain/methods.js';
 import type { PerturbationMethod } from '../explain/perturbation/method.js';
-import { imageSeed } from '../explain/run/explain-job.js';
+import { GRAPH_BATCH, imageSeed } from '../explain/run/explain-job.js';
 import { ExplainedModel } from '../explain/run/explained-model.js';
 import { Random } from '../numeric/random.js';
 import type { IrModel } from '../onnx/ir.js';
@@ -16,8 +16,6 @@ import { SessionCache } from '../onnx/session-cache.js';
 import { layerNames, randomiseLayers } from '../onnx/randomise-layers.js';
 import type { Explainer } from './metric.js';
 
-/** Images per ONNX Runtime call of the compiled graphs, as in the explanation job. */
-const GRAPH_BATCH = 64;
 /** Sessions a randomised model may hold during one call (a method's graph variants and its forward pass). */
 const TRANSIENT_SESSIONS = 4;
 

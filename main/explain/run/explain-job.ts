@@ -25,7 +25,7 @@ import { targetsFor } from './targets.js';
 /** Images read and explained per step: the unit of progress, cancellation and streaming. */
 const CHUNK = 256;
 /** Images per ONNX Runtime call of the compiled graphs. */
-const GRAPH_BATCH = 64;
+export const GRAPH_BATCH = 64;
 
 /** A per-image seed, so a perturbation heatmap does not depend on which images came before it. */
 export const imageSeed = (seed: number, index: number, target: number) => (seed ^ Math.imul(index + 1, 0x9e3779b1) ^ Math.imul(target + 1, 0x85ebca6b)) >>> 0;
