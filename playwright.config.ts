@@ -23,7 +23,11 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: chromium,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      // Debian's Chromium (151.0.7922.137 on) pre-renders its address-bar popup (a WebUI page in a
+      // renderer of its own) at every start, headless too: seconds of CPU a test machine's two cores
+      // would share with the app under test. Puppeteer disables the same two features by default.
+      // main/bench/explain-view-bench.ts launches with these arguments too.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup'],
     },
   },
 });

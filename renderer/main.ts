@@ -1,16 +1,19 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { connect } from './lib/api.js';
-import { currentRoute } from './lib/routes.js';
-import { viewLoaders } from './lib/view-loaders.js';
+import { preloadCode, preloadData } from './lib/view-loaders.js';
 import './lib/theme.css';
 
 const target = document.getElementById('app')!;
-// The first view's chunk travels while the connection opens (the app asks for it again, from the cache).
-viewLoaders[currentRoute(window.location.hash)]().catch(() => undefined);
+// The first page's code travels while the connection opens (the app asks for it again, from the
+// cache), and its data as soon as the connection is open.
+preloadCode(window.location.hash);
 
 connect()
-  .then((connection) => mount(App, { target, props: { connection } }))
+  .then((connection) => {
+    preloadData(connection.api, window.location.hash);
+    mount(App, { target, props: { connection } });
+  })
   .catch((err: unknown) => {
     const p = document.createElement('p');
     p.setAttribute('role', 'alert');

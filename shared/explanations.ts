@@ -2,7 +2,7 @@
 // parameters × a target. Heatmaps are stored raw (signed float32) with the model's logits.
 import { z } from 'zod';
 import { splitNames, type DatasetRef, type SplitName } from './datasets.js';
-import type { ArrayFile } from './datasets.js';
+import type { ArrayFile, ImageBatch } from './datasets.js';
 import type { Preprocessing } from './models.js';
 
 const id = z.int().min(1);
@@ -63,10 +63,11 @@ export const explanationRequestSchemas = {
   /** Heatmaps of some rows of a run (row = position in the run, not the dataset index). */
   'explanations.heatmaps': z.object({ id, rows: z.array(z.int().min(0)).min(1).max(4096) }).strict(),
   /**
-   * The same rows of several runs in one call (the viewer's grid reads a window of rows of every
-   * column at once). Rows past a run's last image are left out of its batch: its `rows` says which came.
+   * What the viewer's grid shows of some rows, in one call: the same rows of several runs, with the
+   * images and true labels of the first run's rows. Rows past a run's last image are left out of its
+   * batch: its `rows` says which came.
    */
-  'explanations.heatmapsMany': z.object({ ids: z.array(id).min(1).max(64), rows: z.array(z.int().min(0)).min(1).max(4096) }).strict(),
+  'explanations.gridRows': z.object({ ids: z.array(id).min(1).max(64), rows: z.array(z.int().min(0)).min(1).max(4096) }).strict(),
   'explanations.rename': z.object({ id, name: z.string().trim().min(1).max(200) }).strict(),
   'explanations.delete': z.object({ id }).strict(),
 } as const;
@@ -158,6 +159,15 @@ export interface HeatmapBatch {
   indices: Int32Array;
   /** The explained class of each heatmap [rows, perImage]. */
   targets: Int32Array;
+}
+
+/** Rows of the viewer's grid: one batch per run, in the order asked, and the first run's images. */
+export interface GridRows {
+  batches: HeatmapBatch[];
+  /** The dataset images of the first batch's rows, in its order. */
+  images: ImageBatch;
+  /** Their true classes. */
+  labels: Int32Array;
 }
 
 /** What main hands the compute host for an explanation job (resolved from the catalogue). */

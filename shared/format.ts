@@ -29,11 +29,17 @@ export function formatProgress(p: JobProgress): string {
 }
 
 /** An integer with its thousands grouped by commas, as en-US writes it — without Intl, whose first use costs a page tens of ms. */
-function grouped(n: number): string {
+function grouped(n: number | bigint): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/** A count: grouped when whole, one decimal below 10, else rounded ("1,234", "2.5", "12"). */
 export function formatCount(n: number): string {
   if (Number.isInteger(n)) return grouped(n);
   return n < 10 ? n.toFixed(1) : grouped(Math.round(n));
+}
+
+/** Any number as written in a form's bounds: whole ones grouped ("10,000"), others as they are ("0.0001"). */
+export function formatNumber(n: number | bigint): string {
+  return typeof n === 'bigint' || Number.isInteger(n) ? grouped(n) : String(n);
 }

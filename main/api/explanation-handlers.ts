@@ -1,4 +1,5 @@
 // API handlers for explanations: the method registry, explanation jobs, and the runs they record.
+import type { DatasetsService } from '../data/datasets-service.js';
 import type { ExplanationsService } from '../explain/explanations-service.js';
 import { explainMethods, methodInfo } from '../explain/methods.js';
 import type { JobService } from '../jobs/job-service.js';
@@ -6,17 +7,22 @@ import type { Handlers } from './router.js';
 
 type ExplanationMethods = Pick<
   Handlers,
-  'explain.methods' | 'explain.start' | 'explanations.list' | 'explanations.get' | 'explanations.heatmaps' | 'explanations.heatmapsMany' | 'explanations.rename' | 'explanations.delete'
+  'explain.methods' | 'explain.start' | 'explanations.list' | 'explanations.get' | 'explanations.heatmaps' | 'explanations.gridRows' | 'explanations.rename' | 'explanations.delete'
 >;
 
-export function explanationHandlers(explanations: ExplanationsService, jobs: JobService): ExplanationMethods {
+export function explanationHandlers(explanations: ExplanationsService, datasets: DatasetsService, jobs: JobService): ExplanationMethods {
   return {
     'explain.methods': () => explainMethods.map(methodInfo),
     'explain.start': (request) => jobs.submit('explain.run', explanations.prepare(request)),
     'explanations.list': (filter) => explanations.list(filter),
     'explanations.get': ({ id }) => explanations.get(id),
     'explanations.heatmaps': ({ id, rows }) => explanations.heatmaps(id, rows),
-    'explanations.heatmapsMany': ({ ids, rows }) => explanations.heatmapsMany(ids, rows),
+    'explanations.gridRows': ({ ids, rows }) => {
+      const batches = explanations.heatmapsMany(ids, rows);
+      const indices = Array.from(batches[0]!.indices);
+      const datasetId = explanations.get(ids[0]!).datasetId;
+      return { batches, images: datasets.images(datasetId, indices), labels: datasets.labels(datasetId, indices) };
+    },
     'explanations.rename': ({ id, name }) => explanations.rename(id, name),
     'explanations.delete': ({ id }) => {
       explanations.delete(id);

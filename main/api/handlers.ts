@@ -31,7 +31,7 @@ export interface Services {
 export function createHandlers(s: Services): Handlers {
   const data = datasetHandlers(s.datasets, s.annotations, s.jobs);
   const models = modelHandlers(s.models, s.datasets, s.jobs);
-  const explanations = explanationHandlers(s.explanations, s.jobs);
+  const explanations = explanationHandlers(s.explanations, s.datasets, s.jobs);
   return {
     'app.info': async () => {
       const { engines, error } = await s.jobs.engines();

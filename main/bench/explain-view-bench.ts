@@ -115,24 +115,50 @@ const SCROLL_FRAMES = `(async () => {
   return times;
 })()`;
 
+/** Fresh browsers the first render is timed in; the median is the figure (single starts vary by about 15 % here). */
+const COLD_STARTS = 3;
+
 async function measureUi(playwright: typeof import('@playwright/test'), executablePath: string, url: string): Promise<void> {
-  const browser = await playwright.chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+  // As playwright.config.ts launches it: without the address-bar popup that Chromium pre-renders at
+  // start (a browser's own page, which Electron does not have), so the browser's start-up does not
+  // take the CPU from the app being measured.
+  const launch = () =>
+    playwright.chromium.launch({
+      executablePath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup'],
+    });
+  // The page scripts are source text, which the app's CSP (no eval) would refuse.
+  const open = async (browser: import('@playwright/test').Browser) => browser.newPage({ viewport: { width: 1600, height: 1000 }, bypassCSP: true });
+  // The frame in which the grid fills the viewport with every cell drawn, timed in the page: waiting
+  // for the answer to reach this process could otherwise count the next chunk's loading too.
+  const drawn = async (page: import('@playwright/test').Page) => (await (await page.waitForFunction(GRID_DRAWN, undefined, { timeout: 120_000, polling: 'raf' })).jsonValue()) as number;
+  const colds: number[] = [];
+  for (let k = 1; k < COLD_STARTS; k++) {
+    const browser = await launch();
+    try {
+      const page = await open(browser);
+      await page.goto(url);
+      colds.push(await drawn(page));
+    } finally {
+      await browser.close();
+    }
+  }
+  const browser = await launch();
   try {
-    // The page scripts are source text, which the app's CSP (no eval) would refuse.
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, bypassCSP: true });
+    const page = await open(browser);
     const start = Date.now();
     await page.goto(url);
-    // The frame in which the grid fills the viewport with every cell drawn, timed in the page: waiting
-    // for the answer to reach this process could otherwise count the next chunk's loading too.
-    const drawnAt = (await (await page.waitForFunction(GRID_DRAWN, undefined, { timeout: 120_000, polling: 'raf' })).jsonValue()) as number;
-    record({ area: AREA, measure: 'first render, 100 images × 12 heatmaps of 64×64: navigation to the frame with the visible cells drawn', value: drawnAt / 1000, unit: 's', target: atMost(1) });
-    record({ area: AREA, measure: 'first render as the bench process sees it (navigation asked to the answer received)', value: (Date.now() - start) / 1000, unit: 's' });
+    colds.push(await drawn(page));
+    const cold = colds.toSorted((a, b) => a - b);
+    record({ area: AREA, measure: `first render, 100 images × 12 heatmaps of 64×64: navigation to the frame with the visible cells drawn (median of ${COLD_STARTS} fresh browsers)`, value: cold[(COLD_STARTS - 1) >> 1]! / 1000, unit: 's', target: atMost(1) });
+    record({ area: AREA, measure: `first render, slowest of the ${COLD_STARTS} fresh browsers`, value: cold.at(-1)! / 1000, unit: 's' });
+    record({ area: AREA, measure: 'first render as the bench process sees it (navigation asked to the answer received, last browser)', value: (Date.now() - start) / 1000, unit: 's' });
     await page.waitForFunction(ALL_LOADED, undefined, { timeout: 120_000, polling: 'raf' });
     record({ area: AREA, measure: 'navigation to all 1,200 heatmaps loaded', value: (Date.now() - start) / 1000, unit: 's' });
     // The same page loaded again in a warm browser (its code cached and compiled): how much of the
     // first render is the browser's cold start rather than the app's loading.
     await page.reload();
-    const warmAt = (await (await page.waitForFunction(GRID_DRAWN, undefined, { timeout: 120_000, polling: 'raf' })).jsonValue()) as number;
+    const warmAt = await drawn(page);
     record({ area: AREA, measure: 'first render again after a reload (warm browser)', value: warmAt / 1000, unit: 's' });
     await page.waitForFunction(ALL_LOADED, undefined, { timeout: 120_000, polling: 'raf' });
 
@@ -146,6 +172,14 @@ async function measureUi(playwright: typeof import('@playwright/test'), executab
     record({ area: AREA, measure: 'scrolling, mean frame time', value: mean, unit: 'ms' });
     record({ area: AREA, measure: 'scrolling, 95th percentile frame time', value: sorted[Math.floor(0.95 * (sorted.length - 1))]!, unit: 'ms' });
     record({ area: AREA, measure: 'scrolling, frames per second', value: 1000 / mean, unit: 'fps', target: atLeast(60) });
+
+    // Opening the grid from inside the running app, as a click on a run does: a navigation within
+    // the page, the grid's code already loaded, its rows fetched afresh.
+    const hash = new URL(url).hash;
+    await page.evaluate(`location.hash = '#/explain'`);
+    await page.waitForFunction(`!document.querySelector('[data-testid="heatmap-grid"]')`);
+    const opened = (await page.evaluate(`(() => { const t = performance.now(); location.hash = ${JSON.stringify(hash)}; return t; })()`)) as number;
+    record({ area: AREA, measure: 'opening the grid from the Explain page in the running app, to the frame with the visible cells drawn', value: ((await drawn(page)) - opened) / 1000, unit: 's' });
   } finally {
     await browser.close();
   }

@@ -135,6 +135,13 @@ export class DatasetsService {
     return { shape: [indices.length, dataset.height, dataset.width, dataset.channels], dtype: dataset.dtype, data };
   }
 
+  /** The true classes of some images. */
+  labels(id: number, indices: number[]): Int32Array {
+    this.#checkIndices(this.get(id), indices);
+    const { labels } = this.#opened(id).index;
+    return Int32Array.from(indices, (i) => labels[i]!);
+  }
+
   items(id: number, indices: number[]): DatasetItems {
     const dataset = this.get(id);
     this.#checkIndices(dataset, indices);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { GeneratorId } from '../../shared/generators.js';
 import { paramWords, type ParamWords } from './param-labels.js';
+import { formatNumber } from '../../shared/format.js';
 
 interface FieldBase extends ParamWords {
   key: string;
@@ -100,7 +101,7 @@ export function forParsing(values: Record<string, unknown>): Record<string, unkn
 }
 
 export function issueSentence(issue: z.core.$ZodIssue, fields: Field[]): string {
-  const num = (n: unknown) => (typeof n === 'bigint' || typeof n === 'number' ? n.toLocaleString('en-US') : String(n));
+  const num = (n: unknown) => (typeof n === 'bigint' || typeof n === 'number' ? formatNumber(n) : String(n));
   switch (issue.code) {
     case 'too_small':
       return issue.inclusive === false ? `Must be more than ${num(issue.minimum)}.` : `Must be at least ${num(issue.minimum)}.`;

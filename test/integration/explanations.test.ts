@@ -153,10 +153,10 @@ describe('explanation runs', () => {
     expect(failure(await api['explanations.heatmaps']({ id: run!.id, rows: [6] }))).toBe(`Run ${run!.id} has 6 images (rows 0–5), so it has no row 6.`);
   });
 
-  it('reads the same rows of several runs in one call, leaving out rows a run does not have', async () => {
+  it('reads the same rows of several runs in one call, with their images and labels, leaving out rows a run does not have', async () => {
     const [gradient, deconvnet] = await explain({ images: { split: 'all', pick: 'first', n: 5, seed: 1 }, methods: [{ id: 'gradient', params: {} }, { id: 'deconvnet', params: {} }] });
     const [short] = await explain({ images: { split: 'all', pick: 'first', n: 3, seed: 1 }, methods: [{ id: 'gradient', params: {} }] });
-    const batches = ok(await api['explanations.heatmapsMany']({ ids: [deconvnet!.id, gradient!.id, short!.id], rows: [2, 4] }));
+    const { batches, images, labels } = ok(await api['explanations.gridRows']({ ids: [deconvnet!.id, gradient!.id, short!.id], rows: [2, 4] }));
     expect(batches.map((b) => b.runId)).toEqual([deconvnet!.id, gradient!.id, short!.id]);
     for (const [batch, run] of [[batches[0]!, deconvnet!], [batches[1]!, gradient!]] as const) {
       const all = array(run, 'heatmaps').data as Float32Array;
@@ -165,7 +165,12 @@ describe('explanation runs', () => {
     }
     expect(batches[2]!.rows).toEqual([2]);
     expect(Array.from(batches[2]!.indices)).toEqual([Array.from(array(short!, 'indices').data)[2]]);
-    expect(failure(await api['explanations.heatmapsMany']({ ids: [gradient!.id, 99999], rows: [0] }))).toBe('There is no explanation run 99999.');
+    // The images and true classes are the first run's rows', as the dataset holds them.
+    const shown = Array.from(batches[0]!.indices);
+    expect(images).toEqual(ok(await api['datasets.images']({ id: datasetId, indices: shown })));
+    const index = ok(await api['datasets.index']({ id: datasetId }));
+    expect(Array.from(labels)).toEqual(shown.map((i) => index.labels[i]));
+    expect(failure(await api['explanations.gridRows']({ ids: [gradient!.id, 99999], rows: [0] }))).toBe('There is no explanation run 99999.');
   });
 
   it('refuses a bad request in one sentence before any job starts', async () => {

@@ -154,6 +154,20 @@ describe('layouts', () => {
     expect(scrollToShow(1000, 400, g.headerHeight, g.pitch, 2)).toBe(140);
   });
 
+  it('spaces cells by a whole number of heatmap pixels, at least the gap apart, so one enlarged canvas holds a row', () => {
+    for (const [cell, w, h] of [[96, 64, 64], [96, 28, 28], [160, 28, 28], [64, 224, 224], [128, 64, 32], [97, 64, 64]] as const) {
+      const g = gridGeometry(100, 12, cell, false, { width: w, height: h });
+      expect(g.scale).toBeCloseTo(cell / Math.max(w, h), 12);
+      expect(Number.isInteger(g.pitchPixels)).toBe(true);
+      expect(g.pitch).toBeCloseTo(g.pitchPixels * g.scale, 9);
+      // The gap is GAP or more, but less than one enlarged heatmap pixel more.
+      expect(g.pitch - cell).toBeGreaterThanOrEqual(6 - 1e-9);
+      expect(g.pitch - cell).toBeLessThan(6 + g.scale);
+    }
+    // 64 px maps in 96 px cells: 1.5 screen pixels each, 68 heatmap pixels from cell to cell.
+    expect(gridGeometry(1, 1, 96, false, { width: 64, height: 64 })).toMatchObject({ scale: 1.5, pitchPixels: 68, pitch: 102 });
+  });
+
   it('keeps every shown row in its place but one when the grid scrolls by a row', () => {
     expect(placedRows({ first: 0, last: 5 }, 100, 6)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(placedRows({ first: 1, last: 6 }, 100, 6)).toEqual([6, 1, 2, 3, 4, 5]);

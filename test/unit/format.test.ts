@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatDuration, formatPercent, formatProgress } from '../../shared/format.js';
+import { formatCount, formatDuration, formatNumber, formatPercent, formatProgress } from '../../shared/format.js';
 
 describe('formatDuration', () => {
   it('reads milliseconds, seconds, minutes and hours as a person would say them', () => {
@@ -39,5 +39,15 @@ describe('formatCount', () => {
     for (const n of [0, 7, 999, 1000, 12345, 1234567, -4200]) expect(formatCount(n)).toBe(n.toLocaleString('en-US'));
     expect(formatCount(2.345)).toBe('2.3');
     expect(formatCount(12345.6)).toBe('12,346');
+  });
+});
+
+describe('formatNumber', () => {
+  it('groups whole numbers as en-US does and leaves other numbers as written', () => {
+    for (const n of [0, 64, 4096, 100000, -2500]) expect(formatNumber(n)).toBe(n.toLocaleString('en-US'));
+    expect(formatNumber(123456789012345678901234567890n)).toBe('123,456,789,012,345,678,901,234,567,890');
+    // Bounds of parameter forms: a small epsilon must not read as 0.
+    expect(formatNumber(0.0001)).toBe('0.0001');
+    expect(formatNumber(2.5)).toBe('2.5');
   });
 });

@@ -2,6 +2,7 @@
 // dataset for the same targets. Runs are grouped by what decides those images and targets, so the
 // user ticks methods inside one group and never pairs heatmaps of different images.
 import { describeSelection, describeTarget, type ExplanationRunSummary, type ImageSelection } from '../../../shared/explanations.js';
+import { formatCount } from '../../../shared/format.js';
 
 /** A run with the selection it was made from (explanations.get), when known. */
 export type GroupableRun = ExplanationRunSummary & { selection?: ImageSelection };
@@ -37,7 +38,7 @@ export function groupRuns(runs: readonly GroupableRun[]): RunGroup[] {
     const key = groupKey(r);
     let g = groups.get(key);
     if (!g) {
-      const images = r.selection ? describeSelection(r.selection) : `${r.count.toLocaleString('en-US')} images`;
+      const images = r.selection ? describeSelection(r.selection) : `${formatCount(r.count)} images`;
       const label = `${r.datasetName ?? `dataset ${r.datasetId}`} · ${images} · ${describeTarget(r.target)}`;
       g = { key, modelId: r.modelId, datasetId: r.datasetId, datasetName: r.datasetName, count: r.count, perImage: r.perImage, label, runs: [] };
       groups.set(key, g);

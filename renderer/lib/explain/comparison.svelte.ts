@@ -5,15 +5,15 @@
 // so the grid draws before every heatmap has crossed from main.
 import type { Api } from '../../../shared/api.js';
 import type { ImageBatch } from '../../../shared/datasets.js';
-import type { ExplanationRun, HeatmapBatch } from '../../../shared/explanations.js';
+import type { ExplanationRun, GridRows, HeatmapBatch } from '../../../shared/explanations.js';
 import { errorText, unwrap } from '../api.js';
 import type { Pixels } from '../pixels.js';
+import { FIRST_CHUNK, range, takeGridStart } from './grid-start.js';
 import { predictions, type Prediction } from './predictions.js';
 
 /** The grid loads at most this many images per comparison (every heatmap is kept in memory). */
 export const MAX_ROWS = 1000;
-/** About a screenful first (a 96 px cell is ~100 px of height), then chunks small enough to keep frames short. */
-const FIRST_CHUNK = 8;
+/** After the first rows (grid-start.ts), chunks small enough to keep frames short. */
 const CHUNK = 32;
 
 export interface LoadedRun {
@@ -44,7 +44,6 @@ export interface ImageRow {
 /** Resolves after the next frame (at once where there are no frames, as in tests). */
 const nextFrame = () => new Promise<void>((resolve) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(() => resolve()) : resolve()));
 
-const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
 
 export class Comparison {
   readonly #api: Api;
@@ -55,7 +54,6 @@ export class Comparison {
   /** True until every row of every run is in. */
   loading = $state(false);
   error = $state<string | null>(null);
-  #labels: Int32Array | null = null;
   /** Opening and adding, one after the other; runs ever asked for by follow(). */
   #queue: Promise<void> = Promise.resolve();
   #followed = new Set<number>();
@@ -109,9 +107,9 @@ export class Comparison {
     return unwrap(await this.#api['explanations.get']({ id }));
   }
 
-  /** Rows [from, to) of every run, in one call. */
-  async #read(ids: number[], from: number, to: number): Promise<HeatmapBatch[]> {
-    return unwrap(await this.#api['explanations.heatmapsMany']({ ids, rows: range(from, to) }));
+  /** Rows [from, to) of every run, with their images, in one call. */
+  async #read(ids: number[], from: number, to: number): Promise<GridRows> {
+    return unwrap(await this.#api['explanations.gridRows']({ ids, rows: range(from, to) }));
   }
 
   /** A batch of rows from `from` on into its run's arrays. */
@@ -149,33 +147,33 @@ export class Comparison {
     this.loading = true;
     this.error = null;
     try {
-      // The runs' records and their first rows travel together: the rows need no record to be asked for.
-      // Each chunk's heatmaps and then images are asked for while the chunk before is being shown.
-      const records = Promise.all(runIds.map((id) => this.#get(id)));
+      // The runs' records and their first rows travel together (asked for already, if the address
+      // was known before this grid's code ran); each next chunk is asked for while the one before
+      // is being shown.
+      const start = takeGridStart(this.#api, runIds);
       const load = (from: number, to: number) => {
-        const chunk = this.#read(runIds, from, to).then(async (batches) => ({ batches, pixels: await this.#fetchPixels((await records)[0]!.datasetId, batches[0]!.indices) }));
+        const chunk = this.#read(runIds, from, to);
         chunk.catch(() => undefined); // A failure is reported where the chunk is awaited.
         return chunk;
       };
-      let next = load(0, FIRST_CHUNK);
-      const entries = (await records).map((run) => this.#allocate(run));
+      let next = start.first;
+      const entries = (await start.records).map((run) => this.#allocate(run));
       const first = entries[0]!.run;
-      const labels = this.#api['datasets.index']({ id: first.datasetId }).then((r) => (this.#labels = unwrap(r).labels));
       const total = Math.min(first.count, MAX_ROWS);
       const end = (from: number) => Math.min(total, from + (from === 0 ? FIRST_CHUNK : CHUNK));
       for (let from = 0; from < total; ) {
         const to = end(from);
-        const [{ batches, pixels: batch }] = await Promise.all([next, labels]);
+        const { batches, images, labels } = await next;
         // The first rows go on screen before the next chunk is asked for: on a busy machine main's
         // reading and sending it would compete with the first paint.
         if (from > 0 && to < total) next = load(to, end(to));
         const { indices, logits } = batches[0]!;
         entries.forEach((e, k) => this.#check(e.run, batches[k]!.indices, first, indices));
         entries.forEach((e, k) => this.#fill(e, batches[k]!, from));
-        this.#appendPixels(batch, total);
+        this.#appendPixels(images, total);
         const predicted = predictions(logits, first.classNames.length);
         // One state change per chunk: each one redoes the scales of every loaded cell.
-        this.rows = [...this.rows, ...Array.from(indices, (datasetIndex, r) => ({ datasetIndex, label: this.#labels![datasetIndex] ?? -1, prediction: predicted[r]! }))];
+        this.rows = [...this.rows, ...Array.from(indices, (datasetIndex, r) => ({ datasetIndex, label: labels[r] ?? -1, prediction: predicted[r]! }))];
         if (from === 0) this.loaded = entries;
         else this.loaded = [...this.loaded];
         // Let the rows just added reach the screen before the next chunk's arrival competes with them.
@@ -188,10 +186,6 @@ export class Comparison {
     } finally {
       this.loading = false;
     }
-  }
-
-  #fetchPixels(datasetId: number, indices: Int32Array): Promise<ImageBatch> {
-    return this.#api['datasets.images']({ id: datasetId, indices: Array.from(indices) }).then(unwrap);
   }
 
   /** Adds the pixels of the next rows; the buffer is sized for every row at the first chunk. */
@@ -219,7 +213,7 @@ export class Comparison {
       const indices = Int32Array.from(this.rows, (r) => r.datasetIndex);
       for (let from = 0; from < indices.length; from += CHUNK) {
         const to = Math.min(indices.length, from + CHUNK);
-        const [batch] = await this.#read([id], from, to);
+        const [batch] = (await this.#read([id], from, to)).batches;
         this.#check(entry.run, batch!.indices, first, indices.subarray(from, to));
         this.#fill(entry, batch!, from);
       }

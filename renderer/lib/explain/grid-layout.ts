@@ -5,8 +5,12 @@ export interface GridGeometry {
   rows: number;
   cols: number;
   cell: number;
-  /** Cell plus gap. */
+  /** Screen (CSS) pixels per heatmap pixel: the cell is the heatmap's larger side enlarged to `cell`. */
+  scale: number;
+  /** Cell plus gap, a whole number of heatmap pixels (see `pitchPixels`) so a row's cells can be drawn at their own resolution on one canvas that the browser enlarges. */
   pitch: number;
+  /** The pitch in heatmap pixels. */
+  pitchPixels: number;
   headerHeight: number;
   headerWidth: number;
   width: number;
@@ -15,12 +19,16 @@ export interface GridGeometry {
 
 export const GAP = 6;
 
-export function gridGeometry(rows: number, cols: number, cell: number, transposed: boolean): GridGeometry {
-  const pitch = cell + GAP;
+/** The geometry of a grid of `cell`-sized cells showing heatmaps of `heat` pixels (by default, one screen pixel each). */
+export function gridGeometry(rows: number, cols: number, cell: number, transposed: boolean, heat: { width: number; height: number } = { width: cell, height: cell }): GridGeometry {
+  const scale = cell / Math.max(1, heat.width, heat.height);
+  // At least GAP between cells; the tolerance keeps an exact quotient from rounding up.
+  const pitchPixels = Math.ceil((cell + GAP) / scale - 1e-9);
+  const pitch = pitchPixels * scale;
   // An image header holds a thumbnail and three lines of text; a method header a label.
   const headerHeight = transposed ? cell + 64 : 48;
   const headerWidth = transposed ? 180 : cell + 150;
-  return { rows, cols, cell, pitch, headerHeight, headerWidth, width: headerWidth + cols * pitch, height: headerHeight + rows * pitch };
+  return { rows, cols, cell, scale, pitch, pitchPixels, headerHeight, headerWidth, width: headerWidth + cols * pitch, height: headerHeight + rows * pitch };
 }
 
 export interface Span {

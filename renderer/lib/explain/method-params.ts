@@ -2,6 +2,7 @@
 // and the checks that keep values inside the schema's ranges before a job is started.
 import type { ExplainMethodInfo } from '../../../shared/explanations.js';
 import { fieldsOfJson, type Field, type JsonSchema } from '../schema-fields.js';
+import { formatNumber } from '../../../shared/format.js';
 
 export function methodFields(method: ExplainMethodInfo): Field[] {
   return fieldsOfJson(method.params as JsonSchema, undefined, { text: true });
@@ -27,8 +28,8 @@ export function checkParams(fields: Field[], values: Record<string, unknown>): C
     if (f.kind === 'number') {
       if (typeof v !== 'number' || !Number.isFinite(v)) errors[f.key] = f.integer ? 'Enter a whole number.' : 'Enter a number.';
       else if (f.integer && !Number.isInteger(v)) errors[f.key] = 'Enter a whole number.';
-      else if (f.min !== undefined && v < f.min) errors[f.key] = `Must be at least ${f.min.toLocaleString('en-US')}.`;
-      else if (f.max !== undefined && v > f.max) errors[f.key] = `Must be at most ${f.max.toLocaleString('en-US')}.`;
+      else if (f.min !== undefined && v < f.min) errors[f.key] = `Must be at least ${formatNumber(f.min)}.`;
+      else if (f.max !== undefined && v > f.max) errors[f.key] = `Must be at most ${formatNumber(f.max)}.`;
       else params[f.key] = v;
     } else if (f.kind === 'choice') {
       if (typeof v === 'string' && f.options.includes(v)) params[f.key] = v;

@@ -1,31 +1,35 @@
 // Painted heatmap cells, kept per heatmap while its look (colormap, scale, image, opacity, contour)
-// is unchanged: a row scrolling into view copies bitmaps painted earlier — in idle time, or when it
-// was last shown — instead of colouring every pixel again while the frame waits.
+// is unchanged, and rows of them put on a canvas. A row scrolling into view copies cells painted
+// earlier — in idle time, or when it was last shown — instead of colouring every pixel again while
+// the frame waits. Cells are put at the heatmap's own resolution and the browser enlarges the whole
+// row canvas (`image-rendering: pixelated`): a few putImageData calls per row cost a fresh browser
+// far less than enlarging pixels in script or a scaled drawImage per cell.
 import { paintCell, type CellStyle } from './paint.js';
 
 interface Painted {
   style: CellStyle;
-  image: ImageBitmap;
+  image: ImageData;
 }
 
 const sameStyle = (a: CellStyle, b: CellStyle) =>
   a.cmap === b.cmap && a.m === b.m && a.base === b.base && (a.base === null || a.opacity === b.opacity) && a.contour === b.contour && a.contourRgb === b.contourRgb;
+
+/** One cell of a row: its heatmap (null leaves it empty), its look, and its left edge in heatmap pixels. */
+export interface RowCell {
+  heat: Float32Array | null;
+  style: CellStyle;
+  x: number;
+}
 
 export class CellImages {
   readonly width: number;
   readonly height: number;
   // Keyed by the heatmap's array, which the comparison hands out once per cell.
   #painted = new WeakMap<Float32Array, Painted>();
-  #canvas: OffscreenCanvas;
-  #context: OffscreenCanvasRenderingContext2D;
-  #frame: ImageData;
 
   constructor(width: number, height: number) {
     this.width = width;
     this.height = height;
-    this.#canvas = new OffscreenCanvas(width, height);
-    this.#context = this.#canvas.getContext('2d')!;
-    this.#frame = new ImageData(width, height);
   }
 
   /** Paints the cells not painted in their look yet, a few at a time while the page is idle; returns a cancel. */
@@ -46,15 +50,25 @@ export class CellImages {
     return p !== undefined && sameStyle(p.style, style);
   }
 
-  /** The cell in `style`, painted only when the heatmap was never painted or its look changed. */
-  image(heat: Float32Array, style: CellStyle): ImageBitmap {
+  /** The cell in `style` at the heatmap's resolution, painted only when it was never painted or its look changed. */
+  image(heat: Float32Array, style: CellStyle): ImageData {
     const p = this.#painted.get(heat);
     if (p && sameStyle(p.style, style)) return p.image;
-    paintCell(heat, style, this.#frame.data);
-    this.#context.putImageData(this.#frame, 0, 0);
-    const image = this.#canvas.transferToImageBitmap();
-    p?.image.close();
+    const image = p?.image ?? new ImageData(this.width, this.height);
+    paintCell(heat, style, image.data);
     this.#painted.set(heat, { style, image });
     return image;
+  }
+
+  /** Clears a row canvas (heatmap pixels, one per canvas pixel) and puts its cells on it, top-aligned; returns how many were drawn. */
+  drawRow(ctx: CanvasRenderingContext2D, cells: readonly RowCell[]): number {
+    ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    let drawn = 0;
+    for (const { heat, style, x } of cells) {
+      if (!heat) continue;
+      ctx.putImageData(this.image(heat, style), x, 0);
+      drawn++;
+    }
+    return drawn;
   }
 }
