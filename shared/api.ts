@@ -16,7 +16,7 @@ import {
 } from './datasets.js';
 import { engineCheckParamsSchema, type EngineInfo } from './engine.js';
 import { evaluationRequestSchemas, type Evaluation, type EvaluationCurves, type EvaluationScores, type EvaluationSummary, type MetricInfo } from './evaluations.js';
-import { explanationRequestSchemas, type ExplainMethodInfo, type ExplanationRun, type ExplanationRunSummary, type GridRows, type HeatmapBatch } from './explanations.js';
+import { explanationRequestSchemas, type ExplainMethodInfo, type ExplanationRun, type ExplanationRunSummary, type GridIndex, type GridRows, type HeatmapBatch } from './explanations.js';
 import { modelRequestSchemas, trainRequestSchema, type Misclassified, type Model, type ModelSummary } from './models.js';
 import { jobStatuses, type Job, type JobProgressEvent } from './jobs.js';
 import { modelImportRequestSchemas, type OnnxInspection } from './model-import.js';
@@ -136,6 +136,7 @@ export interface ApiResults {
   'explanations.list': ExplanationRunSummary[];
   'explanations.get': ExplanationRun;
   'explanations.heatmaps': HeatmapBatch;
+  'explanations.gridIndex': GridIndex;
   'explanations.gridRows': GridRows;
   'explanations.rename': ExplanationRun;
   'explanations.delete': { deleted: number };

@@ -63,6 +63,11 @@ export const explanationRequestSchemas = {
   /** Heatmaps of some rows of a run (row = position in the run, not the dataset index). */
   'explanations.heatmaps': z.object({ id, rows: z.array(z.int().min(0)).min(1).max(4096) }).strict(),
   /**
+   * Every row of the viewer's grid of these runs (the first run's images, predictions and true
+   * classes), after checking that every run explains the very same images with the same model.
+   */
+  'explanations.gridIndex': z.object({ ids: z.array(id).min(1).max(64) }).strict(),
+  /**
    * What the viewer's grid shows of some rows, in one call: the same rows of several runs, with the
    * images and true labels of the first run's rows. Rows past a run's last image are left out of its
    * batch: its `rows` says which came.
@@ -159,6 +164,16 @@ export interface HeatmapBatch {
   indices: Int32Array;
   /** The explained class of each heatmap [rows, perImage]. */
   targets: Int32Array;
+}
+
+/** Every row of the viewer's grid: small enough for 100,000 images, so filters see them all. */
+export interface GridIndex {
+  /** Dataset index of each row, in the runs' order. */
+  indices: Int32Array;
+  /** Their true classes. */
+  labels: Int32Array;
+  /** [rows, classes] of the model's logits (or an imported model's probabilities). */
+  logits: Float32Array;
 }
 
 /** Rows of the viewer's grid: one batch per run, in the order asked, and the first run's images. */

@@ -7,7 +7,7 @@ import type { Handlers } from './router.js';
 
 type ExplanationMethods = Pick<
   Handlers,
-  'explain.methods' | 'explain.start' | 'explanations.list' | 'explanations.get' | 'explanations.heatmaps' | 'explanations.gridRows' | 'explanations.rename' | 'explanations.delete'
+  'explain.methods' | 'explain.start' | 'explanations.list' | 'explanations.get' | 'explanations.heatmaps' | 'explanations.gridIndex' | 'explanations.gridRows' | 'explanations.rename' | 'explanations.delete'
 >;
 
 export function explanationHandlers(explanations: ExplanationsService, datasets: DatasetsService, jobs: JobService): ExplanationMethods {
@@ -17,6 +17,10 @@ export function explanationHandlers(explanations: ExplanationsService, datasets:
     'explanations.list': (filter) => explanations.list(filter),
     'explanations.get': ({ id }) => explanations.get(id),
     'explanations.heatmaps': ({ id, rows }) => explanations.heatmaps(id, rows),
+    'explanations.gridIndex': ({ ids }) => {
+      const { first, indices, logits } = explanations.gridIndex(ids);
+      return { indices, logits, labels: datasets.labels(first.datasetId, Array.from(indices)) };
+    },
     'explanations.gridRows': ({ ids, rows }) => {
       const batches = explanations.heatmapsMany(ids, rows);
       const indices = Array.from(batches[0]!.indices);

@@ -25,6 +25,7 @@ import { readModel } from '../onnx/model-reader.js';
 import { requireSupportedOps } from '../onnx/supported-ops.js';
 import type { ModelsService } from '../train/models-service.js';
 import { NpyReader } from '../workspace/npy-stream.js';
+import { readNpy } from '../workspace/npy.js';
 import { sweepFolders } from '../workspace/sweep.js';
 import { resolveMethod } from './methods.js';
 import { selectImages } from './run/selection.js';
@@ -177,6 +178,23 @@ export class ExplanationsService {
       indices: read(explanationRoles.indices) as Int32Array,
       targets: read(explanationRoles.targets) as Int32Array,
     };
+  }
+
+  /**
+   * The dataset indices and logits of every row of a grid of these runs, once each is checked to
+   * explain the same images, in the same order, with the same model as the first (by the checksum
+   * of its index file).
+   */
+  gridIndex(ids: number[]): { first: ExplanationRun; indices: Int32Array; logits: Float32Array } {
+    const [first, ...others] = ids.map((id) => this.get(id));
+    const file = (run: ExplanationRun, role: string) => run.files.find((f) => f.role === role)!;
+    for (const run of others) {
+      if (run.modelId !== first!.modelId || run.datasetId !== first!.datasetId || run.height !== first!.height || run.width !== first!.width || file(run, explanationRoles.indices).sha256 !== file(first!, explanationRoles.indices).sha256) {
+        throw new HeatlabError('invalid_request', `Run ${run.id} (${run.methodLabel}) explains other images or another model than run ${first!.id}, so it cannot be a column of this grid.`);
+      }
+    }
+    const read = (role: string) => readNpy(join(this.#workspace, file(first!, role).path)).data;
+    return { first: first!, indices: read(explanationRoles.indices) as Int32Array, logits: read(explanationRoles.logits) as Float32Array };
   }
 
   /** The rows of each run that it has (a window of the viewer's grid, whose last rows some runs may lack). */

@@ -173,6 +173,20 @@ describe('explanation runs', () => {
     expect(failure(await api['explanations.gridRows']({ ids: [gradient!.id, 99999], rows: [0] }))).toBe('There is no explanation run 99999.');
   });
 
+  it('lists every row of a grid, with true classes and the logits, and refuses runs of other images as columns', async () => {
+    const [gradient, deconvnet] = await explain({ images: { split: 'all', pick: 'random', n: 7, seed: 3 }, methods: [{ id: 'gradient', params: {} }, { id: 'deconvnet', params: {} }] });
+    const index = ok(await api['explanations.gridIndex']({ ids: [gradient!.id, deconvnet!.id] }));
+    expect(Array.from(index.indices)).toEqual(Array.from(array(gradient!, 'indices').data));
+    expect(Array.from(index.logits)).toEqual(Array.from(array(gradient!, 'logits').data));
+    const labels = ok(await api['datasets.index']({ id: datasetId })).labels;
+    expect(Array.from(index.labels)).toEqual(Array.from(index.indices, (i) => labels[i]));
+    // Other images (another seed) cannot join, in one sentence naming the run.
+    const [other] = await explain({ images: { split: 'all', pick: 'random', n: 7, seed: 4 }, methods: [{ id: 'gradient', params: {} }] });
+    expect(failure(await api['explanations.gridIndex']({ ids: [gradient!.id, other!.id] }))).toBe(
+      `Run ${other!.id} (Gradient (sensitivity)) explains other images or another model than run ${gradient!.id}, so it cannot be a column of this grid.`,
+    );
+  });
+
   it('refuses a bad request in one sentence before any job starts', async () => {
     const before = ok(await api['jobs.list']({})).length;
     const start = (request: Partial<ExplainRequest>) => api['explain.start']({ modelId, datasetId, methods: [{ id: 'gradient', params: {} }], ...request });

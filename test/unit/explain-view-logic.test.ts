@@ -4,6 +4,7 @@ import { decodeNpy } from '../../main/workspace/npy.js';
 import { explainHref, parseExplainRoute } from '../../renderer/lib/explain-route.js';
 import { figureLayout, tileOrigin } from '../../renderer/lib/explain/figure-layout.js';
 import { gridGeometry, placedRows, scrollToShow, visibleSpan } from '../../renderer/lib/explain/grid-layout.js';
+import { bytesPerRow, MAX_PAGE, MIN_PAGE, PAGE_BYTES, pageSizeFor, placeOf } from '../../renderer/lib/explain/pages.js';
 import { indicesOfClass, parseIndices, seededSample } from '../../renderer/lib/explain/image-choice.js';
 import { checkParams, initialValues, methodFields } from '../../renderer/lib/explain/method-params.js';
 import { encodeNpy } from '../../renderer/lib/explain/npy.js';
@@ -253,5 +254,26 @@ describe('pending columns', () => {
 
   it('has no columns before the first run tells the grid its shape', () => {
     expect(pendingColumns(['LIME'], null)).toEqual([]);
+  });
+});
+
+describe('pages', () => {
+  it('fits a page of rows into its memory budget, within the bounds', () => {
+    // 12 heatmaps of 64×64 and the image: 1,000 rows take about 213 MB, so a page holds the most rows.
+    const small = bytesPerRow(Array.from({ length: 6 }, () => ({ perImage: 2, height: 64, width: 64 })));
+    expect(small).toBe(12 * 64 * 64 * 4 + 64 * 64 * 4);
+    expect(pageSizeFor(small)).toBe(MAX_PAGE);
+    // 12 heatmaps of 224×224: 2.6 MB a row.
+    const large = bytesPerRow(Array.from({ length: 12 }, () => ({ perImage: 1, height: 224, width: 224 })));
+    expect(pageSizeFor(large)).toBe(Math.floor(PAGE_BYTES / large));
+    expect(pageSizeFor(large) * large).toBeLessThanOrEqual(PAGE_BYTES);
+    expect(pageSizeFor(PAGE_BYTES)).toBe(MIN_PAGE);
+  });
+
+  it('finds the page and row of an image among those passing the filter', () => {
+    expect(placeOf(0, 1000)).toEqual({ page: 0, row: 0 });
+    expect(placeOf(999, 1000)).toEqual({ page: 0, row: 999 });
+    expect(placeOf(1000, 1000)).toEqual({ page: 1, row: 0 });
+    expect(placeOf(2503, 1000)).toEqual({ page: 2, row: 503 });
   });
 });

@@ -1,28 +1,27 @@
-// The runs shown side by side in the Explain grid: their records, every heatmap, the images and
-// labels of their rows, and the model's prediction for each row. Runs can be added only when they
-// explain the same model on the same dataset images in the same order — then no pixel of a column
-// is recomputed, the grid just reads the stored heatmaps. Rows arrive in chunks, the first small,
-// so the grid draws before every heatmap has crossed from main.
+// The runs shown side by side in the Explain grid: their records, every image's row (dataset index,
+// true class, the model's prediction) and, for the rows asked for, the heatmaps and images. Runs can
+// be added only when they explain the same model on the same dataset images in the same order —
+// then no pixel of a column is recomputed, the grid just reads the stored heatmaps.
+//
+// A run may hold 100,000 images: the rows are all known (filters see every image), but heatmaps
+// are fetched for the rows the grid asks for (a page of them), in chunks, the first small so the
+// grid draws before every heatmap has crossed from main. Rows kept from earlier pages are dropped
+// once they would take more memory than two pages.
 import type { Api } from '../../../shared/api.js';
-import type { ImageBatch } from '../../../shared/datasets.js';
-import type { ExplanationRun, GridRows, HeatmapBatch } from '../../../shared/explanations.js';
+import type { ExplanationRun, GridRows } from '../../../shared/explanations.js';
 import { errorText, unwrap } from '../api.js';
 import type { Pixels } from '../pixels.js';
 import { FIRST_CHUNK, range, takeGridStart } from './grid-start.js';
+import { bytesPerRow, MAX_PAGE, pageSizeFor } from './pages.js';
 import { predictions, type Prediction } from './predictions.js';
 
-/** The grid loads at most this many images per comparison (every heatmap is kept in memory). */
-export const MAX_ROWS = 1000;
-/** After the first rows (grid-start.ts), chunks small enough to keep frames short. */
+/** After the first rows (grid-start.ts), chunks growing to this size: the next screenful soon, then few calls. */
 const CHUNK = 32;
 
 export interface LoadedRun {
   run: ExplanationRun;
-  /** [rows, perImage, H, W] for the loaded rows. */
-  heatmaps: Float32Array;
-  targets: Int32Array;
-  /** One view per (row, slot), made when first asked for: a cell keeps its identity, so what shows it redraws only when it changes. */
-  views: (Float32Array | undefined)[];
+  /** Per loaded row (position in the runs): one H×W view per heatmap of the row (the class, for target "all"). */
+  rows: Map<number, Float32Array[]>;
 }
 
 export interface Column {
@@ -44,19 +43,34 @@ export interface ImageRow {
 /** Resolves after the next frame (at once where there are no frames, as in tests). */
 const nextFrame = () => new Promise<void>((resolve) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(() => resolve()) : resolve()));
 
-
 export class Comparison {
   readonly #api: Api;
   loaded = $state.raw<LoadedRun[]>([]);
-  /** The images loaded so far, in the runs' order. */
+  /** Every image of the runs, in their order. */
   rows = $state.raw<ImageRow[]>([]);
-  pixels = $state.raw<Pixels | null>(null);
-  /** True until every row of every run is in. */
+  /** Bumped when rows' heatmaps or images arrive or leave: what reads cells reads this too, so it re-derives. */
+  version = $state(0);
+  /** True while rows asked for are not all in (and while the runs open). */
   loading = $state(false);
+  /** How many of the rows last asked for are in. */
+  ready = $state(0);
+  /** How many rows were last asked for. */
+  wanted = $state(0);
+  /** Whether any row's heatmaps have arrived yet: until then the grid has nothing to draw but placeholders. */
+  started = $state(false);
   error = $state<string | null>(null);
+  /** Rows per page, set when the runs open (by their size). */
+  pageSize = $state(MAX_PAGE);
+  /** Each loaded row's image, [1, H, W, C]. */
+  #pixels = new Map<number, Pixels>();
   /** Opening and adding, one after the other; runs ever asked for by follow(). */
   #queue: Promise<void> = Promise.resolve();
   #followed = new Set<number>();
+  /** The rows last asked for, and which asking is current (a newer one stops an older one's loading). */
+  #want: number[] = [];
+  #generation = 0;
+  /** The first rows, fetched with the records; taken by the first want() that asks for them. */
+  #head: Promise<GridRows> | null = null;
 
   constructor(api: Api) {
     this.#api = api;
@@ -64,9 +78,7 @@ export class Comparison {
 
   readonly first = $derived(this.loaded[0]?.run ?? null);
   /** Images in the runs. */
-  readonly total = $derived(this.first?.count ?? 0);
-  /** Images the grid will hold once loaded. */
-  readonly target = $derived(Math.min(this.total, MAX_ROWS));
+  readonly total = $derived(this.rows.length);
   readonly height = $derived(this.first?.height ?? 0);
   readonly width = $derived(this.first?.width ?? 0);
   readonly classNames = $derived(this.first?.classNames ?? []);
@@ -85,45 +97,131 @@ export class Comparison {
   /** Each column's run, found once per change of the runs rather than once per cell. */
   readonly #entries = $derived(this.columns.map((col) => this.loaded.find((l) => l.run.id === col.runId)));
 
-  /** Raw relevance of one cell, H×W; null when out of range or not loaded yet. The same array each time. */
+  /** Raw relevance of one cell (row = position in the runs), H×W; null when out of range or not loaded. The same array each time. */
   cell(row: number, column: number): Float32Array | null {
+    void this.version;
     const col = this.columns[column];
-    const entry = this.#entries[column];
-    if (!col || !entry || row < 0 || row >= this.rows.length) return null;
-    const { perImage, height, width } = entry.run;
-    const k = row * perImage + col.slot;
-    let view = entry.views[k];
-    if (!view) entry.views[k] = view = entry.heatmaps.subarray(k * height * width, (k + 1) * height * width);
-    return view;
+    return (col && this.#entries[column]?.rows.get(row)?.[col.slot]) ?? null;
   }
 
-  /** A run's record with room for all its rows. */
-  #allocate(run: ExplanationRun): LoadedRun {
-    const rows = Math.min(run.count, MAX_ROWS);
-    return { run, heatmaps: new Float32Array(rows * run.perImage * run.height * run.width), targets: new Int32Array(rows * run.perImage), views: [] };
+  /** The image of a row (position in the runs), or null while it is not loaded. */
+  image(row: number): Pixels | null {
+    void this.version;
+    return this.#pixels.get(row) ?? null;
   }
 
-  async #get(id: number): Promise<ExplanationRun> {
-    return unwrap(await this.#api['explanations.get']({ id }));
-  }
-
-  /** Rows [from, to) of every run, with their images, in one call. */
-  async #read(ids: number[], from: number, to: number): Promise<GridRows> {
-    return unwrap(await this.#api['explanations.gridRows']({ ids, rows: range(from, to) }));
-  }
-
-  /** A batch of rows from `from` on into its run's arrays. */
-  #fill(entry: LoadedRun, batch: HeatmapBatch, from: number): void {
-    const { run } = entry;
-    entry.heatmaps.set(batch.heatmaps, from * run.perImage * run.height * run.width);
-    entry.targets.set(batch.targets, from * run.perImage);
-  }
-
-  /** Throws unless `run` explains the same model on the same images, in the same order, as `first`. */
-  #check(run: ExplanationRun, theirs: Int32Array, first: ExplanationRun, indices: ArrayLike<number>): void {
-    if (run.modelId !== first.modelId || run.datasetId !== first.datasetId || run.height !== first.height || run.width !== first.width || theirs.length !== indices.length || theirs.some((v, i) => v !== indices[i])) {
-      throw new Error(`Run ${run.id} (${run.methodLabel}) explains other images or another model than run ${first.id}, so it cannot be a column of this grid.`);
+  /** Opens the runs; the first decides the images, the others must match it (main checks). */
+  async open(runIds: number[]): Promise<void> {
+    if (runIds.length === 0) return;
+    this.loading = true;
+    this.error = null;
+    try {
+      // The records, every row's index and the first rows travel together (asked for already, if
+      // the address was known before this grid's code ran).
+      const start = takeGridStart(this.#api, runIds);
+      const [records, index] = await Promise.all([start.records, start.index]);
+      const first = records[0]!;
+      const predicted = predictions(index.logits, first.classNames.length);
+      this.pageSize = pageSizeFor(bytesPerRow(records));
+      this.rows = Array.from(index.indices, (datasetIndex, r) => ({ datasetIndex, label: index.labels[r] ?? -1, prediction: predicted[r]! }));
+      this.loaded = records.map((run) => ({ run, rows: new Map() }));
+      // The first rows already asked for count as the start of the grid's first page.
+      this.#head = start.first;
+    } catch (err) {
+      this.error = errorText(err);
+      this.loading = false;
     }
+  }
+
+  /**
+   * Loads the heatmaps and images of these rows (positions in the runs) that are not loaded yet, in
+   * order, in chunks; a later call supersedes this one. Rows not asked for are dropped when more
+   * than two pages are kept.
+   */
+  async want(rows: number[]): Promise<void> {
+    const generation = ++this.#generation;
+    this.#want = rows;
+    this.wanted = rows.length;
+    this.#evict(new Set(rows));
+    // Only the runs that lack some of the rows are read (a run just added, say); the images come along.
+    const lacking = this.loaded.filter((l) => rows.some((r) => !l.rows.has(r)));
+    const missing = rows.filter((r) => !this.#pixels.has(r) || lacking.some((l) => !l.rows.has(r)));
+    this.ready = rows.length - missing.length;
+    if (missing.length === 0) {
+      this.loading = false;
+      return;
+    }
+    this.loading = true;
+    this.error = null;
+    const ids = (lacking.length > 0 ? lacking : this.loaded).map((l) => l.run.id);
+    const head = this.#head;
+    this.#head = null;
+    const chunks: number[][] = [];
+    for (let k = 0, size = FIRST_CHUNK; k < missing.length; k += size, size = Math.min(CHUNK, 2 * size)) chunks.push(missing.slice(k, k + size));
+    const read = (positions: number[]) => {
+      const headRows = head && ids.length === this.loaded.length && positions.length <= FIRST_CHUNK && positions.every((p, i) => p === i) ? head : null;
+      const chunk = headRows ?? this.#api['explanations.gridRows']({ ids, rows: positions }).then(unwrap);
+      chunk.catch(() => undefined); // A failure is reported where the chunk is awaited.
+      return chunk;
+    };
+    try {
+      let next = read(chunks[0]!);
+      for (let k = 0; k < chunks.length; k++) {
+        const data = await next;
+        if (generation !== this.#generation) return;
+        // The first rows go on screen before the next chunk is asked for: on a busy machine main's
+        // reading and sending it would compete with the first paint.
+        if (k > 0 && k + 1 < chunks.length) next = read(chunks[k + 1]!);
+        this.#fill(data, ids);
+        this.ready += chunks[k]!.length;
+        this.version++;
+        this.started = true;
+        // Let the rows just added reach the screen before the next chunk's arrival competes with them.
+        await nextFrame();
+        if (generation !== this.#generation) return;
+        if (k === 0 && chunks.length > 1) next = read(chunks[1]!);
+      }
+      // Runs added while this was loading lack these rows: ask again for what is still missing.
+      if (this.#want.some((r) => !this.#has(r))) return this.want(this.#want);
+      this.loading = false;
+    } catch (err) {
+      if (generation !== this.#generation) return;
+      this.error = errorText(err);
+      this.loading = false;
+    }
+  }
+
+  #has(row: number): boolean {
+    return this.#pixels.has(row) && this.loaded.every((l) => l.rows.has(row));
+  }
+
+  /** Keeps a chunk's rows of the runs that are still columns. */
+  #fill({ batches, images }: GridRows, ids: number[]): void {
+    for (const entry of this.loaded) {
+      const batch = batches[ids.indexOf(entry.run.id)];
+      if (!batch) continue;
+      const { perImage, height, width } = entry.run;
+      const plane = height * width;
+      batch.rows.forEach((row, r) => entry.rows.set(row, range(0, perImage).map((slot) => batch.heatmaps.subarray((r * perImage + slot) * plane, (r * perImage + slot + 1) * plane))));
+    }
+    const [, h, w, c] = images.shape;
+    const positions = batches[0]!.rows;
+    positions.forEach((row, r) => this.#pixels.set(row, { shape: [1, h, w, c], dtype: images.dtype, data: images.data.subarray(r * h * w * c, (r + 1) * h * w * c) }));
+  }
+
+  /** Drops the oldest rows not in `keep` while more than two pages are kept. */
+  #evict(keep: Set<number>): void {
+    const limit = 2 * this.pageSize;
+    if (this.#pixels.size <= limit) return;
+    let excess = this.#pixels.size - Math.max(limit, keep.size);
+    for (const row of this.#pixels.keys()) {
+      if (excess <= 0) break;
+      if (keep.has(row)) continue;
+      this.#pixels.delete(row);
+      for (const l of this.loaded) l.rows.delete(row);
+      excess--;
+    }
+    this.version++;
   }
 
   /**
@@ -141,83 +239,21 @@ export class Comparison {
     return this.#queue;
   }
 
-  /** Opens the runs; the first decides the images, the others must match it. */
-  async open(runIds: number[]): Promise<void> {
-    if (runIds.length === 0) return;
-    this.loading = true;
-    this.error = null;
-    try {
-      // The runs' records and their first rows travel together (asked for already, if the address
-      // was known before this grid's code ran); each next chunk is asked for while the one before
-      // is being shown.
-      const start = takeGridStart(this.#api, runIds);
-      const load = (from: number, to: number) => {
-        const chunk = this.#read(runIds, from, to);
-        chunk.catch(() => undefined); // A failure is reported where the chunk is awaited.
-        return chunk;
-      };
-      let next = start.first;
-      const entries = (await start.records).map((run) => this.#allocate(run));
-      const first = entries[0]!.run;
-      const total = Math.min(first.count, MAX_ROWS);
-      const end = (from: number) => Math.min(total, from + (from === 0 ? FIRST_CHUNK : CHUNK));
-      for (let from = 0; from < total; ) {
-        const to = end(from);
-        const { batches, images, labels } = await next;
-        // The first rows go on screen before the next chunk is asked for: on a busy machine main's
-        // reading and sending it would compete with the first paint.
-        if (from > 0 && to < total) next = load(to, end(to));
-        const { indices, logits } = batches[0]!;
-        entries.forEach((e, k) => this.#check(e.run, batches[k]!.indices, first, indices));
-        entries.forEach((e, k) => this.#fill(e, batches[k]!, from));
-        this.#appendPixels(images, total);
-        const predicted = predictions(logits, first.classNames.length);
-        // One state change per chunk: each one redoes the scales of every loaded cell.
-        this.rows = [...this.rows, ...Array.from(indices, (datasetIndex, r) => ({ datasetIndex, label: labels[r] ?? -1, prediction: predicted[r]! }))];
-        if (from === 0) this.loaded = entries;
-        else this.loaded = [...this.loaded];
-        // Let the rows just added reach the screen before the next chunk's arrival competes with them.
-        await nextFrame();
-        if (from === 0 && to < total) next = load(to, end(to));
-        from = to;
-      }
-    } catch (err) {
-      this.error = errorText(err);
-    } finally {
-      this.loading = false;
-    }
-  }
-
-  /** Adds the pixels of the next rows; the buffer is sized for every row at the first chunk. */
-  #appendPixels(batch: ImageBatch, total: number): void {
-    const [k, h, w, c] = batch.shape;
-    const start = this.rows.length;
-    const data = this.pixels?.data ?? (batch.dtype === 'uint16' ? new Uint16Array(total * h * w * c) : new Uint8Array(total * h * w * c));
-    data.set(batch.data, start * h * w * c);
-    this.pixels = { shape: [start + k, h, w, c], dtype: batch.dtype, data };
-  }
-
-  /** Whether a run can join: the same model, dataset and number of images (indices are checked on adding). */
+  /** Whether a run can join: the same model, dataset and number of images (main checks the images on adding). */
   canJoin(run: { modelId: number; datasetId: number; count: number; id: number; height: number; width: number }): boolean {
     const f = this.first;
     return f !== null && run.id !== f.id && !this.loaded.some((l) => l.run.id === run.id) && run.modelId === f.modelId && run.datasetId === f.datasetId && run.count === f.count && run.height === f.height && run.width === f.width;
   }
 
-  /** Adds an earlier run as columns, after checking it explains the very same images. */
+  /** Adds an earlier run as columns, after main checks it explains the very same images; its heatmaps load for the rows asked for. */
   async add(id: number): Promise<boolean> {
     const first = this.first;
-    if (!first || this.loading) return false;
+    if (!first) return false;
     this.error = null;
     try {
-      const entry = this.#allocate(await this.#get(id));
-      const indices = Int32Array.from(this.rows, (r) => r.datasetIndex);
-      for (let from = 0; from < indices.length; from += CHUNK) {
-        const to = Math.min(indices.length, from + CHUNK);
-        const [batch] = (await this.#read([id], from, to)).batches;
-        this.#check(entry.run, batch!.indices, first, indices.subarray(from, to));
-        this.#fill(entry, batch!, from);
-      }
-      this.loaded = [...this.loaded, entry];
+      const [run] = await Promise.all([this.#api['explanations.get']({ id }).then(unwrap), this.#api['explanations.gridIndex']({ ids: [first.id, id] }).then(unwrap)]);
+      this.loaded = [...this.loaded, { run, rows: new Map() }];
+      void this.want(this.#want);
       return true;
     } catch (err) {
       this.error = errorText(err);

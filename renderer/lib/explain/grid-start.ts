@@ -3,7 +3,7 @@
 // while the grid's code is still loading. The grid takes them over when it opens, once; a grid of
 // other runs starts afresh. Runs never change once recorded, so rows asked for early are still right.
 import type { Api } from '../../../shared/api.js';
-import type { ExplanationRun, GridRows } from '../../../shared/explanations.js';
+import type { ExplanationRun, GridIndex, GridRows } from '../../../shared/explanations.js';
 import { unwrap } from '../api.js';
 
 /** About a screenful first (a 96 px cell is ~100 px of height). */
@@ -11,6 +11,8 @@ export const FIRST_CHUNK = 8;
 
 export interface GridStart {
   records: Promise<ExplanationRun[]>;
+  /** Every row: dataset index, true class, logits. */
+  index: Promise<GridIndex>;
   /** Rows [0, FIRST_CHUNK) of every run, with their images. */
   first: Promise<GridRows>;
 }
@@ -21,11 +23,11 @@ let started: { key: string; start: GridStart } | null = null;
 
 function begin(api: Api, runIds: number[]): GridStart {
   const records = Promise.all(runIds.map(async (id) => unwrap(await api['explanations.get']({ id }))));
+  const index = api['explanations.gridIndex']({ ids: runIds }).then(unwrap);
   const first = api['explanations.gridRows']({ ids: runIds, rows: range(0, FIRST_CHUNK) }).then(unwrap);
   // A failure is reported where the grid awaits it.
-  records.catch(() => undefined);
-  first.catch(() => undefined);
-  return { records, first };
+  for (const p of [records, index, first]) p.catch(() => undefined);
+  return { records, index, first };
 }
 
 /** Starts loading the grid of these runs, unless it is already on its way. */

@@ -13,13 +13,16 @@ export interface TruthOption {
 }
 
 const CHUNK = 1024;
+/** Contours kept from images asked for earlier. */
+const KEEP = 4096;
 
 export class GroundTruth {
   readonly #api: Api;
   options = $state.raw<TruthOption[]>([]);
-  /** Contours [rows, H·W] of the chosen source; null when none is chosen or it is loading. */
-  contours = $state.raw<Uint8Array[] | null>(null);
+  /** Contours (H·W) of the chosen source by dataset index, for the images asked for so far; null when none is chosen. */
+  contours = $state.raw<Map<number, Uint8Array> | null>(null);
   error = $state<string | null>(null);
+  #choice: string | null = null;
   #request = 0;
 
   constructor(api: Api) {
@@ -39,25 +42,38 @@ export class GroundTruth {
     }
   }
 
-  /** Loads the contours of `choice` for the given dataset indices. */
+  /** The contour of one image, or null while it is not loaded (or no source is chosen). */
+  of(datasetIndex: number): Uint8Array | null {
+    return this.contours?.get(datasetIndex) ?? null;
+  }
+
+  /** Loads the contours of `choice` for these dataset indices; those of the same choice loaded before are kept. */
   async choose(choice: string | null, datasetId: number, indices: number[], height: number, width: number): Promise<void> {
     const request = ++this.#request;
-    this.contours = null;
     this.error = null;
-    if (choice === null || indices.length === 0) return;
+    if (choice !== this.#choice) {
+      this.#choice = choice;
+      this.contours = choice === null ? null : new Map();
+    }
+    const known = this.contours;
+    if (choice === null || known === null) return;
+    const todo = indices.filter((i) => !known.has(i));
+    if (todo.length === 0) return;
     const [source, key] = choice.split(':') as [string, string];
     try {
-      const contours: Uint8Array[] = [];
-      for (let start = 0; start < indices.length; start += CHUNK) {
-        const part = indices.slice(start, start + CHUNK);
+      // Contours of earlier pages are kept, up to a bound (one is H·W bytes).
+      const asked = new Set(indices);
+      const found = known.size < KEEP ? new Map(known) : new Map([...known].filter(([i]) => asked.has(i)));
+      const plane = height * width;
+      for (let start = 0; start < todo.length; start += CHUNK) {
+        const part = todo.slice(start, start + CHUNK);
         const batch =
           source === 'mask'
             ? unwrap(await this.#api['datasets.masks']({ id: datasetId, indices: part, kind: key as MaskKind }))
             : unwrap(await this.#api['annotations.masks']({ id: Number(key), indices: part }));
-        const plane = height * width;
-        for (let k = 0; k < part.length; k++) contours.push(contourOf(batch.data.subarray(k * plane, (k + 1) * plane), height, width));
+        part.forEach((index, k) => found.set(index, contourOf(batch.data.subarray(k * plane, (k + 1) * plane), height, width)));
       }
-      if (request === this.#request) this.contours = contours;
+      if (request === this.#request) this.contours = found;
     } catch (err) {
       if (request === this.#request) this.error = errorText(err);
     }
