@@ -16,12 +16,25 @@ export const targetSchema = z.union([
 ]);
 export type ExplanationTarget = z.output<typeof targetSchema>;
 
-/** Which images: a split (or all), then the first n, a seeded random n, or given dataset indices. */
+/**
+ * Which images: a split (or all), narrowed to one true class and to what the model predicts (right
+ * or wrong, and how confident), then the first n, a seeded random n, or given dataset indices.
+ */
 export const imageSelectionSchema = z
   .object({
     split: z.enum([...splitNames, 'all']).default('test'),
     pick: z.enum(['first', 'random', 'indices']).default('first'),
-    /** How many images for `first` and `random` (all of the split when left out). */
+    /** Only images of this true class (for `first` and `random`). */
+    label: z.int().min(0).optional(),
+    /** Only images the model classifies correctly, or wrongly (for `first` and `random`); the explanation job's own forward pass decides. */
+    outcome: z.enum(['correct', 'incorrect']).optional(),
+    /** Only images whose predicted class has a softmax probability in [min, max] (for `first` and `random`). */
+    confidence: z
+      .object({ min: z.number().min(0).max(1), max: z.number().min(0).max(1) })
+      .strict()
+      .refine((c) => c.min <= c.max, 'The lowest confidence must not exceed the highest.')
+      .optional(),
+    /** How many images for `first` and `random` (all that qualify when left out). */
     n: z.int().min(1).max(1_000_000).optional(),
     /** Dataset indices for `indices` (in the given order; the split is not applied). */
     indices: z.array(z.int().min(0)).min(1).max(1_000_000).optional(),
@@ -243,4 +256,4 @@ export interface ExplainProgressDetail {
 
 export const explanationRoles = { heatmaps: 'heatmaps', logits: 'logits', indices: 'indices', targets: 'targets' } as const;
 
-export { describeSelection, describeTarget } from './explanation-words.js';
+export { describeSelection, describeTarget, selectsByPrediction } from './explanation-words.js';

@@ -7,6 +7,7 @@ import { dottedParams, failJob, followJob, numberOption, out, unwrap, UsageError
 
 export const explainUsage = `  explain                Explain a model's predictions (--model ID --dataset ID --methods a,b,c
                          --split test|train|validation|all --n N [--random] [--indices 3,14,15]
+                         [--class K] [--outcome correct|incorrect] [--confidence 0.4-0.6]
                          --target predicted|true|all|CLASS --seed S --set method.param=value)
   explain methods        The attribution methods and their parameters
   explain list           The recorded explanation runs (--model ID, --dataset ID)
@@ -18,6 +19,14 @@ function parseTarget(value: string | undefined): ExplanationTarget {
   const k = Number(value);
   if (!Number.isInteger(k) || k < 0) throw new UsageError(`--target must be predicted, true, all or a class number, not "${value}".`);
   return { class: k };
+}
+
+/** "0.4-0.6" → { min: 0.4, max: 0.6 }. */
+function parseConfidence(value: string): { min: number; max: number } {
+  const m = /^(\d*\.?\d+)-(\d*\.?\d+)$/.exec(value.trim());
+  const [min, max] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(min >= 0 && max <= 1 && min <= max)) throw new UsageError(`--confidence takes a range of probabilities such as 0.4-0.6, not "${value}".`);
+  return { min, max };
 }
 
 function request(options: Options): ExplainRequest {
@@ -33,12 +42,23 @@ function request(options: Options): ExplainRequest {
     if (!Number.isInteger(k) || k < 0) throw new UsageError(`--indices takes image numbers separated by commas, not "${v}".`);
     return k;
   });
+  const label = numberOption(options.class, 'class');
+  if (options.outcome !== undefined && options.outcome !== 'correct' && options.outcome !== 'incorrect') throw new UsageError(`--outcome must be correct or incorrect, not "${options.outcome}".`);
   const seed = numberOption(options.seed, 'seed') ?? 1;
   const params = dottedParams(options.set, methods, 'method', 'rise.masks=2000');
   return {
     modelId,
     datasetId,
-    images: { split, pick: indices ? 'indices' : options.random ? 'random' : 'first', n: numberOption(options.n, 'n'), indices, seed },
+    images: {
+      split,
+      pick: indices ? 'indices' : options.random ? 'random' : 'first',
+      n: numberOption(options.n, 'n'),
+      indices,
+      seed,
+      ...(label !== undefined ? { label } : {}),
+      ...(options.outcome !== undefined ? { outcome: options.outcome } : {}),
+      ...(options.confidence !== undefined ? { confidence: parseConfidence(options.confidence) } : {}),
+    },
     methods: methods.map((id) => ({ id, params: params[id] ?? {} })),
     target: parseTarget(options.target),
     seed,

@@ -37,6 +37,9 @@ export interface Options {
   target?: string;
   indices?: string;
   random?: boolean;
+  class?: string;
+  outcome?: string;
+  confidence?: string;
   classes?: string;
   labels?: string;
   layout?: string;

@@ -7,6 +7,7 @@ import { HeatlabError } from '../../shared/errors.js';
 import {
   describeSelection,
   describeTarget,
+  selectsByPrediction,
   explanationRoles,
   type ExplainHostDetail,
   type ExplainJobParams,
@@ -28,7 +29,7 @@ import { NpyReader } from '../workspace/npy-stream.js';
 import { readNpy } from '../workspace/npy.js';
 import { sweepFolders } from '../workspace/sweep.js';
 import { resolveMethod } from './methods.js';
-import { selectImages } from './run/selection.js';
+import { candidateImages, selectImages } from './run/selection.js';
 
 export const explanationsFolder = (workspace: string) => join(workspace, 'data', 'explanations');
 
@@ -68,7 +69,15 @@ export class ExplanationsService {
     const twice = keys.findIndex((k, i) => keys.indexOf(k) !== i);
     if (twice >= 0) throw new HeatlabError('invalid_request', `${methods[twice]!.method.label} is asked for twice with the same parameters.`);
     if (methods.some((m) => m.method.kind === 'graph')) requireSupportedOps(this.#graphOf(model.id, model.onnx.sha256));
-    selectImages(this.#datasets.index(dataset.id).splits, request.images, dataset.name);
+    // What can be checked without the model: the indices, or that the split (and class) has images.
+    // A selection by prediction needs the model's classes to be the dataset's, to tell right from wrong.
+    const { splits, labels } = this.#datasets.index(dataset.id);
+    const source = { name: dataset.name, splits, labels, classNames: dataset.classNames };
+    if (selectsByPrediction(request.images)) {
+      if (request.images.outcome !== undefined && dataset.classNames.length !== classes)
+        throw new HeatlabError('invalid_request', `Dataset "${dataset.name}" has ${dataset.classNames.length} classes and model "${model.name}" ${classes}, so whether it is right about an image cannot be told.`);
+      candidateImages(source, request.images);
+    } else selectImages(source, request.images);
     return {
       ...request,
       methods: methods.map((m) => ({ id: m.method.id, params: m.params })),
@@ -110,7 +119,7 @@ export class ExplanationsService {
     if (fresh.length === 0) return known;
     const ids = this.#repo.insertAll(
       fresh.map((run) => ({
-        name: `${run.methodLabel} · ${describeSelection(request.images)} · ${describeTarget(request.target, request.model.classNames)}`,
+        name: `${run.methodLabel} · ${describeSelection(request.images, request.model.classNames)} · ${describeTarget(request.target, request.model.classNames)}`,
         modelId: request.model.id,
         datasetId: request.dataset.id,
         method: run.method,

@@ -213,6 +213,12 @@ describe('heatlab explain', () => {
     expect((await heatlab('explain', 'list')).stdout).toContain('RISE · first 4 of test split · true class');
     expect((await heatlab('explain', 'rm', String(runs[0]!.id))).stdout.trim()).toBe(`Deleted explanation run ${runs[0]!.id}.`);
     expect((await heatlab('explain', 'list')).stdout).not.toContain('Gradient (sensitivity) ·');
+    // Images of one class that the model gets right, named in the run.
+    const chosen = await heatlab('explain', '--model', '1', '--dataset', '1', '--n', '3', '--random', '--class', '0', '--outcome', 'correct', '--confidence', '0.5-1', '--methods', 'gradient', '--json');
+    expect(chosen.code, chosen.stderr).toBe(0);
+    const [recorded] = JSON.parse(chosen.stdout) as { selection: { label: number; outcome: string; confidence: { min: number; max: number } } }[];
+    expect(recorded!.selection).toMatchObject({ label: 0, outcome: 'correct', confidence: { min: 0.5, max: 1 } });
+    expect((await heatlab('explain', 'list')).stdout).toMatch(/Gradient \(sensitivity\) · 3 random of test split, class \w+, predicted right, confidence 0\.5–1 \(seed 1\)/);
     const wrong = await heatlab('explain', '--model', '1', '--dataset', '1', '--methods', 'occlusion', '--set', 'occlusion.size=3');
     expect(wrong.code).toBe(1);
     expect(errorSentence(wrong)).toBe('Occlusion has no parameter "size" (it takes window, stride, baseline, batchSize).');
@@ -225,5 +231,9 @@ describe('heatlab explain', () => {
     const noMethods = await heatlab('explain', '--model', '1', '--dataset', '1');
     expect(noMethods.code).toBe(2);
     expect(ownStderr(noMethods)).toContain('explain needs --methods');
+    const badRange = await heatlab('explain', '--model', '1', '--dataset', '1', '--methods', 'gradient', '--confidence', '0.9-0.2');
+    expect(badRange.code).toBe(2);
+    expect(ownStderr(badRange)).toContain('--confidence takes a range of probabilities such as 0.4-0.6, not "0.9-0.2".');
   });
+
 });

@@ -187,6 +187,52 @@ describe('explanation runs', () => {
     );
   });
 
+  it('chooses images by the model’s own predictions: one class, right or wrong, within a confidence range, reproducibly', async () => {
+    // The oracle: every test image's stored logits from an unfiltered run, softmax by hand.
+    const labels = ok(await api['datasets.index']({ id: datasetId })).labels;
+    const [all] = await explain({ images: { split: 'test', pick: 'first', seed: 1 }, methods: [{ id: 'gradient', params: {} }] });
+    const pool = Array.from(array(all!, 'indices').data as Int32Array);
+    const logits = array(all!, 'logits').data as Float32Array;
+    const predicted = pool.map((index, r) => {
+      const [a, b] = [logits[2 * r]!, logits[2 * r + 1]!];
+      const p1 = 1 / (1 + Math.exp(a - b));
+      return { index, right: (p1 > 0.5 ? 1 : 0) === labels[index], p: Math.max(p1, 1 - p1) };
+    });
+    const choices = [
+      { label: 1, outcome: 'correct', confidence: { min: 0.5, max: 0.95 } },
+      { outcome: 'incorrect' },
+      { confidence: { min: 0.6, max: 0.8 } },
+    ] as const;
+    for (const choice of choices) {
+      const expected = predicted
+        .filter((x) => !('label' in choice) || labels[x.index] === choice.label)
+        .filter((x) => !('outcome' in choice) || x.right === (choice.outcome === 'correct'))
+        .filter((x) => !('confidence' in choice) || (x.p >= choice.confidence.min && x.p <= choice.confidence.max))
+        .map((x) => x.index);
+      const job = await heatlab.jobs.waitFor(ok(await api['explain.start']({ modelId, datasetId, images: { split: 'test', pick: 'first', ...choice }, methods: [{ id: 'gradient', params: {} }] })).id);
+      if (expected.length === 0) {
+        // None qualifies: the job says so in one sentence.
+        expect(job.error?.message).toMatch(/^No image of the test split of dataset "[^"]+"( in class \w+)? is (classified correctly|classified wrongly|predicted)/);
+        continue;
+      }
+      expect(job.status, job.error?.message).toBe('done');
+      const run = ok(await api['explanations.get']({ id: (job.result as { runIds: number[] }).runIds[0]! }));
+      expect(Array.from(array(run, 'indices').data)).toEqual(expected);
+      expect(run.selection).toMatchObject(choice);
+    }
+    // A seeded random n of those that qualify, the same each time.
+    const images = { split: 'test', pick: 'random', n: 3, seed: 3, label: 1, outcome: 'correct' } as const;
+    const [a] = await explain({ images, methods: [{ id: 'gradient', params: {} }] });
+    const [b] = await explain({ images, methods: [{ id: 'gradient', params: {} }] });
+    const chosen = Array.from(array(a!, 'indices').data as Int32Array);
+    expect(Array.from(array(b!, 'indices').data)).toEqual(chosen);
+    expect(chosen.every((i) => labels[i] === 1 && predicted.find((x) => x.index === i)!.right)).toBe(true);
+    // No two-class prediction has less than half the probability: nothing qualifies, in one sentence.
+    const none = await heatlab.jobs.waitFor(ok(await api['explain.start']({ modelId, datasetId, images: { split: 'test', outcome: 'correct', confidence: { min: 0, max: 0.45 } }, methods: [{ id: 'gradient', params: {} }] })).id);
+    expect(none.status).toBe('failed');
+    expect(none.error?.message).toMatch(/^No image of the test split of dataset "[^"]+" is classified correctly with a confidence from 0 to 0\.45 \(\d+ looked at\)\.$/);
+  });
+
   it('refuses a bad request in one sentence before any job starts', async () => {
     const before = ok(await api['jobs.list']({})).length;
     const start = (request: Partial<ExplainRequest>) => api['explain.start']({ modelId, datasetId, methods: [{ id: 'gradient', params: {} }], ...request });

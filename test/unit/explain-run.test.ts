@@ -8,14 +8,16 @@ import { ortForward } from '../../main/explain/forward.js';
 import { explainMethods, methodInfo, resolveMethod } from '../../main/explain/methods.js';
 import { inputBounds } from '../../main/explain/run/explain-job.js';
 import { HeatmapStatsAccumulator } from '../../main/explain/run/heatmap-stats.js';
-import { selectImages } from '../../main/explain/run/selection.js';
+import { candidateImages, keptByPrediction, pickImages, selectImages } from '../../main/explain/run/selection.js';
 import { targetsFor } from '../../main/explain/run/targets.js';
 import { GraphBuilder } from '../../main/onnx/graph-builder.js';
 import { loadOrt } from '../../main/onnx/runtime.js';
 
-// splits: train 0, validation 1, test 2
+// splits: train 0, validation 1, test 2; classes a 0, b 1
 const splits = Uint8Array.from([0, 2, 1, 2, 0, 2, 2, 0]);
-const select = (s: object) => selectImages(splits, imageSelectionSchema.parse(s), 'toy');
+const labels = Int32Array.from([0, 1, 0, 0, 1, 1, 0, 1]);
+const toy = { name: 'toy', splits, labels, classNames: ['a', 'b'] };
+const select = (s: object) => selectImages(toy, imageSelectionSchema.parse(s));
 const message = (f: () => unknown) => {
   try {
     f();
@@ -51,7 +53,38 @@ describe('image selection', () => {
   });
 
   it('says when a split is empty', () => {
-    expect(message(() => selectImages(Uint8Array.from([0, 0]), imageSelectionSchema.parse({ split: 'validation' }), 'toy'))).toBe('The validation split of dataset "toy" has no images.');
+    expect(message(() => selectImages({ ...toy, splits: Uint8Array.from([0, 0]), labels: Int32Array.from([0, 1]) }, imageSelectionSchema.parse({ split: 'validation' })))).toBe('The validation split of dataset "toy" has no images.');
+  });
+
+  it('narrows a split to one true class, and says when that leaves nothing', () => {
+    expect(Array.from(select({ split: 'test', label: 1 }))).toEqual([1, 5]);
+    expect(Array.from(select({ split: 'all', label: 0, n: 2 }))).toEqual([0, 2]);
+    expect(message(() => select({ split: 'validation', label: 1 }))).toBe('The validation split of dataset "toy" in class b has no images.');
+    expect(message(() => select({ split: 'test', label: 2 }))).toBe('Dataset "toy" has 2 classes (0–1), so it has no class 2.');
+  });
+
+  it('keeps the candidates the model gets right or wrong, within a confidence range, by the softmax of its logits', () => {
+    const s = (x: object) => imageSelectionSchema.parse({ split: 'test', ...x });
+    const pool = candidateImages(toy, s({})); // images 1, 3, 5, 6 with true classes b, a, b, a
+    expect(Array.from(pool)).toEqual([1, 3, 5, 6]);
+    // Logit differences 2, −1, 0.5, 3 towards class b: predictions b, a, b, b.
+    const logits = Float32Array.from([0, 2, 1, 0, 0, 0.5, 0, 3]);
+    const p = (d: number) => 1 / (1 + Math.exp(-Math.abs(d))); // the winning class's probability
+    expect(Array.from(keptByPrediction(toy, s({ outcome: 'correct' }), pool, logits, 2, false))).toEqual([0, 1, 2]);
+    expect(Array.from(keptByPrediction(toy, s({ outcome: 'incorrect' }), pool, logits, 2, false))).toEqual([3]);
+    // Confidences: p(2) = 0.881, p(1) = 0.731, p(0.5) = 0.622, p(3) = 0.953.
+    expect(p(0.5)).toBeCloseTo(0.6225, 4);
+    expect(Array.from(keptByPrediction(toy, s({ confidence: { min: 0.6, max: 0.75 } }), pool, logits, 2, false))).toEqual([1, 2]);
+    expect(Array.from(keptByPrediction(toy, s({ outcome: 'correct', confidence: { min: 0.8, max: 1 } }), pool, logits, 2, false))).toEqual([0]);
+    // Scores that are probabilities already are taken as they are.
+    const probabilities = Float32Array.from([0.3, 0.7, 0.9, 0.1, 0.45, 0.55, 0.2, 0.8]);
+    expect(Array.from(keptByPrediction(toy, s({ confidence: { min: 0, max: 0.6 } }), pool, probabilities, 2, true))).toEqual([2]);
+    expect(message(() => keptByPrediction(toy, s({ outcome: 'incorrect', confidence: { min: 0, max: 0.9 } }), pool, logits, 2, false))).toBe(
+      'No image of the test split of dataset "toy" is classified wrongly with a confidence from 0 to 0.9 (4 looked at).',
+    );
+    // Then the first or a seeded random n of those kept.
+    expect(Array.from(pickImages(Int32Array.from([0, 1, 2]), s({ pick: 'first', n: 2 })))).toEqual([0, 1]);
+    expect(imageSelectionSchema.safeParse({ confidence: { min: 0.8, max: 0.2 } }).success).toBe(false);
   });
 });
 

@@ -5,7 +5,7 @@ import { explainHref, parseExplainRoute } from '../../renderer/lib/explain-route
 import { figureLayout, tileOrigin } from '../../renderer/lib/explain/figure-layout.js';
 import { gridGeometry, placedRows, scrollToShow, visibleSpan } from '../../renderer/lib/explain/grid-layout.js';
 import { bytesPerRow, MAX_PAGE, MIN_PAGE, PAGE_BYTES, pageSizeFor, placeOf } from '../../renderer/lib/explain/pages.js';
-import { indicesOfClass, parseIndices, seededSample } from '../../renderer/lib/explain/image-choice.js';
+import { parseIndices } from '../../renderer/lib/explain/image-choice.js';
 import { checkParams, initialValues, methodFields } from '../../renderer/lib/explain/method-params.js';
 import { encodeNpy } from '../../renderer/lib/explain/npy.js';
 import { predictions, softmax } from '../../renderer/lib/explain/predictions.js';
@@ -54,22 +54,6 @@ describe('row filter', () => {
 });
 
 describe('image choice', () => {
-  it('samples the same images for the same seed, sorted and without repeats', () => {
-    const pool = Array.from({ length: 100 }, (_, i) => i * 2);
-    const a = seededSample(pool, 10, 7);
-    expect(seededSample(pool, 10, 7)).toEqual(a);
-    expect(new Set(a).size).toBe(10);
-    expect(a).toEqual(a.toSorted((x, y) => x - y));
-    expect(a.every((v) => pool.includes(v))).toBe(true);
-    expect(seededSample(pool, 10, 8)).not.toEqual(a);
-    expect(seededSample([1, 2], 5, 1)).toEqual([1, 2]);
-  });
-
-  it('finds the images of a class in a split', () => {
-    expect(indicesOfClass(new Int32Array([0, 1, 1, 1]), new Uint8Array([2, 2, 0, 2]), 1, 'test')).toEqual([1, 3]);
-    expect(indicesOfClass(new Int32Array([0, 1, 1, 1]), new Uint8Array([2, 2, 0, 2]), 1, 'all')).toEqual([1, 2, 3]);
-  });
-
   it('reads indices and ranges typed by hand, and says what is wrong', () => {
     expect(parseIndices('3, 14 15-17;3', 20)).toEqual([3, 14, 15, 16, 17]);
     expect(parseIndices('20', 20)).toMatch(/no image 20/);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { PixelDtype } from '../../../shared/datasets.js';
 import { HeatlabError } from '../../../shared/errors.js';
 import type { Preprocessing } from '../../../shared/models.js';
+import { selectsByPrediction } from '../../../shared/explanation-words.js';
 import type { ExplainHostDetail, ExplainJobParams, ExplanationEngine, StagedExplanation, StagedExplanations } from '../../../shared/explanations.js';
 import { StagingArea } from '../../data/staging.js';
 import type { Engines } from '../../jobs/host/engines.js';
@@ -19,7 +20,7 @@ import type { InputBounds } from '../graph/method.js';
 import { resolveMethod, type ExplainMethod } from '../methods.js';
 import { HeatmapStatsAccumulator } from './heatmap-stats.js';
 import { ExplainedModel } from './explained-model.js';
-import { selectImages } from './selection.js';
+import { candidateImages, keptByPrediction, pickImages, selectImages } from './selection.js';
 import { targetsFor } from './targets.js';
 
 /** Images read and explained per step: the unit of progress, cancellation and streaming. */
@@ -48,27 +49,52 @@ export async function runExplain(params: ExplainJobParams, ctx: JobContext, engi
     const [channels, height, width] = explained.shape;
     if (channels !== dataset.channels || height !== dataset.height || width !== dataset.width)
       throw new HeatlabError('invalid_request', `Model "${model.name}" reads ${channels}×${height}×${width} images and dataset "${dataset.name}" has ${dataset.channels}×${dataset.height}×${dataset.width}.`);
-    const indices = selectImages(feed.splits, params.images, dataset.name);
-    const n = indices.length;
     const classes = explained.classes;
     const size = channels * height * width;
     const plane = height * width;
-    const read = (start: number, count: number) => nhwcToNchw(feed.batch(indices.subarray(start, start + count)).x, [count, height, width, channels]);
-
-    // The model's logits for every image, once: they decide the predicted-class targets and are stored with every run.
-    const logits = new Float32Array(n * classes);
-    const total = n + n * methods.length * (params.target === 'all' ? classes : 1);
+    const readAt = (images: Int32Array) => nhwcToNchw(feed.batch(images).x, [images.length, height, width, channels]);
+    const perImageOf = params.target === 'all' ? classes : 1;
     let done = 0;
+    let total = 0;
     const report = (message: string, detail?: unknown) => ctx.progress(done, total, message, 'heatmaps', detail);
-    await explained.withForward(async (forward) => {
-      for (let start = 0; start < n; start += CHUNK) {
-        const count = Math.min(CHUNK, n - start);
-        logits.set((await forward(read(start, count), count)).subarray(0, count * classes), start * classes);
-        done += count;
-        report(`Computing the model's logits on ${n} images`);
-        await ctx.checkpoint();
-      }
-    });
+    /** The model's scores for these images, [images, classes], a chunk at a time. */
+    const scoresOf = async (images: Int32Array, message: string) => {
+      const out = new Float32Array(images.length * classes);
+      await explained.withForward(async (forward) => {
+        for (let start = 0; start < images.length; start += CHUNK) {
+          const count = Math.min(CHUNK, images.length - start);
+          out.set((await forward(readAt(images.subarray(start, start + count)), count)).subarray(0, count * classes), start * classes);
+          done += count;
+          report(message);
+          await ctx.checkpoint();
+        }
+      });
+      return out;
+    };
+
+    // The images, and the model's logits for each, once: they decide the predicted-class targets
+    // and are stored with every run. A selection by prediction first scores every candidate, then
+    // keeps those scores for the images it picks.
+    const source = { name: dataset.name, splits: feed.splits, labels: feed.labels, classNames: dataset.classNames };
+    let indices: Int32Array;
+    let logits: Float32Array;
+    if (selectsByPrediction(params.images)) {
+      const pool = candidateImages(source, params.images);
+      total = pool.length + Math.min(params.images.n ?? pool.length, pool.length) * methods.length * perImageOf;
+      const scores = await scoresOf(pool, `Predicting the ${pool.length} candidate images to choose from`);
+      const probabilities = explained.explains === 'probabilities' || (explained.explains === 'output' && model.scores === 'probabilities');
+      const picked = pickImages(keptByPrediction(source, params.images, pool, scores, classes, probabilities), params.images);
+      indices = Int32Array.from(picked, (r) => pool[r]!);
+      logits = new Float32Array(picked.length * classes);
+      picked.forEach((r, k) => logits.set(scores.subarray(r * classes, (r + 1) * classes), k * classes));
+      total = pool.length + picked.length * methods.length * perImageOf;
+    } else {
+      indices = selectImages(source, params.images);
+      total = indices.length + indices.length * methods.length * perImageOf;
+      logits = await scoresOf(indices, `Computing the model's logits on ${indices.length} images`);
+    }
+    const n = indices.length;
+    const read = (start: number, count: number) => readAt(indices.subarray(start, start + count));
     const targets = targetsFor(params.target, logits, Int32Array.from(indices, (i) => feed.labels[i]!), classes);
     const perImage = targets.length / n;
     const engine = (batchSize: number): ExplanationEngine => ({ ort: engines.ort.info.version, threads: engines.ort.info.threads, explains: explained.explains, batchSize });

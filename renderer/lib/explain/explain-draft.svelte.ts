@@ -1,15 +1,15 @@
 // The Explain form: which model, dataset, images, methods with their parameters, and target.
 // `request` turns it into an explain.start request, looking up labels or the model's mistakes
 // when the images are chosen by class or by error.
-import type { Api, ApiRequest } from '../../../shared/api.js';
+import type { ApiRequest } from '../../../shared/api.js';
 import type { SplitName } from '../../../shared/datasets.js';
 import type { ExplainMethodInfo } from '../../../shared/explanations.js';
-import { unwrap } from '../api.js';
 import type { Field } from '../schema-fields.js';
-import { indicesOfClass, parseIndices, seededSample } from './image-choice.js';
+import { parseIndices } from './image-choice.js';
 import { checkParams, initialValues, methodFields } from './method-params.js';
 
-export type ImagePick = 'random' | 'first' | 'class' | 'misclassified' | 'indices';
+export type ImagePick = 'random' | 'first' | 'class' | 'indices';
+export type OutcomeChoice = 'any' | 'correct' | 'incorrect';
 export type TargetChoice = 'predicted' | 'true' | 'class' | 'all';
 
 export class ExplainDraft {
@@ -23,6 +23,11 @@ export class ExplainDraft {
   /** Seeds the random methods (SmoothGrad noise, RISE masks, LIME samples…). */
   seed = $state<number | null>(1);
   classId = $state(0);
+  /** Only images the model gets right, or wrong (decided by the job's own forward pass). */
+  outcome = $state<OutcomeChoice>('any');
+  /** Only images predicted with a probability in this range (an emptied field leaves that side open). */
+  minConfidence = $state<number | null>(0);
+  maxConfidence = $state<number | null>(1);
   indicesText = $state('');
   /** Chosen method ids, in the order of the registry. */
   chosen = $state<string[]>([]);
@@ -64,6 +69,11 @@ export class ExplainDraft {
     if (this.datasetId === null) return 'Choose a dataset whose images fit the model.';
     if (this.pick !== 'indices' && (this.n === null || !Number.isInteger(this.n) || this.n < 1)) return 'Enter how many images to explain (a whole number from 1).';
     if (this.imageSeed === null || !Number.isInteger(this.imageSeed) || this.imageSeed < 0) return 'Enter a selection seed (a whole number from 0).';
+    if (this.pick !== 'indices') {
+      const [low, high] = [this.minConfidence ?? 0, this.maxConfidence ?? 1];
+      if (!(low >= 0 && low <= 1 && high >= 0 && high <= 1)) return 'Enter confidences from 0 to 1.';
+      if (low > high) return 'The lowest confidence must not exceed the highest.';
+    }
     if (this.seed === null || !Number.isInteger(this.seed) || this.seed < 0) return 'Enter a seed (a whole number from 0).';
     if (this.chosen.length === 0) return 'Choose at least one method.';
     const errors = this.paramErrors(methods);
@@ -73,7 +83,7 @@ export class ExplainDraft {
   }
 
   /** The request to start, or a thrown sentence. */
-  async request(api: Api, methods: readonly ExplainMethodInfo[], datasetCount: number): Promise<ApiRequest<'explain.start'>> {
+  request(methods: readonly ExplainMethodInfo[], datasetCount: number): ApiRequest<'explain.start'> {
     const problem = this.problem(methods);
     if (problem) throw new Error(problem);
     const modelId = this.modelId!;
@@ -82,20 +92,23 @@ export class ExplainDraft {
     const seed = this.seed ?? 1;
     const imageSeed = this.imageSeed ?? 1;
     let images: ApiRequest<'explain.start'>['images'];
-    if (this.pick === 'random' || this.pick === 'first') images = { split: this.split, pick: this.pick, n, seed: imageSeed };
-    else if (this.pick === 'indices') {
+    if (this.pick === 'indices') {
       const indices = parseIndices(this.indicesText, datasetCount);
       if (typeof indices === 'string') throw new Error(indices);
       images = { pick: 'indices', indices };
-    } else if (this.pick === 'class') {
-      const index = unwrap(await api['datasets.index']({ id: datasetId }));
-      const candidates = indicesOfClass(index.labels, index.splits, this.classId, this.split);
-      if (candidates.length === 0) throw new Error('No image of that class in the chosen split.');
-      images = { pick: 'indices', indices: seededSample(candidates, n, imageSeed) };
     } else {
-      const mistakes = unwrap(await api['models.misclassified']({ id: modelId }));
-      if (mistakes.indices.length === 0) throw new Error('The model classifies every test image correctly: there is no mistake to explain.');
-      images = { pick: 'indices', indices: seededSample(Array.from(mistakes.indices), n, imageSeed) };
+      // One class, right or wrong, a confidence range: the job narrows the split by them, so the run
+      // records the choice itself rather than a list of indices.
+      const [low, high] = [this.minConfidence ?? 0, this.maxConfidence ?? 1];
+      images = {
+        split: this.split,
+        pick: this.pick === 'class' ? 'random' : this.pick,
+        n,
+        seed: imageSeed,
+        ...(this.pick === 'class' ? { label: this.classId } : {}),
+        ...(this.outcome !== 'any' ? { outcome: this.outcome } : {}),
+        ...(low > 0 || high < 1 ? { confidence: { min: low, max: high } } : {}),
+      };
     }
     const target = this.target === 'class' ? { class: this.targetClass } : this.target;
     return {
