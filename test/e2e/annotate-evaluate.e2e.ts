@@ -4,7 +4,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { appUrl } from './env.js';
-import { collectErrors, connectApi, drag, finished, value } from './e2e-api.js';
+import { collectErrors, connectApi, drag, finished, trainModel, value } from './e2e-api.js';
 
 test('annotates three images, then evaluates two methods against that set, reads the table and curves, and exports the CSV', async ({ page }, testInfo) => {
   test.setTimeout(300_000);
@@ -13,10 +13,7 @@ test('annotates three images, then evaluates two methods against that set, reads
   const stamp = Date.now();
   const created = { dataset: 0, model: 0, runs: [] as number[], set: 0, evaluation: 0 };
   try {
-    const gen = await finished(api, value(await api['datasets.generate']({ generator: 'triangles-squares', params: { count: 300 }, name: `e2e loop data ${stamp}` })));
-    created.dataset = (gen.result as { datasetId: number }).datasetId;
-    const train = await finished(api, value(await api['models.train']({ datasetId: created.dataset, name: `e2e loop model ${stamp}`, training: { epochs: 1 } })));
-    created.model = (train.result as { modelId: number }).modelId;
+    await trainModel(api, created, 'e2e loop', stamp, 300, 1);
     const explained = await finished(
       api,
       value(await api['explain.start']({ modelId: created.model, datasetId: created.dataset, images: { pick: 'indices', indices: [0, 1, 2] }, methods: [{ id: 'gradient' }, { id: 'gradient-x-input' }] })),

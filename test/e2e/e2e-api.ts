@@ -28,6 +28,18 @@ export async function finished(api: WebSocketApi, job: Job): Promise<Job> {
   }
 }
 
+/**
+ * A generated Triangles & Squares dataset ("<label> data <stamp>") and a model trained on it
+ * ("<label> model <stamp>"), through the API; `created` learns each id as soon as it exists, for
+ * the test's clean-up.
+ */
+export async function trainModel(api: WebSocketApi, created: { dataset: number; model: number }, label: string, stamp: number, images: number, epochs: number): Promise<void> {
+  const gen = await finished(api, value(await api['datasets.generate']({ generator: 'triangles-squares', params: { count: images }, name: `${label} data ${stamp}` })));
+  created.dataset = (gen.result as { datasetId: number }).datasetId;
+  const train = await finished(api, value(await api['models.train']({ datasetId: created.dataset, name: `${label} model ${stamp}`, training: { epochs } })));
+  created.model = (train.result as { modelId: number }).modelId;
+}
+
 export function value<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
   if (!r.ok) throw new Error(r.error.message);
   return r.value;

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appUrl } from './env.js';
-import { collectErrors, connectApi, finished, value } from './e2e-api.js';
+import { collectErrors, connectApi, finished, trainModel, value } from './e2e-api.js';
 
 /** RFC 4180 fields of one CSV line (quoted fields may hold commas and doubled quotes). */
 function fields(line: string): string[] {
@@ -36,10 +36,7 @@ test('evaluates two methods against a generated ground truth, reads the table an
   const folder = mkdtempSync(join(tmpdir(), 'heatlab-e2e-evaluate-'));
   try {
     // A small dataset with generated masks, a quickly trained model and two explanation runs, through the API.
-    const gen = await finished(api, value(await api['datasets.generate']({ generator: 'triangles-squares', params: { count: 300 }, name: `e2e evaluate data ${stamp}` })));
-    created.dataset = (gen.result as { datasetId: number }).datasetId;
-    const train = await finished(api, value(await api['models.train']({ datasetId: created.dataset, name: `e2e evaluate model ${stamp}`, training: { epochs: 1 } })));
-    created.model = (train.result as { modelId: number }).modelId;
+    await trainModel(api, created, 'e2e evaluate', stamp, 300, 1);
     const explained = await finished(
       api,
       value(await api['explain.start']({ modelId: created.model, datasetId: created.dataset, images: { split: 'test', pick: 'first', n: 8 }, methods: [{ id: 'gradient' }, { id: 'grad-cam' }] })),

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { appUrl } from './env.js';
-import { collectErrors, connectApi, finished, value } from './e2e-api.js';
+import { collectErrors, connectApi, trainModel, value } from './e2e-api.js';
 
 // Choosing what to explain by the model's own predictions, from the Explain form: random images of
 // one class that the model gets right, with a confidence range; the grid shows only such images.
@@ -11,10 +11,7 @@ test('explains random images of one class that the model gets right, within a co
   const stamp = Date.now();
   const created = { dataset: 0, model: 0, runs: [] as number[] };
   try {
-    const gen = await finished(api, value(await api['datasets.generate']({ generator: 'triangles-squares', params: { count: 400 }, name: `e2e choose data ${stamp}` })));
-    created.dataset = (gen.result as { datasetId: number }).datasetId;
-    const train = await finished(api, value(await api['models.train']({ datasetId: created.dataset, name: `e2e choose model ${stamp}`, training: { epochs: 2 } })));
-    created.model = (train.result as { modelId: number }).modelId;
+    await trainModel(api, created, 'e2e choose', stamp, 400, 2);
     const classes = value(await api['datasets.get']({ id: created.dataset })).classNames;
 
     await page.goto(`${appUrl()}#/explain`);

@@ -3,7 +3,7 @@
 // it finishes, its cells fill in on the same page.
 import { expect, test } from '@playwright/test';
 import { appUrl } from './env.js';
-import { collectErrors, connectApi, finished, value } from './e2e-api.js';
+import { collectErrors, connectApi, finished, trainModel, value } from './e2e-api.js';
 
 test('fills in a running job’s grid as each method finishes, showing the unfinished one as pending', async ({ page }) => {
   test.setTimeout(240_000);
@@ -12,10 +12,7 @@ test('fills in a running job’s grid as each method finishes, showing the unfin
   const stamp = Date.now();
   const created = { dataset: 0, model: 0, job: 0 };
   try {
-    const gen = await finished(api, value(await api['datasets.generate']({ generator: 'triangles-squares', params: { count: 200 }, name: `e2e live data ${stamp}` })));
-    created.dataset = (gen.result as { datasetId: number }).datasetId;
-    const train = await finished(api, value(await api['models.train']({ datasetId: created.dataset, name: `e2e live model ${stamp}`, training: { epochs: 1 } })));
-    created.model = (train.result as { modelId: number }).modelId;
+    await trainModel(api, created, 'e2e live', stamp, 200, 1);
 
     // Gradient takes milliseconds; RISE with 40,000 masks takes seconds per image even on a fast machine.
     const job = value(

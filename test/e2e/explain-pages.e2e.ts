@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { appUrl } from './env.js';
-import { collectErrors, connectApi, finished, value } from './e2e-api.js';
+import { collectErrors, connectApi, finished, trainModel, value } from './e2e-api.js';
 
 // A run of more images than a page of the grid holds (1,000 of these): every image is reachable a
 // page at a time, the filter sees every image, and a link to one image opens its page.
@@ -11,10 +11,7 @@ test('shows a run of 1,100 images a page at a time, filters all of them, and ope
   const stamp = Date.now();
   const created = { dataset: 0, model: 0, run: 0 };
   try {
-    const gen = await finished(api, value(await api['datasets.generate']({ generator: 'triangles-squares', params: { count: 1100 }, name: `e2e pages data ${stamp}` })));
-    created.dataset = (gen.result as { datasetId: number }).datasetId;
-    const train = await finished(api, value(await api['models.train']({ datasetId: created.dataset, name: `e2e pages model ${stamp}`, training: { epochs: 1 } })));
-    created.model = (train.result as { modelId: number }).modelId;
+    await trainModel(api, created, 'e2e pages', stamp, 1100, 1);
     const explained = await finished(api, value(await api['explain.start']({ modelId: created.model, datasetId: created.dataset, images: { split: 'all', pick: 'first', n: 1100 }, methods: [{ id: 'gradient' }] })));
     expect(explained.status, explained.error?.message).toBe('done');
     created.run = (explained.result as { runIds: number[] }).runIds[0]!;

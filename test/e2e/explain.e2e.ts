@@ -6,7 +6,7 @@ import { decodeNpy } from '../../main/workspace/npy.js';
 import { figureLayout } from '../../renderer/lib/explain/figure-layout.js';
 import { percentileAbs } from '../../renderer/lib/heatmap/normalise.js';
 import { appUrl } from './env.js';
-import { collectErrors, connectApi, finished, value } from './e2e-api.js';
+import { collectErrors, connectApi, finished, trainModel, value } from './e2e-api.js';
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(bytes: Buffer): [number, number] {
@@ -22,10 +22,7 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
   const created = { dataset: 0, model: 0, runs: [] as number[] };
   try {
     // A small dataset and a quickly trained model, through the API.
-    const gen = await finished(api, value(await api['datasets.generate']({ generator: 'triangles-squares', params: { count: 400 }, name: `e2e explain data ${stamp}` })));
-    created.dataset = (gen.result as { datasetId: number }).datasetId;
-    const train = await finished(api, value(await api['models.train']({ datasetId: created.dataset, name: `e2e explain model ${stamp}`, training: { epochs: 1 } })));
-    created.model = (train.result as { modelId: number }).modelId;
+    await trainModel(api, created, 'e2e explain', stamp, 400, 1);
 
     // Choose what to explain: the first 6 test images, with Gradient and Grad-CAM.
     await page.goto(`${appUrl()}#/explain`);

@@ -6,10 +6,10 @@ import type { SplitName } from '../../../shared/datasets.js';
 import type { ExplainMethodInfo } from '../../../shared/explanations.js';
 import type { Field } from '../schema-fields.js';
 import { parseIndices } from './image-choice.js';
+import type { RowFilter } from './row-filter.js';
 import { checkParams, initialValues, methodFields } from './method-params.js';
 
 export type ImagePick = 'random' | 'first' | 'class' | 'indices';
-export type OutcomeChoice = 'any' | 'correct' | 'incorrect';
 export type TargetChoice = 'predicted' | 'true' | 'class' | 'all';
 
 export class ExplainDraft {
@@ -24,7 +24,7 @@ export class ExplainDraft {
   seed = $state<number | null>(1);
   classId = $state(0);
   /** Only images the model gets right, or wrong (decided by the job's own forward pass). */
-  outcome = $state<OutcomeChoice>('any');
+  outcome = $state<RowFilter['outcome']>('all');
   /** Only images predicted with a probability in this range (an emptied field leaves that side open). */
   minConfidence = $state<number | null>(0);
   maxConfidence = $state<number | null>(1);
@@ -106,7 +106,7 @@ export class ExplainDraft {
         n,
         seed: imageSeed,
         ...(this.pick === 'class' ? { label: this.classId } : {}),
-        ...(this.outcome !== 'any' ? { outcome: this.outcome } : {}),
+        ...(this.outcome !== 'all' ? { outcome: this.outcome } : {}),
         ...(low > 0 || high < 1 ? { confidence: { min: low, max: high } } : {}),
       };
     }
