@@ -123,7 +123,7 @@ const SCROLL_FRAMES = `(async () => {
 })()`;
 
 /** Fresh browsers the first render is timed in; the median is the figure (single starts vary by about 15 % here). */
-const COLD_STARTS = 3;
+const COLD_STARTS = 5;
 
 async function measureUi(playwright: typeof import('@playwright/test'), executablePath: string, url: string): Promise<void> {
   // As playwright.config.ts launches it: without the address-bar popup that Chromium pre-renders at
