@@ -16,6 +16,22 @@ export function keyBits(key: number): number {
   return key & 0x80000000 ? (key ^ 0x80000000) >>> 0 : ~key >>> 0;
 }
 
+/**
+ * Turns pass `pass`'s byte counts into each byte's first slot in the output; false when all `n`
+ * keys share that byte (the first key's), so the pass would move nothing.
+ */
+function startOffsets(pass: number, firstKey: number, n: number): boolean {
+  const base = pass * 256;
+  if (counts[base + ((firstKey >>> (pass * 8)) & 0xff)] === n) return false;
+  let sum = 0;
+  for (let b = base; b < base + 256; b++) {
+    const c = counts[b]!;
+    counts[b] = sum;
+    sum += c;
+  }
+  return true;
+}
+
 /** Sorts `keys` ascending in place; `scratch` must be at least as long. */
 export function radixSortUint32(keys: Uint32Array, scratch: Uint32Array): void {
   const n = keys.length;
@@ -32,14 +48,7 @@ export function radixSortUint32(keys: Uint32Array, scratch: Uint32Array): void {
   for (let pass = 0; pass < 4; pass++) {
     const base = pass * 256;
     const shift = pass * 8;
-    // A byte all keys share needs no pass.
-    if (counts[base + ((from[0]! >>> shift) & 0xff)] === n) continue;
-    let sum = 0;
-    for (let b = base; b < base + 256; b++) {
-      const c = counts[b]!;
-      counts[b] = sum;
-      sum += c;
-    }
+    if (!startOffsets(pass, from[0]!, n)) continue;
     for (let i = 0; i < n; i++) {
       const k = from[i]!;
       to[counts[base + ((k >>> shift) & 0xff)]!++] = k;
@@ -81,13 +90,7 @@ export function argsortDescending(values: Float32Array, order: Int32Array): void
   for (let pass = 0; pass < 4; pass++) {
     const base = pass * 256;
     const shift = pass * 8;
-    if (n === 0 || counts[base + ((keys[0]! >>> shift) & 0xff)] === n) continue;
-    let sum = 0;
-    for (let b = base; b < base + 256; b++) {
-      const c = counts[b]!;
-      counts[b] = sum;
-      sum += c;
-    }
+    if (n === 0 || !startOffsets(pass, keys[0]!, n)) continue;
     for (let i = 0; i < n; i++) {
       const k = keys[i]!;
       const to = counts[base + ((k >>> shift) & 0xff)]!++;

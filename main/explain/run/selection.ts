@@ -7,7 +7,7 @@ import { splitCodes } from '../../../shared/datasets.js';
 import { HeatlabError } from '../../../shared/errors.js';
 import type { ImageSelection } from '../../../shared/explanations.js';
 import { shuffled } from '../../train/data-feed.js';
-import { softmax } from '../../train/metrics.js';
+import { argmaxRows, softmax } from '../../train/metrics.js';
 import { Random } from '../../numeric/random.js';
 
 /** What a selection reads of a dataset. */
@@ -53,10 +53,10 @@ export function pickImages(pool: Int32Array, s: ImageSelection): Int32Array {
  */
 export function keptByPrediction(src: SelectionSource, s: ImageSelection, pool: Int32Array, scores: Float32Array, classes: number, probabilities: boolean): Int32Array {
   const p = probabilities ? scores : softmax(scores, classes);
+  const predicted = argmaxRows(p, classes);
   const kept: number[] = [];
   for (let r = 0; r < pool.length; r++) {
-    let best = 0;
-    for (let k = 1; k < classes; k++) if (p[r * classes + k]! > p[r * classes + best]!) best = k;
+    const best = predicted[r]!;
     const right = best === src.labels[pool[r]!];
     if (s.outcome === 'correct' && !right) continue;
     if (s.outcome === 'incorrect' && right) continue;

@@ -10,6 +10,7 @@
 import type { Api } from '../../../shared/api.js';
 import type { ExplanationRun, GridRows } from '../../../shared/explanations.js';
 import { errorText, unwrap } from '../api.js';
+import { nextFrame } from '../frames.js';
 import type { Pixels } from '../pixels.js';
 import { FIRST_CHUNK, range, takeGridStart } from './grid-start.js';
 import { bytesPerRow, MAX_PAGE, pageSizeFor } from './pages.js';
@@ -39,9 +40,6 @@ export interface ImageRow {
   label: number;
   prediction: Prediction;
 }
-
-/** Resolves after the next frame (at once where there are no frames, as in tests). */
-const nextFrame = () => new Promise<void>((resolve) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(() => resolve()) : resolve()));
 
 export class Comparison {
   readonly #api: Api;
