@@ -15,7 +15,7 @@ import { loadEngines } from '../jobs/host/engines.js';
 import { Random } from '../numeric/random.js';
 import { exportLayersModel } from '../onnx/export/index.js';
 import { buildModel, layersFor } from '../train/architectures.js';
-import { preprocessingFor } from '../train/data-feed.js';
+import { preprocessingFor } from '../workspace/dataset-feed.js';
 import { encodeNpy } from '../workspace/npy.js';
 import { generatedDataset, quietContext, runChild } from './child.js';
 import { atMost, record } from './table.js';

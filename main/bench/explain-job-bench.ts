@@ -10,7 +10,7 @@ import { runExplain } from '../explain/run/explain-job.js';
 import { loadEngines } from '../jobs/host/engines.js';
 import { exportLayersModel } from '../onnx/export/index.js';
 import { buildModel, layersFor } from '../train/architectures.js';
-import { preprocessingFor } from '../train/data-feed.js';
+import { preprocessingFor } from '../workspace/dataset-feed.js';
 import { generatedDataset, quietContext, runChild } from './child.js';
 import { atMost, record } from './table.js';
 

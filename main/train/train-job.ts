@@ -13,8 +13,9 @@ import type { Engines } from '../jobs/host/engines.js';
 import type { JobContext } from '../jobs/host/job-context.js';
 import { EXPORT_TOLERANCE, exportAgrees, exportLayersModel, verifyExport } from '../onnx/export/index.js';
 import { buildModel, describeArchitecture, layersFor, summarize } from './architectures.js';
-import { DatasetFeed, trainValidationSplit } from './data-feed.js';
-import { argmaxRows, softmax, testMetrics } from './metrics.js';
+import { DatasetFeed } from '../workspace/dataset-feed.js';
+import { trainValidationSplit } from './validation-split.js';
+import { argmaxRows, softmax, testMetrics } from '../numeric/classification.js';
 import { predictLogits, trainLoop } from './train-loop.js';
 
 type Tf = typeof tfType;

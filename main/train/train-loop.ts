@@ -4,8 +4,9 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { BatchRecord, EpochRecord, StopReason, TrainingDetail, TrainingParams } from '../../shared/models.js';
 import type { JobContext } from '../jobs/host/job-context.js';
 import { Random } from '../numeric/random.js';
-import { shuffled, type DatasetFeed } from './data-feed.js';
-import { crossEntropy, argmaxRows } from './metrics.js';
+import { type DatasetFeed } from '../workspace/dataset-feed.js';
+import { shuffled } from '../numeric/shuffle.js';
+import { crossEntropy, argmaxRows } from '../numeric/classification.js';
 
 type Tf = typeof tfType;
 

@@ -8,7 +8,7 @@ import { trainingSchema } from '../../shared/models.js';
 import type { JobContext } from '../../main/jobs/host/job-context.js';
 import { Random } from '../../main/numeric/random.js';
 import { buildModel, layersFor } from '../../main/train/architectures.js';
-import { DatasetFeed } from '../../main/train/data-feed.js';
+import { DatasetFeed } from '../../main/workspace/dataset-feed.js';
 import { trainLoop } from '../../main/train/train-loop.js';
 import { writeNpy } from '../../main/workspace/npy.js';
 

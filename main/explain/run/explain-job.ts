@@ -14,7 +14,7 @@ import type { Engines } from '../../jobs/host/engines.js';
 import type { JobContext } from '../../jobs/host/job-context.js';
 import { Random } from '../../numeric/random.js';
 import { nhwcToNchw } from '../../onnx/export/layout.js';
-import { DatasetFeed } from '../../train/data-feed.js';
+import { DatasetFeed } from '../../workspace/dataset-feed.js';
 import { ortForward, type Forward } from '../forward.js';
 import type { InputBounds } from '../graph/method.js';
 import { resolveMethod, type ExplainMethod } from '../methods.js';

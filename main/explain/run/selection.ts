@@ -6,8 +6,8 @@
 import { splitCodes } from '../../../shared/datasets.js';
 import { HeatlabError } from '../../../shared/errors.js';
 import type { ImageSelection } from '../../../shared/explanations.js';
-import { shuffled } from '../../train/data-feed.js';
-import { argmaxRows, softmax } from '../../train/metrics.js';
+import { shuffled } from '../../numeric/shuffle.js';
+import { argmaxRows, softmax } from '../../numeric/classification.js';
 import { Random } from '../../numeric/random.js';
 
 /** What a selection reads of a dataset. */

@@ -3,7 +3,7 @@
 // within an image).
 import { HeatlabError } from '../../../shared/errors.js';
 import type { ExplanationTarget } from '../../../shared/explanations.js';
-import { argmaxRows } from '../../train/metrics.js';
+import { argmaxRows } from '../../numeric/classification.js';
 
 export function targetsFor(target: ExplanationTarget, logits: Float32Array, labels: Int32Array, classes: number): Int32Array {
   const n = labels.length;

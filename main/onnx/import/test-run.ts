@@ -1,5 +1,5 @@
 // The test run of an import: the first images of the chosen dataset (test split first), turned
-// into inputs from raw pixels exactly as for trained models (train/data-feed.ts's preprocess,
+// into inputs from raw pixels exactly as for trained models (workspace/dataset-feed.ts's preprocess,
 // then NHWC → NCHW), through the normalised model. Accuracy only when the model's class names are
 // the dataset's, since otherwise class k of one need not be class k of the other.
 import { join } from 'node:path';
@@ -7,8 +7,8 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { splitCodes, type DatasetRef } from '../../../shared/datasets.js';
 import type { ImportTestRun } from '../../../shared/model-import.js';
 import type { Preprocessing, TestMetrics } from '../../../shared/models.js';
-import { preprocess } from '../../train/data-feed.js';
-import { argmaxRows, testMetrics } from '../../train/metrics.js';
+import { preprocess } from '../../workspace/dataset-feed.js';
+import { argmaxRows, testMetrics } from '../../numeric/classification.js';
 import { readNpy } from '../../workspace/npy.js';
 import { NpyReader } from '../../workspace/npy-stream.js';
 import { nhwcToNchw } from '../export/layout.js';

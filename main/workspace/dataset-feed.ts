@@ -3,9 +3,8 @@
 import { join } from 'node:path';
 import { splitCodes, type DatasetRef, type SplitName } from '../../shared/datasets.js';
 import type { Preprocessing } from '../../shared/models.js';
-import { Random } from '../numeric/random.js';
-import { readNpy } from '../workspace/npy.js';
-import { NpyReader } from '../workspace/npy-stream.js';
+import { readNpy } from './npy.js';
+import { NpyReader } from './npy-stream.js';
 
 /** x = pixel / scale, with mean 0 and std 1: inputs in [0, 1], as the ONNX metadata records. */
 export function preprocessingFor(dataset: Pick<DatasetRef, 'dtype' | 'channels' | 'height' | 'width'>): Preprocessing {
@@ -74,26 +73,4 @@ export class DatasetFeed {
   close(): void {
     this.#images.close();
   }
-}
-
-/** A seeded Fisher–Yates shuffle (a copy). */
-export function shuffled(indices: Int32Array, rng: Random): Int32Array {
-  const out = indices.slice();
-  for (let k = out.length - 1; k > 0; k--) {
-    const j = rng.int(k + 1);
-    const t = out[k]!;
-    out[k] = out[j]!;
-    out[j] = t;
-  }
-  return out;
-}
-
-/** Training and validation indices: the dataset's validation split, or a seeded share held out of train. */
-export function trainValidationSplit(feed: DatasetFeed, validation: 'dataset' | number, seed: number): { train: Int32Array; validation: Int32Array } {
-  const train = feed.indicesOf('train');
-  if (validation === 'dataset') return { train, validation: feed.indicesOf('validation') };
-  const mixed = shuffled(train, new Random(seed ^ 0x5a17));
-  const held = Math.max(1, Math.round(mixed.length * validation));
-  const sort = (a: Int32Array) => a.sort();
-  return { train: sort(mixed.slice(held)), validation: sort(mixed.slice(0, held)) };
 }

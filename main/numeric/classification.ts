@@ -1,5 +1,6 @@
-// Test-set metrics from logits, computed in float64 here rather than in tfjs so they do not depend
-// on the backend.
+// Classification scores from logits (softmax, arg-max, cross-entropy, accuracy and confusion),
+// computed in float64 rather than in tfjs so they do not depend on the backend; training, image
+// selection, evaluation and model import all read them.
 import type { TestMetrics } from '../../shared/models.js';
 
 /** Row-wise softmax of [n, k] logits, max-shifted for stability. */
