@@ -70,11 +70,31 @@ export interface MetricInfo {
   defaults: Record<string, unknown>;
 }
 
-/** A column of the result: one explanation run, or the random-map baseline (runId null). */
+/** A column of the result: one explanation run, or the random-map baseline. */
 export interface EvaluatedColumn {
+  /** The run; null for the built-in random-map baseline. */
   runId: number | null;
   method: string;
   label: string;
+  /** The random-map baseline: built in, or a Random map run the user chose (then it stands in for the built-in one). Absent in evaluations made before Heatlab 0.1.0's issue 13: there the baseline is the column without a run. */
+  baseline?: boolean;
+}
+
+/** Whether a column is the evaluation's random-map baseline. */
+export const isBaseline = (column: EvaluatedColumn): boolean => column.baseline ?? column.runId === null;
+
+/** How a method compares with the random-map baseline on one metric (paired Wilcoxon, Holm over the methods). */
+export interface ChanceVerdict {
+  column: number;
+  /** better / worse: significantly, in the metric's direction; indistinguishable: not significantly different; undefined: no pair to compare. */
+  verdict: 'better' | 'worse' | 'indistinguishable' | 'undefined';
+  /** Mean of column − baseline over the pairs where both are finite. */
+  meanDifference: number;
+  statistic: number;
+  n: number;
+  p: number;
+  /** Holm-adjusted over this metric's comparisons with the baseline. */
+  pHolm: number;
 }
 
 /** One metric as scored: its parameters as run, defaults filled in. */
@@ -124,6 +144,8 @@ export interface MetricRanking {
   best: number | null;
   /** Every pair of columns, Holm-corrected. */
   tests: PairedTest[];
+  /** Each method against the random-map baseline (absent in evaluations made before these verdicts existed). */
+  chance?: ChanceVerdict[];
 }
 
 export interface EvaluationSummary {
@@ -161,6 +183,64 @@ export interface Evaluation extends EvaluationSummary {
   engine: { ort: string; threads: number };
   /** Workspace-relative array files (scores, per-image curves, indices). */
   files: ArrayFile[];
+  /** The evidence that the verdicts hold; null for evaluations recorded before it was measured. */
+  evidence: EvaluationEvidence | null;
+}
+
+/** What says whether an evaluation's verdicts can be believed. */
+export interface EvaluationEvidence {
+  /** One removal check per distinct perturbation of the faithfulness metrics. */
+  validity: PerturbationValidity[];
+}
+
+/**
+ * Whether a faithfulness metric's perturbation behaves as removal for the model (metrics.md, "Is
+ * the perturbation a removal?"): probed on a seeded sample of the evaluated images before scoring.
+ * Shares are in [0, 1]; null where nothing was measured. Δ = f(perturbed) − f(original).
+ */
+export interface PerturbationValidity {
+  /** The metrics (ids) that perturb this way. */
+  metrics: string[];
+  /** The perturbation in words, e.g. "uniform noise in 9×9-px grid regions". */
+  perturbation: string;
+  output: 'logit' | 'probability';
+  /** Images (heatmap rows) sampled, and single random regions perturbed in each. */
+  images: number;
+  regionsPerImage: number;
+  /** Single random regions of the metric's step size, each on a fresh copy: share with Δ > 0. */
+  raiseShare: number | null;
+  /** One-sided p that single regions raise the score less than half the time (images as units). */
+  raiseP: number | null;
+  meanAbsDelta: number | null;
+  meanDelta: number | null;
+  /** The curve's L regions in a random order (a random map's curve end): share raised, mean Δ. */
+  budgetRegions: number;
+  budgetRaiseShare: number | null;
+  budgetMeanDelta: number | null;
+  /** The fully perturbed image. */
+  full: {
+    /** How many sampled images the model assigns to each class. */
+    predicted: number[];
+    dominantClass: number;
+    dominantShare: number | null;
+    /** Mean probability of the dominant class where it is predicted. */
+    dominantProbability: number | null;
+    /** Mean probability of the predicted class on the fully perturbed and on the original images. */
+    confidence: number | null;
+    originalConfidence: number | null;
+    /** (confidence − 1/K) / (originalConfidence − 1/K): the share of the model's certainty above chance that survives removing everything. */
+    confidenceRetained: number | null;
+    /** Mean f(original) − f(fully perturbed). */
+    meanDrop: number | null;
+    /** Share of images whose explained output is not lowered. */
+    notLoweredShare: number | null;
+  };
+  /** True when no threshold is crossed. */
+  removal: boolean;
+  /** Plain sentences for each threshold crossed. */
+  warnings: string[];
+  /** Plain sentences about what does not invalidate the curves (e.g. a collapse onto one class). */
+  notes: string[];
 }
 
 /** Every heatmap's score: [columns, metrics, rows], rows = images × perImage in run order. */
@@ -209,7 +289,7 @@ export interface EvaluateJobParams extends EvaluateRequest {
   };
   dataset: DatasetRef;
   /** The runs in column order, with what it takes to re-run their method (sanity and robustness metrics). */
-  runs: { id: number; method: string; methodLabel: string; params: Record<string, unknown>; seed: number; heatmaps: string }[];
+  runs: { id: number; method: string; methodLabel: string; params: Record<string, unknown>; seed: number; heatmaps: string; relevance: 'signed' | 'absolute'; baseline: boolean }[];
   /** The runs' shared dataset indices and targets files (workspace-relative .npy). */
   indices: string;
   targets: string;
@@ -228,6 +308,7 @@ export interface StagedEvaluation {
   metricDetails: EvaluatedMetric[];
   table: ScoreSummary[][];
   rankings: MetricRanking[];
+  evidence: EvaluationEvidence;
   engine: { ort: string; threads: number };
   seconds: number;
   stagingDir: string;

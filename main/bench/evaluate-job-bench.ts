@@ -64,7 +64,7 @@ export async function childEvaluate10k(): Promise<void> {
         ...evaluation,
         model,
         dataset,
-        runs: [{ id: 1, method: run.method, methodLabel: run.methodLabel, params: run.params, seed: request.seed, heatmaps: file('heatmaps') }],
+        runs: [{ id: 1, method: run.method, methodLabel: run.methodLabel, params: run.params, seed: request.seed, heatmaps: file('heatmaps'), relevance: 'signed', baseline: false }],
         indices: file('indices'),
         targets: file('targets'),
         logits: file('logits'),

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
 import { EntityRows } from './entity-rows.js';
-import type { Evaluation, EvaluationSummary } from '../../shared/evaluations.js';
+import { isBaseline, type Evaluation, type EvaluationSummary } from '../../shared/evaluations.js';
 
 interface EvaluationRow {
   id: number;
@@ -27,6 +27,7 @@ interface EvaluationRow {
   seconds: number;
   created_at: string;
   run_ids: string;
+  evidence: string | null;
 }
 
 /** An evaluation to insert; its file paths are relative to its folder. */
@@ -50,7 +51,7 @@ function summarise(r: EvaluationRow): EvaluationSummary {
     datasetId: r.dataset_id,
     datasetName: r.dataset_name,
     runIds: JSON.parse(r.run_ids) as number[],
-    methods: columns.filter((c) => c.runId !== null).map((c) => c.label),
+    methods: columns.filter((c) => !isBaseline(c)).map((c) => c.label),
     metrics: metrics.map((m) => m.id),
     groundTruth: r.ground_truth === null ? null : (JSON.parse(r.ground_truth) as Evaluation['groundTruth']),
     count: r.count,
@@ -74,9 +75,9 @@ export class EvaluationsRepository extends EntityRows {
     this.#db = db;
     this.#insert = db.prepare(`
       INSERT INTO evaluations (name, model_id, dataset_id, ground_truth, ground_truth_label, count, per_image, columns, metrics, summary, rankings,
-        seed, resamples, level, engine, job_id, heatlab_version, seconds, created_at)
+        seed, resamples, level, engine, job_id, heatlab_version, seconds, created_at, evidence)
       VALUES (@name, @modelId, @datasetId, @groundTruth, @groundTruthLabel, @count, @perImage, @columns, @metrics, @summary, @rankings,
-        @seed, @resamples, @level, @engine, @jobId, @heatlabVersion, @seconds, @createdAt)
+        @seed, @resamples, @level, @engine, @jobId, @heatlabVersion, @seconds, @createdAt, @evidence)
       RETURNING id`);
     this.#insertRun = db.prepare(`INSERT INTO evaluation_runs (evaluation_id, run_id, position) VALUES (?, ?, ?)`);
     this.#insertArray = db.prepare(`INSERT INTO arrays (evaluation_id, role, path, dtype, shape, sha256, bytes) VALUES (@evaluationId, @role, @path, @dtype, @shape, @sha256, @bytes)`);
@@ -109,6 +110,8 @@ export class EvaluationsRepository extends EntityRows {
         heatlabVersion: e.heatlabVersion,
         seconds: e.seconds,
         createdAt: new Date().toISOString(),
+        // Unmeasured figures are null in the evidence's own types, so it round-trips without a reviver.
+        evidence: e.evidence === null ? null : JSON.stringify(e.evidence),
       }) as { id: number };
       e.runIds.forEach((runId, k) => this.#insertRun.run(id, runId, k));
       for (const f of e.files) this.#insertArray.run({ evaluationId: id, role: f.role, path: join(evaluationFolder(id), f.path), dtype: f.dtype, shape: JSON.stringify(f.shape), sha256: f.sha256, bytes: f.bytes });
@@ -138,6 +141,7 @@ export class EvaluationsRepository extends EntityRows {
       heatlabVersion: r.heatlab_version,
       engine: JSON.parse(r.engine) as Evaluation['engine'],
       files: this.files(id),
+      evidence: r.evidence === null ? null : (JSON.parse(r.evidence) as Evaluation['evidence']),
     };
   }
 }

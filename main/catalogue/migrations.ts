@@ -222,6 +222,14 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    name: 'evaluation evidence',
+    up(db) {
+      // The removal checks and reliability of an evaluation's verdicts, as JSON; NULL for older evaluations.
+      db.exec(`ALTER TABLE evaluations ADD COLUMN evidence TEXT;`);
+    },
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)!.version;

@@ -28,6 +28,7 @@ import type { ModelsService } from '../train/models-service.js';
 import { NpyWriter } from '../workspace/npy-stream.js';
 import { readNpy } from '../workspace/npy.js';
 import { sweepFolders } from '../workspace/sweep.js';
+import { methodById } from '../explain/methods.js';
 import { resolveMetric } from './metric-catalogue.js';
 import { curveBands } from './run/results.js';
 
@@ -78,7 +79,14 @@ export class EvaluationsService {
       if (fileOf(run, explanationRoles.indices).sha256 !== fileOf(first, explanationRoles.indices).sha256 || fileOf(run, explanationRoles.targets).sha256 !== fileOf(first, explanationRoles.targets).sha256)
         throw new HeatlabError('invalid_request', `Runs ${first.id} and ${run.id} explain different images or classes, so their scores cannot be paired; pick runs made on the same images and target.`);
     }
-    const metrics = request.metrics.map((m) => resolveMetric(m.id, m.params));
+    // One random baseline: a Random map run the user chose stands in for the built-in one.
+    const randomRuns = runs.filter((r) => r.method === RANDOM_METHOD);
+    if (randomRuns.length > 1)
+      throw new HeatlabError('invalid_request', `Runs ${randomRuns[0]!.id} and ${randomRuns[1]!.id} are both Random maps; an evaluation has one random baseline, so choose one of them.`);
+    const dataset = this.#datasets.ref(first.datasetId);
+    const geometry = { height: dataset.height, width: dataset.width };
+    // Parameters that follow the image size are filled here, so the record says what was run.
+    const metrics = request.metrics.map((m) => resolveMetric(m.id, m.params)).map(({ metric, params }) => ({ metric, params: (metric.fit?.(params, geometry) ?? params) as Record<string, unknown> }));
     const twiceMetric = metrics.find((m, k) => metrics.findIndex((o) => o.metric.id === m.metric.id) !== k);
     if (twiceMetric !== undefined) throw new HeatlabError('invalid_request', `${twiceMetric.metric.label} is asked for twice; an evaluation scores each metric once.`);
     const needMask = metrics.filter((m) => m.metric.needs.mask === true);
@@ -87,7 +95,6 @@ export class EvaluationsService {
     const groundTruth = needMask.length > 0 ? request.groundTruth! : (request.groundTruth ?? null);
     const groundTruthLabel = groundTruth === null ? null : this.#checkGroundTruth(groundTruth, first.datasetId);
     const model = this.#models.get(first.modelId);
-    const dataset = this.#datasets.ref(first.datasetId);
     const masks = needMask.length > 0 ? this.#writeMasks(groundTruth!, first) : null;
     return {
       ...request,
@@ -95,7 +102,16 @@ export class EvaluationsService {
       groundTruth: groundTruth ?? undefined,
       model: { id: model.id, name: model.name, onnx: model.onnx.path, sha256: model.onnx.sha256, preprocessing: model.preprocessing, scores: model.onnx.imported?.scores ?? 'logits' },
       dataset,
-      runs: runs.map((r) => ({ id: r.id, method: r.method, methodLabel: r.methodLabel, params: r.params, seed: r.seed, heatmaps: fileOf(r, explanationRoles.heatmaps).path })),
+      runs: runs.map((r) => ({
+        id: r.id,
+        method: r.method,
+        methodLabel: r.methodLabel,
+        params: r.params,
+        seed: r.seed,
+        heatmaps: fileOf(r, explanationRoles.heatmaps).path,
+        relevance: methodRelevance(r.method),
+        baseline: r.method === RANDOM_METHOD,
+      })),
       indices: fileOf(first, explanationRoles.indices).path,
       targets: fileOf(first, explanationRoles.targets).path,
       logits: fileOf(first, explanationRoles.logits).path,
@@ -162,6 +178,7 @@ export class EvaluationsService {
         metricDetails: staged.metricDetails,
         table: staged.table,
         rankings: staged.rankings,
+        evidence: staged.evidence,
         seed: r.seed,
         resamples: r.resamples,
         level: r.level,
@@ -236,6 +253,14 @@ export class EvaluationsService {
   sweep(inputs = false): void {
     sweepFolders(evaluationsFolder(this.#workspace), this.#repo.ids(), (entry) => inputs && entry.startsWith(INPUT_PREFIX));
   }
+}
+
+/** The Random map method: a run of it is the evaluation's random baseline. */
+const RANDOM_METHOD = 'random';
+
+/** How a method's maps are ranked by default: signed where the sign is evidence, by magnitude where it is not (the method registry says). */
+function methodRelevance(id: string): 'signed' | 'absolute' {
+  return (methodById(id) as { relevance?: 'signed' | 'absolute' } | undefined)?.relevance ?? 'signed';
 }
 
 function fileOf(entity: { id: number; files: { role: string; path: string; sha256: string }[] }, role: string): { path: string; sha256: string } {

@@ -28,6 +28,29 @@ export interface MetricBatch {
   inputBounds?: { low: number[]; high: number[] };
   /** Re-explains with the heatmaps' own method and parameters; present for sanity and robustness metrics (not for the random baseline). */
   explainer?: Explainer;
+  /** How the heatmaps' method ranks its maps by default: signed (the sign is evidence) or by magnitude; signed when not given. */
+  relevance?: 'signed' | 'absolute';
+}
+
+/** What a perturbation metric removes and how, so that removal can be checked apart from any heatmap (faithfulness/validity.ts). */
+export interface PerturbationProbe {
+  /** Metrics with the same key perturb alike and share one check. */
+  key: string;
+  /** The perturbation in words, e.g. "uniform noise in 9×9-px grid regions". */
+  label: string;
+  output: 'logit' | 'probability';
+  /** A fresh perturber for a copy of image i of the batch: writes the perturbed values of the given pixels. */
+  perturber(batch: MetricBatch, i: number, rng: Random): (image: Float32Array, pixels: Int32Array) => void;
+  /** The metric's pixel groups in a uniformly random order. */
+  randomGroups(rng: Random): Int32Array[];
+  /** Groups one curve perturbs (L). */
+  steps: number;
+}
+
+/** The image geometry a metric's size-dependent defaults follow. */
+export interface ImageGeometry {
+  height: number;
+  width: number;
 }
 
 /** The method that made a batch's heatmaps, runnable again on other inputs or a randomised model. */
@@ -62,6 +85,10 @@ export interface Metric<P extends z.ZodType = z.ZodType> {
   /** Whether score() also returns a per-image curve (MetricResult.curves). */
   curve?: boolean;
   params: P;
+  /** Fills the defaults that depend on the image size (e.g. region size and steps), so the parameters as run say what was done. */
+  fit?(params: z.output<P>, geometry: ImageGeometry): z.output<P>;
+  /** For metrics that perturb images: their perturbation, checked for removal before scoring. */
+  probe?(params: z.output<P>, geometry: ImageGeometry): PerturbationProbe;
   score(batch: MetricBatch, params: z.output<P>, rng: Random, onProgress?: MetricProgress): Promise<MetricResult>;
 }
 

@@ -31,7 +31,7 @@ describe('evaluation results', () => {
   it('summarises each metric and column with its mean, n, median and spread, and marks the best', () => {
     // Columns × metrics × rows = 2 × 1 × 4.
     const scores = Float64Array.from([1, 2, 3, NaN, 4, 4, 4, 4]);
-    const { table, rankings } = summariseEvaluation(scores, { columns: 2, metrics: [{ id: 'm', higherIsBetter: false }], rows: 4 }, { seed: 1, resamples: 200, level: 0.95 });
+    const { table, rankings } = summariseEvaluation(scores, { columns: 2, metrics: [{ id: 'm', higherIsBetter: false }], rows: 4, baseline: null }, { seed: 1, resamples: 200, level: 0.95 });
     expect(table[0]![0]).toMatchObject({ mean: 2, n: 3, median: 2, std: 1 });
     expect(table[0]![1]).toMatchObject({ mean: 4, low: 4, high: 4, n: 4, std: 0 });
     expect(rankings[0]!.best).toBe(0);

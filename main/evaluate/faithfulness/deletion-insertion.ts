@@ -4,15 +4,18 @@
 // high area is good). Areas by the trapezoid rule over the fraction of pixels, as in the authors'
 // code (224 pixels per step on 224-pixel-wide images: one row's worth, the default here).
 import { z } from 'zod';
-import { defineMetric, heatmapOf, type MetricBatch, type MetricProgress, type MetricResult } from '../metric.js';
+import { defineMetric, type MetricBatch, type MetricProgress, type MetricResult, type PerturbationProbe } from '../metric.js';
 import { scoreCurves } from './curves.js';
 import { blurredImage, perturber, perturbationKinds, sourceOf } from './perturbation.js';
-import { pixelGroups, trapezoidAreas } from './pixel-order.js';
+import { perturbationWords } from './perturbation-words.js';
+import { pixelGroups, shuffledPixelGroups, trapezoidAreas } from './pixel-order.js';
+import { rankingMap, rankingParam, type RankingMode } from './ranking.js';
 
 const common = {
   pixelsPerStep: z.int().min(1).max(65_536).optional().describe('Pixels deleted or inserted per step; one image row by default (Petsiuk et al. 2018: 224 on 224-pixel images).'),
   blurSigma: z.number().min(0.1).max(64).default(5).describe('σ of the blur (Petsiuk et al. 2018: σ 5, an 11-pixel kernel).'),
   output: z.enum(['logit', 'probability']).default('probability').describe('The score tracked (Petsiuk et al. 2018: the class probability).'),
+  relevance: rankingParam,
 };
 
 export const deletionParams = z.object({
@@ -21,7 +24,7 @@ export const deletionParams = z.object({
 });
 export const insertionParams = z.object(common);
 
-async function curve(batch: MetricBatch, perStep: number | undefined, output: 'logit' | 'probability', build: (i: number) => { start?: Float32Array; change: (image: Float32Array, pixels: Int32Array) => void }, onProgress?: MetricProgress): Promise<MetricResult> {
+async function curve(batch: MetricBatch, perStep: number | undefined, output: 'logit' | 'probability', relevance: RankingMode, build: (i: number) => { start?: Float32Array; change: (image: Float32Array, pixels: Int32Array) => void }, onProgress?: MetricProgress): Promise<MetricResult> {
   const plane = batch.height * batch.width;
   const step = perStep ?? batch.width;
   const steps = Math.ceil(plane / step);
@@ -35,7 +38,7 @@ async function curve(batch: MetricBatch, perStep: number | undefined, output: 'l
         built[i] = build(i);
         if (built[i]!.start) image.set(built[i]!.start!);
       },
-      groups: (i) => pixelGroups(heatmapOf(batch, i), step),
+      groups: (i) => pixelGroups(rankingMap(batch, i, relevance), step),
       change: (i, image, pixels) => built[i]!.change(image, pixels),
     },
     onProgress,
@@ -43,6 +46,18 @@ async function curve(batch: MetricBatch, perStep: number | undefined, output: 'l
   return { scores: trapezoidAreas(y, batch.n), curves: { x: Float64Array.from({ length: steps + 1 }, (_, k) => Math.min(1, (k * step) / plane)), y, xLabel: 'fraction of pixels', yLabel: output === 'logit' ? 'logit' : 'probability' } };
 }
 
+/** Deletion's and insertion's removal: rows' worth of pixels (or the steps asked for) in a random order. */
+function pixelProbe(key: string, label: string, p: { pixelsPerStep?: number | undefined; output: 'logit' | 'probability' }, { height, width }: { height: number; width: number }, perturberOf: PerturbationProbe['perturber']): PerturbationProbe {
+  const step = p.pixelsPerStep ?? width;
+  return {
+    key: `${key}/${step}/${p.output}`,
+    label: `${label} in groups of ${step} pixels`,
+    output: p.output,
+    perturber: perturberOf,
+    randomGroups: (rng) => shuffledPixelGroups(height * width, step, rng),
+    steps: Math.ceil((height * width) / step),
+  };
+}
 
 export const deletion = defineMetric({
   id: 'deletion',
@@ -53,7 +68,8 @@ export const deletion = defineMetric({
   higherIsBetter: false,
   needs: { model: true },
   params: deletionParams,
-  score: (batch, p, rng, onProgress) => curve(batch, p.pixelsPerStep, p.output, (i) => ({ change: perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma) }), onProgress),
+  probe: (p, geometry) => pixelProbe(`deletion/${p.perturbation}/${p.perturbation === 'blur' ? p.blurSigma : ''}`, perturbationWords(p.perturbation, p.blurSigma), p, geometry, (batch, i, rng) => perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma)),
+  score: (batch, p, rng, onProgress) => curve(batch, p.pixelsPerStep, p.output, p.relevance, (i) => ({ change: perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma) }), onProgress),
 });
 
 export const insertion = defineMetric({
@@ -65,11 +81,22 @@ export const insertion = defineMetric({
   higherIsBetter: true,
   needs: { model: true },
   params: insertionParams,
+  // Insertion starts from the blurred image: that canvas is what must carry no evidence.
+  probe: (p, geometry) =>
+    pixelProbe(`insertion/${p.blurSigma}`, `the insertion canvas, ${perturbationWords('blur', p.blurSigma)}`, p, geometry, (batch, i) => {
+      const blurred = blurredImage(sourceOf(batch, i), p.blurSigma, 5);
+      const { channels = 1 } = batch;
+      const plane = batch.height * batch.width;
+      return (image, pixels) => {
+        for (let c = 0; c < channels; c++) for (const q of pixels) image[c * plane + q] = blurred[c * plane + q]!;
+      };
+    }),
   score: (batch, p, _rng, onProgress) =>
     curve(
       batch,
       p.pixelsPerStep,
       p.output,
+      p.relevance,
       (i) => {
         const original = sourceOf(batch, i);
         // The authors' kernel: 11 pixels wide (radius 5) with σ 5.

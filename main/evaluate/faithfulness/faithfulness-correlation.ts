@@ -4,10 +4,13 @@
 // f(x) − f(x with x_S replaced). Defaults as Quantus's FaithfulnessCorrelation: 100 subsets of 224
 // pixels, black, on the logit.
 import { z } from 'zod';
-import { defineMetric, heatmapOf } from '../metric.js';
+import { defineMetric } from '../metric.js';
 import { pearson } from '../statistics/pearson.js';
 import { callRows, MODEL_CALL_ROWS, targetScore } from './curves.js';
 import { blurSigmaParam, perturber, perturbationKinds, sourceOf } from './perturbation.js';
+import { perturbationWords } from './perturbation-words.js';
+import { shuffledPixelGroups } from './pixel-order.js';
+import { rankingMap, rankingParam } from './ranking.js';
 
 export const faithfulnessCorrelationParams = z.object({
   subsets: z.int().min(2).max(10_000).default(100).describe('Random subsets per image (Quantus: 100).'),
@@ -15,6 +18,7 @@ export const faithfulnessCorrelationParams = z.object({
   perturbation: z.enum(perturbationKinds).default('black').describe('What the subset is replaced with (Quantus: black).'),
   blurSigma: blurSigmaParam,
   output: z.enum(['logit', 'probability']).default('logit').describe('The score whose drop is correlated (Quantus: the logit).'),
+  relevance: rankingParam,
 });
 
 export const faithfulnessCorrelation = defineMetric({
@@ -25,6 +29,17 @@ export const faithfulnessCorrelation = defineMetric({
   higherIsBetter: true,
   needs: { model: true },
   params: faithfulnessCorrelationParams,
+  probe: (p, { height, width }) => {
+    const k = Math.min(p.subsetSize, Math.floor((height * width) / 2));
+    return {
+      key: `subset/${k}/${p.perturbation}/${p.perturbation === 'blur' ? p.blurSigma : ''}/${p.output}`,
+      label: `${perturbationWords(p.perturbation, p.blurSigma)} in random subsets of ${k} pixels`,
+      output: p.output,
+      perturber: (batch, i, rng) => perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma),
+      randomGroups: (rng) => shuffledPixelGroups(height * width, k, rng),
+      steps: 1,
+    };
+  },
   async score(batch, p, rng, onProgress) {
     const { n, height, width, channels = 1, forward, images, classes } = batch;
     if (!forward || !images || classes === undefined) throw new Error('Faithfulness correlation needs the model and its inputs in the batch.');
@@ -55,7 +70,7 @@ export const faithfulnessCorrelation = defineMetric({
     for (let i = 0; i < n; i++) {
       const source = sourceOf(batch, i);
       const { image } = source;
-      const heatmap = heatmapOf(batch, i);
+      const heatmap = rankingMap(batch, i, p.relevance);
       const perturb = perturber(p.perturbation, source, rng, p.blurSigma);
       buffer.set(image, filled * size);
       await queue(i * per);

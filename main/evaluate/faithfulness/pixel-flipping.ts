@@ -3,16 +3,19 @@
 // f(x⁽ᵏ⁾); the score is the area under that curve over the fraction of pixels flipped — the faster
 // it falls, the lower the area and the more faithful the heatmap.
 import { z } from 'zod';
-import { defineMetric, heatmapOf } from '../metric.js';
+import { defineMetric } from '../metric.js';
 import { scoreCurves } from './curves.js';
 import { blurSigmaParam, perturber, perturbationKinds, sourceOf } from './perturbation.js';
-import { pixelGroups, trapezoidAreas } from './pixel-order.js';
+import { perturbationWords } from './perturbation-words.js';
+import { pixelGroups, shuffledPixelGroups, trapezoidAreas } from './pixel-order.js';
+import { rankingMap, rankingParam } from './ranking.js';
 
 export const pixelFlippingParams = z.object({
   pixelsPerStep: z.int().min(1).max(65_536).default(1).describe('Pixels flipped per step (Bach et al. 2015 and Quantus: 1).'),
   perturbation: z.enum(perturbationKinds).default('black').describe('What a flipped pixel becomes (Quantus: black).'),
   blurSigma: blurSigmaParam,
   output: z.enum(['logit', 'probability']).default('probability').describe('The score tracked (Quantus: the softmax probability).'),
+  relevance: rankingParam,
 });
 
 export const pixelFlipping = defineMetric({
@@ -24,6 +27,14 @@ export const pixelFlipping = defineMetric({
   higherIsBetter: false,
   needs: { model: true },
   params: pixelFlippingParams,
+  probe: (p, { height, width }) => ({
+    key: `pixels/${p.pixelsPerStep}/${p.perturbation}/${p.perturbation === 'blur' ? p.blurSigma : ''}/${p.output}`,
+    label: `${perturbationWords(p.perturbation, p.blurSigma)} in groups of ${p.pixelsPerStep} pixel${p.pixelsPerStep === 1 ? '' : 's'}`,
+    output: p.output,
+    perturber: (batch, i, rng) => perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma),
+    randomGroups: (rng) => shuffledPixelGroups(height * width, p.pixelsPerStep, rng),
+    steps: Math.ceil((height * width) / p.pixelsPerStep),
+  }),
   async score(batch, p, rng, onProgress) {
     const plane = batch.height * batch.width;
     const steps = Math.ceil(plane / p.pixelsPerStep);
@@ -35,7 +46,7 @@ export const pixelFlipping = defineMetric({
         output: p.output,
         groups: (i) => {
           perturbs[i] = perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma);
-          return pixelGroups(heatmapOf(batch, i), p.pixelsPerStep);
+          return pixelGroups(rankingMap(batch, i, p.relevance), p.pixelsPerStep);
         },
         change: (i, image, pixels) => perturbs[i]!(image, pixels),
       },

@@ -7,28 +7,68 @@
 // both at once (the paper's appendix; Schulz et al. 2020).
 import { z } from 'zod';
 import type { Random } from '../../numeric/random.js';
-import { defineMetric, heatmapOf, type MetricBatch, type MetricProgress, type MetricResult } from '../metric.js';
+import { defineMetric, type ImageGeometry, type MetricBatch, type MetricProgress, type MetricResult, type PerturbationProbe } from '../metric.js';
 import { scoreCurves } from './curves.js';
 import { blurSigmaParam, perturber, perturbationKinds, sourceOf } from './perturbation.js';
-import { rankedRegions, regionCount } from './regions.js';
+import { perturbationWords } from './perturbation-words.js';
+import { rankingMap, rankingParam } from './ranking.js';
+import { paperGeometry, rankedRegions, regionCount, shuffledRegions } from './regions.js';
 
 export const regionPerturbationParams = z.object({
-  regionSize: z.int().min(1).max(64).default(9).describe('Side s of a region in pixels (Samek et al. 2017: 9×9).'),
+  regionSize: z
+    .int()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('Side s of a region in pixels. Default: the paper’s 9 px on 224-px images scaled to the image, max(1, round(9 · side / 224)) — 1 px on 32-px images, 3 px on 64-px ones.'),
   regions: z
     .enum(['grid', 'greedy'])
     .default('grid')
     .describe('grid: non-overlapping s×s tiles ranked by mean relevance (the paper; iNNvestigate). greedy: an s×s patch at every pixel ranked by summed relevance, overlapping ones skipped (Quantus).'),
-  steps: z.int().min(1).max(10_000).default(100).describe('Regions removed, L (Samek et al. 2017: 100); at most the number of regions the image has.'),
+  steps: z
+    .int()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .describe('Regions removed, L; at most the regions the image has. Default: the paper’s share of the image (L = 100 regions of 9×9 px on 224 px ≈ 16 %) at the region size, and never the whole image.'),
   perturbation: z.enum(perturbationKinds).default('uniform').describe('What replaces a removed region: uniform noise over the input range (the paper), the darkest input, zero, the image mean, or a blur.'),
   blurSigma: blurSigmaParam,
   output: z.enum(['logit', 'probability']).default('logit').describe('The score tracked: the explained class’s logit (the paper’s f(x)) or its softmax probability (Quantus).'),
+  relevance: rankingParam,
 });
 type Params = z.output<typeof regionPerturbationParams>;
+
+/** The region side and steps as run: those asked for, else the paper's geometry scaled to the image. */
+export function regionGeometry(p: Pick<Params, 'regionSize' | 'steps'>, { height, width }: ImageGeometry): { size: number; steps: number } {
+  const paper = paperGeometry(height, width);
+  const size = p.regionSize ?? paper.size;
+  const steps = Math.min(p.steps ?? (p.regionSize === undefined ? paper.steps : Math.max(1, Math.round((paper.steps * paper.size * paper.size) / (size * size)))), regionCount(height, width, size) - (p.steps === undefined ? 1 : 0));
+  return { size, steps: Math.max(1, steps) };
+}
+
+const fitRegions = (p: Params, geometry: ImageGeometry): Params => {
+  const { size, steps } = regionGeometry(p, geometry);
+  return { ...p, regionSize: size, steps };
+};
+
+/** Region perturbation's removal: its perturbation in its own regions. */
+function regionProbe(p: Params, geometry: ImageGeometry): PerturbationProbe {
+  const { size, steps } = regionGeometry(p, geometry);
+  const { height, width } = geometry;
+  return {
+    key: `region/${p.regions}/${size}/${steps}/${p.perturbation}/${p.perturbation === 'blur' ? p.blurSigma : ''}/${p.output}`,
+    label: `${perturbationWords(p.perturbation, p.blurSigma)} in ${size}×${size}-px ${p.regions === 'grid' ? 'grid' : 'greedy'} regions`,
+    output: p.output,
+    perturber: (batch, i, rng) => perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma),
+    randomGroups: (rng) => shuffledRegions(height, width, size, p.regions, steps, rng),
+    steps,
+  };
+}
 
 /** f(x⁽⁰⁾) − f(x⁽ᵏ⁾) for k = 0 … L, [n, L + 1], removing regions in the given order. */
 export async function perturbationCurve(batch: MetricBatch, p: Params, order: 'morf' | 'lerf', rng: Random, onProgress?: MetricProgress): Promise<{ x: Float64Array; y: Float32Array }> {
   const { height, width } = batch;
-  const steps = Math.min(p.steps, regionCount(height, width, p.regionSize));
+  const { size, steps } = regionGeometry(p, batch);
   const perturbs = new Map<number, ReturnType<typeof perturber>>();
   const scores = await scoreCurves(
     batch,
@@ -36,8 +76,8 @@ export async function perturbationCurve(batch: MetricBatch, p: Params, order: 'm
       steps,
       output: p.output,
       groups: (i) => {
-        const heatmap = heatmapOf(batch, i);
-        const ranked = rankedRegions(order === 'morf' ? heatmap : heatmap.map((v) => -v), height, width, p.regionSize, p.regions, steps);
+        const heatmap = rankingMap(batch, i, p.relevance);
+        const ranked = rankedRegions(order === 'morf' ? heatmap : heatmap.map((v) => -v), height, width, size, p.regions, steps);
         perturbs.set(i, perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma));
         return ranked;
       },
@@ -79,6 +119,8 @@ const regionPerturbation = (order: 'morf' | 'lerf') =>
     higherIsBetter: order === 'morf',
     needs: { model: true },
     params: regionPerturbationParams,
+    fit: fitRegions,
+    probe: regionProbe,
     score: async (batch, p, rng, onProgress) => curveResult(await perturbationCurve(batch, p, order, rng, onProgress), batch.n),
   });
 
@@ -94,6 +136,8 @@ export const abpc = defineMetric({
   higherIsBetter: true,
   needs: { model: true },
   params: regionPerturbationParams,
+  fit: fitRegions,
+  probe: regionProbe,
   score: async (batch, p, rng, onProgress) => {
     const morf = await perturbationCurve(batch, p, 'morf', rng, onProgress && ((done, total) => onProgress(done, 2 * total)));
     const lerf = await perturbationCurve(batch, p, 'lerf', rng, onProgress && ((done, total) => onProgress(total + done, 2 * total)));

@@ -5,6 +5,8 @@
 // picked. Tiles at the right and bottom edges are cut to the image (iNNvestigate pads them by
 // reflection instead; a cut tile's mean is the same idea without invented pixels).
 
+import type { Random } from '../../numeric/random.js';
+
 export type RegionScheme = 'grid' | 'greedy';
 
 /** Pixel indices (row-major, one plane) of each region, most relevant first; read only (grid tiles are shared between calls). */
@@ -78,4 +80,28 @@ function greedyRegions(heatmap: Float32Array, height: number, width: number, siz
 /** How many regions a scheme can give on an image (an upper bound for greedy selection). */
 export function regionCount(height: number, width: number, size: number): number {
   return Math.ceil(height / size) * Math.ceil(width / size);
+}
+
+/** Regions of the scheme in a uniformly random order (the removal check's regions): grid tiles shuffled, or greedy patches picked on a random map. */
+export function shuffledRegions(height: number, width: number, size: number, scheme: RegionScheme, count: number, rng: Random): Int32Array[] {
+  if (scheme === 'greedy') return greedyRegions(Float32Array.from({ length: height * width }, () => rng.next()), height, width, size, count);
+  const tiles = gridTiles(height, width, size).slice();
+  for (let k = tiles.length - 1; k > 0; k--) {
+    const j = rng.int(k + 1);
+    [tiles[k], tiles[j]] = [tiles[j]!, tiles[k]!];
+  }
+  return tiles.slice(0, count);
+}
+
+/**
+ * The paper's region geometry scaled to the image (Samek et al. 2017: 9×9-px regions on 224-px
+ * images, L = 100, so 100 · 81 / 224² ≈ 16 % of the image is perturbed by the curve's end): the
+ * side s = max(1, round(9 · side / 224)) and L = round(0.16 · H · W / s²), at most one fewer than
+ * the regions there are, so no default curve ends on the whole image.
+ */
+export function paperGeometry(height: number, width: number): { size: number; steps: number } {
+  const size = Math.max(1, Math.round((9 * Math.min(height, width)) / 224));
+  const share = (100 * 81) / (224 * 224);
+  const steps = Math.max(1, Math.min(regionCount(height, width, size) - 1, Math.round((share * height * width) / (size * size))));
+  return { size, steps };
 }

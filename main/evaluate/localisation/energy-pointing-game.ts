@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { defineMetric } from '../metric.js';
 import { scoreAgainstMasks } from './per-image.js';
-import { relevanceOf, relevanceParam } from './relevance.js';
+import { relevanceModeOf, relevanceOf, relevanceParam } from './relevance.js';
 
 export const energyPointingGameParams = z.object({
   region: z
@@ -27,7 +27,7 @@ export const energyPointingGame = defineMetric({
     const { height, width } = batch;
     const r = new Float32Array(height * width);
     const scores = scoreAgainstMasks(batch, ({ heatmap, mask, inside }) => {
-      const total = relevanceOf(heatmap, params.relevance, r);
+      const total = relevanceOf(heatmap, relevanceModeOf(params.relevance, batch), r);
       if (params.region === 'mask') {
         if (total === 0) return inside / mask.length;
         let within = 0;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { defineMetric } from '../metric.js';
 import { scoreAgainstMasks } from './per-image.js';
-import { relevanceOf, relevanceParam } from './relevance.js';
+import { relevanceModeOf, relevanceOf, relevanceParam } from './relevance.js';
 
 export const pointingGameParams = z.object({
   tolerance: z
@@ -50,7 +50,7 @@ export const pointingGame = defineMetric({
       return false;
     };
     const scores = scoreAgainstMasks(batch, ({ heatmap, mask }) => {
-      relevanceOf(heatmap, params.relevance, r);
+      relevanceOf(heatmap, relevanceModeOf(params.relevance, batch), r);
       let max = -Infinity;
       for (let i = 0; i < r.length; i++) if (r[i]! > max) max = r[i]!;
       let maxima = 0;

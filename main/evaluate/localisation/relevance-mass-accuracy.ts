@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { defineMetric } from '../metric.js';
 import { scoreAgainstMasks } from './per-image.js';
-import { relevanceOf, relevanceParam } from './relevance.js';
+import { relevanceModeOf, relevanceOf, relevanceParam } from './relevance.js';
 
 export const relevanceMassAccuracyParams = z.object({ relevance: relevanceParam });
 
@@ -18,7 +18,7 @@ export const relevanceMassAccuracy = defineMetric({
   async score(batch, params) {
     const r = new Float32Array(batch.height * batch.width);
     const scores = scoreAgainstMasks(batch, ({ heatmap, mask, inside }) => {
-      const total = relevanceOf(heatmap, params.relevance, r);
+      const total = relevanceOf(heatmap, relevanceModeOf(params.relevance, batch), r);
       // No relevance at all is the constant-map tie: relevance spread evenly gives the mask's share.
       if (total === 0) return inside / mask.length;
       let within = 0;

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { defineMetric } from '../metric.js';
 import { scoreAgainstMasks } from './per-image.js';
-import { relevanceOf, relevanceParam } from './relevance.js';
+import { relevanceModeOf, relevanceOf, relevanceParam } from './relevance.js';
 import { topOverlap } from './top-selection.js';
 
 export const relevanceRankAccuracyParams = z.object({ relevance: relevanceParam });
@@ -22,7 +22,7 @@ export const relevanceRankAccuracy = defineMetric({
     const r = new Float32Array(plane);
     const work = new Float32Array(plane);
     const scores = scoreAgainstMasks(batch, ({ heatmap, mask, inside }) => {
-      relevanceOf(heatmap, params.relevance, r);
+      relevanceOf(heatmap, relevanceModeOf(params.relevance, batch), r);
       return topOverlap(r, mask, inside, work) / inside;
     });
     return { scores };

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { defineMetric } from '../metric.js';
 import { floatKey, radixSortUint32 } from '../radix-sort.js';
 import { scoreAgainstMasks } from './per-image.js';
-import { relevanceOf, relevanceParam } from './relevance.js';
+import { relevanceModeOf, relevanceOf, relevanceParam } from './relevance.js';
 
 export const rocAucParams = z.object({ relevance: relevanceParam });
 
@@ -47,7 +47,7 @@ export const rocAuc = defineMetric({
     const scratch = new Uint32Array(plane);
     const scores = scoreAgainstMasks(batch, ({ heatmap, mask, inside }) => {
       if (inside === plane) return NaN;
-      relevanceOf(heatmap, params.relevance, r);
+      relevanceOf(heatmap, relevanceModeOf(params.relevance, batch), r);
       // Sort the floats' order-preserving integer keys: equal floats have equal keys.
       let a = 0;
       let b = 0;

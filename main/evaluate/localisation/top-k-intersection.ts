@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { defineMetric } from '../metric.js';
 import { scoreAgainstMasks } from './per-image.js';
-import { relevanceOf, relevanceParam } from './relevance.js';
+import { relevanceModeOf, relevanceOf, relevanceParam } from './relevance.js';
 import { topOverlap } from './top-selection.js';
 
 export const topKIntersectionParams = z.object({
@@ -27,7 +27,7 @@ export const topKIntersection = defineMetric({
     const r = new Float32Array(plane);
     const work = new Float32Array(plane);
     const scores = scoreAgainstMasks(batch, ({ heatmap, mask }) => {
-      relevanceOf(heatmap, params.relevance, r);
+      relevanceOf(heatmap, relevanceModeOf(params.relevance, batch), r);
       return topOverlap(r, mask, k, work) / k;
     });
     return { scores };

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { defineMetric } from '../metric.js';
 import { scoreAgainstMasks } from './per-image.js';
-import { relevanceOf, relevanceParam } from './relevance.js';
+import { relevanceModeOf, relevanceOf, relevanceParam } from './relevance.js';
 import { topOverlap } from './top-selection.js';
 
 export const topPercentIouParams = z.object({
@@ -33,7 +33,7 @@ export const topPercentIou = defineMetric({
     const work = new Float32Array(plane);
     const scores = scoreAgainstMasks(batch, ({ heatmap, mask, inside }) => {
       const k = params.percent === null ? inside : Math.min(plane, Math.max(1, Math.round((params.percent / 100) * plane)));
-      relevanceOf(heatmap, params.relevance, r);
+      relevanceOf(heatmap, relevanceModeOf(params.relevance, batch), r);
       const intersection = topOverlap(r, mask, k, work);
       return intersection / (k + inside - intersection);
     });

@@ -4,7 +4,7 @@
 // paired tests between columns are computed at the end from them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EvaluateJobParams, EvaluatedColumn, EvaluatedMetric, StagedEvaluation } from '../../../shared/evaluations.js';
+import type { EvaluateJobParams, EvaluatedColumn, EvaluatedMetric, PerturbationValidity, StagedEvaluation } from '../../../shared/evaluations.js';
 import { HeatlabError } from '../../../shared/errors.js';
 import { StagingArea } from '../../data/staging.js';
 import type { Forward } from '../../explain/forward.js';
@@ -19,7 +19,8 @@ import { DatasetFeed } from '../../workspace/dataset-feed.js';
 import { NpyReader } from '../../workspace/npy-stream.js';
 import { readNpy } from '../../workspace/npy.js';
 import { createExplainer } from '../explainer.js';
-import type { Explainer, Metric, MetricBatch } from '../metric.js';
+import { checkPerturbation, PROBE_IMAGES, sampleRows } from '../faithfulness/validity.js';
+import type { Explainer, Metric, MetricBatch, PerturbationProbe } from '../metric.js';
 import { resolveMetric } from '../metric-catalogue.js';
 import { randomMaps } from './random-maps.js';
 import { summariseEvaluation } from './results.js';
@@ -53,7 +54,13 @@ export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, en
     if (explained !== null && (explained.shape[0] !== channels || explained.shape[1] !== height || explained.shape[2] !== width))
       throw new HeatlabError('invalid_request', `Model "${model.name}" reads ${explained.shape.join('×')} images and dataset "${dataset.name}" has ${channels}×${height}×${width}.`);
     const classes = logits.length / count;
-    const columns: EvaluatedColumn[] = [...params.runs.map((r) => ({ runId: r.id, method: r.method, label: r.methodLabel })), { runId: null, method: 'random', label: 'Random map (baseline)' }];
+    // One random baseline: the user's Random map run when there is one, else the built-in maps.
+    const builtInBaseline = !params.runs.some((r) => r.baseline);
+    const columns: EvaluatedColumn[] = [
+      ...params.runs.map((r) => ({ runId: r.id, method: r.method, label: r.baseline ? `${r.methodLabel} (baseline)` : r.methodLabel, baseline: r.baseline })),
+      ...(builtInBaseline ? [{ runId: null, method: 'random', label: 'Random map (baseline)', baseline: true }] : []),
+    ];
+    const relevance = columns.map((_, c) => params.runs[c]?.relevance ?? 'signed');
     const C = columns.length;
     const M = chosen.length;
     const scores = new Float64Array(C * M * rows).fill(NaN);
@@ -81,7 +88,7 @@ export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, en
         for (let c = 0; c < C; c++) {
           const column = columns[c]!;
           const maps = column.runId === null ? randomMaps(indices.subarray(first, first + images), rowTargets, perImage, plane, params.seed) : (heatmaps[c]!.readRange(first, images) as Float32Array);
-          const batch: MetricBatch = { n, height, width, heatmaps: maps, targets: rowTargets, masks: rowMasks, images: inputs, channels, forward, classes, inputBounds: bounds, explainer: explainers[c] };
+          const batch: MetricBatch = { n, height, width, heatmaps: maps, targets: rowTargets, masks: rowMasks, images: inputs, channels, forward, classes, inputBounds: bounds, explainer: explainers[c], relevance: relevance[c] };
           for (let m = 0; m < M; m++) {
             const { metric, params: metricParams } = chosen[m]!;
             const message = `${metric.label} of ${column.label}`;
@@ -103,7 +110,34 @@ export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, en
         }
       }
     };
-    if (explained !== null) await explained.withForward(score);
+    const validity: PerturbationValidity[] = [];
+    const checkRemoval = async (forward: Forward) => {
+      // Before any score: is each perturbation a removal for this model? (faithfulness/validity.ts)
+      const probes = new Map<string, { probe: PerturbationProbe; metrics: string[] }>();
+      for (const { metric, params: p } of chosen) {
+        const probe = metric.probe?.(p, { height, width });
+        if (probe === undefined) continue;
+        const entry = probes.get(probe.key) ?? { probe, metrics: [] };
+        entry.metrics.push(metric.id);
+        probes.set(probe.key, entry);
+      }
+      if (probes.size === 0) return;
+      const sampleRng = new Random(validitySeed(params.seed));
+      const sample = sampleRows(rows, PROBE_IMAGES, sampleRng);
+      const images = Int32Array.from(sample, (r) => indices[Math.floor(r / perImage)]!);
+      const inputs = nhwcToNchw(feed.batch(images).x, [sample.length, height, width, channels]);
+      const batch: MetricBatch = { n: sample.length, height, width, heatmaps: new Float32Array(0), targets: Int32Array.from(sample, (r) => targets[r]!), images: inputs, channels, forward, classes, inputBounds: bounds };
+      for (const { probe, metrics } of probes.values()) {
+        ctx.progress(0, total, `Checking that ${probe.label} removes information`, 'scores');
+        validity.push({ metrics, ...(await checkPerturbation(batch, probe, new Random((validitySeed(params.seed) ^ hashKey(probe.key)) >>> 0), dataset.classNames)) });
+        await ctx.checkpoint();
+      }
+    };
+    if (explained !== null)
+      await explained.withForward(async (forward) => {
+        await checkRemoval(forward);
+        await score(forward);
+      });
     else await score(undefined);
 
     const metricDetails: EvaluatedMetric[] = chosen.map(({ metric, params: p }, m) => ({
@@ -115,7 +149,7 @@ export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, en
       params: p,
       curve: curves[m]?.axes ?? null,
     }));
-    const { table, rankings } = summariseEvaluation(scores, { columns: C, metrics: metricDetails, rows }, params);
+    const { table, rankings } = summariseEvaluation(scores, { columns: C, metrics: metricDetails, rows, baseline: columns.findIndex((c) => c.baseline === true) }, params);
     const predicted = argmaxRows(logits, classes);
     const perRow = <T extends Int32Array>(values: (image: number) => number) => Int32Array.from({ length: rows }, (_, r) => values(Math.floor(r / perImage))) as T;
     staging.writeArray('scores', 'scores.npy', scores, [C, M, rows]);
@@ -135,6 +169,7 @@ export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, en
       metricDetails,
       table,
       rankings,
+      evidence: { validity },
       engine: { ort: engines.ort.info.version, threads: engines.ort.info.threads },
       seconds: (performance.now() - started) / 1000,
       stagingDir: staging.relativeDir,
@@ -148,6 +183,16 @@ export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, en
     for (const reader of heatmaps) reader.close();
     masks?.close();
   }
+}
+
+/** The removal check's own stream, apart from the metrics' noise. */
+const validitySeed = (seed: number) => (seed ^ 0x7a11d17e) >>> 0;
+
+/** A probe's key as a 32-bit number (FNV-1a), so each perturbation draws its own regions. */
+function hashKey(key: string): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < key.length; k++) h = Math.imul(h ^ key.charCodeAt(k), 0x01000193);
+  return h >>> 0;
 }
 
 /** Each of `images` images' data `times` times in a row (one copy per heatmap when every class of an image is explained). */

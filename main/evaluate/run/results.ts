@@ -1,8 +1,10 @@
 // The summary of an evaluation: per metric and column, the mean with a seeded percentile-bootstrap
 // CI (Efron & Tibshirani 1993), median and standard deviation; per metric, the columns ranked by
 // mean in the metric's direction and every pair compared by a paired two-sided Wilcoxon
-// signed-rank test (Wilcoxon 1945), Holm-corrected over the metric's pairs (Holm 1979).
-import type { MetricRanking, PairedTest, ScoreSummary } from '../../../shared/evaluations.js';
+// signed-rank test (Wilcoxon 1945), Holm-corrected over the metric's pairs (Holm 1979); and each
+// method against the random-map baseline, Holm-corrected over the methods: a method is called
+// better than chance only when it beats the random map significantly.
+import type { ChanceVerdict, MetricRanking, PairedTest, ScoreSummary } from '../../../shared/evaluations.js';
 import { Random } from '../../numeric/random.js';
 import { bootstrapMean, quantileSorted } from '../statistics/bootstrap.js';
 import { holmAdjust } from '../statistics/holm.js';
@@ -37,21 +39,41 @@ export function rankColumns(means: readonly number[], higherIsBetter: boolean): 
     });
 }
 
+/** Mean of x − y over the pairs where both are finite. */
+function meanDifference(x: Float64Array, y: Float64Array): number {
+  let sum = 0;
+  let pairs = 0;
+  for (let i = 0; i < x.length; i++) {
+    const d = x[i]! - y[i]!;
+    if (Number.isFinite(d)) (sum += d), pairs++;
+  }
+  return pairs > 0 ? sum / pairs : NaN;
+}
+
+/**
+ * Each column against the baseline column, Holm-adjusted over those comparisons at `alpha`. The
+ * direction is the test's own: W⁺ above its null mean n(n + 1)/4 means the column's scores are
+ * the larger ones.
+ */
+export function chanceVerdicts(columns: readonly Float64Array[], baseline: number, higherIsBetter: boolean, alpha = 0.05): ChanceVerdict[] {
+  const others = columns.map((_, c) => c).filter((c) => c !== baseline);
+  const tests = others.map((c) => ({ column: c, meanDifference: meanDifference(columns[c]!, columns[baseline]!), ...wilcoxonSignedRank(columns[c]!, columns[baseline]!) }));
+  const adjusted = holmAdjust(tests.map((t) => t.p));
+  return tests.map((t, k): ChanceVerdict => {
+    const pHolm = adjusted[k]!;
+    const larger = t.statistic > (t.n * (t.n + 1)) / 4;
+    const verdict = t.n === 0 || Number.isNaN(t.p) ? 'undefined' : pHolm >= alpha ? 'indistinguishable' : larger === higherIsBetter ? 'better' : 'worse';
+    return { column: t.column, verdict, meanDifference: t.meanDifference, statistic: t.statistic, n: t.n, p: t.p, pHolm };
+  });
+}
+
 /** Every pair of columns (a < b) of one metric, paired by heatmap, Holm-adjusted together. */
 export function pairedTests(columns: readonly Float64Array[]): PairedTest[] {
   const tests: PairedTest[] = [];
   for (let a = 0; a < columns.length; a++)
     for (let b = a + 1; b < columns.length; b++) {
-      const x = columns[a]!;
-      const y = columns[b]!;
-      let sum = 0;
-      let pairs = 0;
-      for (let i = 0; i < x.length; i++) {
-        const d = x[i]! - y[i]!;
-        if (Number.isFinite(d)) (sum += d), pairs++;
-      }
-      const w = wilcoxonSignedRank(x, y);
-      tests.push({ a, b, meanDifference: pairs > 0 ? sum / pairs : NaN, statistic: w.statistic, n: w.n, p: w.p, pHolm: NaN });
+      const w = wilcoxonSignedRank(columns[a]!, columns[b]!);
+      tests.push({ a, b, meanDifference: meanDifference(columns[a]!, columns[b]!), statistic: w.statistic, n: w.n, p: w.p, pHolm: NaN });
     }
   const adjusted = holmAdjust(tests.map((t) => t.p));
   tests.forEach((t, k) => (t.pHolm = adjusted[k]!));
@@ -64,7 +86,7 @@ export function pairedTests(columns: readonly Float64Array[]): PairedTest[] {
  */
 export function summariseEvaluation(
   scores: Float64Array,
-  shape: { columns: number; metrics: readonly { id: string; higherIsBetter: boolean }[]; rows: number },
+  shape: { columns: number; metrics: readonly { id: string; higherIsBetter: boolean }[]; rows: number; baseline: number | null },
   options: SummaryOptions,
 ): { table: ScoreSummary[][]; rankings: MetricRanking[] } {
   const { columns, metrics, rows } = shape;
@@ -74,7 +96,8 @@ export function summariseEvaluation(
     const means = table[m]!.map((s) => s.mean);
     const order = rankColumns(means, metric.higherIsBetter);
     const best = Number.isNaN(means[order[0]!]!) ? null : order[0]!;
-    return { metric: metric.id, order, best, tests: pairedTests(Array.from({ length: columns }, (_, c) => column(c, m))) };
+    const scores = Array.from({ length: columns }, (_, c) => column(c, m));
+    return { metric: metric.id, order, best, tests: pairedTests(scores), ...(shape.baseline === null ? {} : { chance: chanceVerdicts(scores, shape.baseline, metric.higherIsBetter) }) };
   });
   return { table, rankings };
 }
