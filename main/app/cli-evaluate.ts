@@ -1,6 +1,8 @@
 // `heatlab evaluate …`: score explanation runs with heatmap-quality metrics, list the metrics and
 // the recorded evaluations, show one as a table, delete one.
-import type { Evaluation, GroundTruth, MetricInfo } from '../../shared/evaluations.js';
+import { chanceMarks, chanceOf, chanceSentence, validityFacts, validityHeadline } from '../../shared/evaluation-words.js';
+import type { Api } from '../../shared/api.js';
+import { isBaseline, type Evaluation, type GroundTruth, type MetricInfo } from '../../shared/evaluations.js';
 import { formatDuration } from '../../shared/format.js';
 import { seedMaskKinds } from '../../shared/annotations.js';
 import { dottedParams, failJob, followJob, numberOption, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
@@ -32,13 +34,15 @@ function parseGroundTruth(value: string | undefined): GroundTruth | undefined {
 const fixed = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(2) : v.toFixed(3)) : '–');
 const pValue = (p: number) => (Number.isNaN(p) ? 'n/a' : p < 0.001 ? '< 0.001' : p.toFixed(3));
 
-/** The table: one line per column (methods, then the baseline), one cell per metric: mean [CI] n, the best marked *. */
-export function formatEvaluation(e: Evaluation): string[] {
+/** The table: one line per column (methods, then the baseline), one cell per metric: mean [CI] n, the best marked *, a method no better than a random map marked. Then the evidence: removal checks, and per metric the comparison with chance and the significant pairs. */
+export function formatEvaluation(e: Evaluation, classNames: readonly string[] = []): string[] {
   const width = Math.max(...e.columns.map((c) => c.label.length));
   const cells = e.metricDetails.map((m, k) =>
     e.columns.map((_, c) => {
       const s = e.table[k]![c]!;
-      return `${e.rankings[k]!.best === c ? '*' : ' '}${fixed(s.mean)} [${fixed(s.low)}, ${fixed(s.high)}] n=${s.n}`;
+      const chance = chanceOf(e.rankings[k], c);
+      const mark = chance === undefined || isBaseline(e.columns[c]!) ? '' : chanceMarks[chance.verdict];
+      return `${e.rankings[k]!.best === c ? '*' : ' '}${fixed(s.mean)} [${fixed(s.low)}, ${fixed(s.high)}] n=${s.n}${mark ? ` ${mark}` : ''}`;
     }),
   );
   const widths = e.metricDetails.map((m, k) => Math.max(`${m.label} ${m.higherIsBetter ? '↑' : '↓'}`.length, ...cells[k]!.map((c) => c.length)));
@@ -47,13 +51,30 @@ export function formatEvaluation(e: Evaluation): string[] {
     `${''.padEnd(width)}  ${e.metricDetails.map((m, k) => `${m.label} ${m.higherIsBetter ? '↑' : '↓'}`.padEnd(widths[k]!)).join('  ')}`,
     ...e.columns.map((col, c) => `${col.label.padEnd(width)}  ${cells.map((cell, k) => cell[c]!.padEnd(widths[k]!)).join('  ')}`),
   ];
+  if (e.evidence !== null && e.evidence.validity.length > 0) {
+    lines.push('', 'Is the perturbation a removal? (seeded sample of the evaluated images, before scoring)');
+    for (const v of e.evidence.validity) {
+      lines.push(`  ${validityHeadline(v)} — ${v.metrics.join(', ')}`);
+      for (const fact of validityFacts(v, classNames)) lines.push(`    ${fact}`);
+      for (const w of v.warnings) lines.push(`    ! ${w}`);
+      for (const note of v.notes) lines.push(`    Note: ${note}`);
+    }
+  }
+  lines.push('');
   for (const [k, ranking] of e.rankings.entries()) {
     const significant = ranking.tests.filter((t) => t.pHolm < 0.05);
     const order = ranking.order.map((c) => e.columns[c]!.label).join(' > ');
     lines.push(`${e.metricDetails[k]!.label}: ${order}; ${significant.length} of ${ranking.tests.length} pairs differ (Wilcoxon, Holm p < 0.05)`);
+    lines.push(`  ${chanceSentence(e, ranking)}`);
     for (const t of significant) lines.push(`  ${e.columns[t.a]!.label} vs ${e.columns[t.b]!.label}: mean difference ${fixed(t.meanDifference)}, W⁺ ${t.statistic}, n ${t.n}, p ${pValue(t.p)}, Holm ${pValue(t.pHolm)}`);
   }
   return lines;
+}
+
+/** The dataset's class names; none when it was deleted (the evaluation stays readable). */
+async function classNamesOf(api: Api, datasetId: number): Promise<string[]> {
+  const dataset = await api['datasets.get']({ id: datasetId });
+  return dataset.ok ? dataset.value.classNames : [];
 }
 
 function describeMetric(m: MetricInfo): string {
@@ -91,9 +112,12 @@ export async function evaluateCommand(options: Options, args: string[]): Promise
   }
   if (verb === 'show') {
     const id = oneId('show');
-    const e = await withHeatlab(options, async (api) => unwrap(await api['evaluations.get']({ id })));
+    const { e, classNames } = await withHeatlab(options, async (api) => {
+      const e = unwrap(await api['evaluations.get']({ id }));
+      return { e, classNames: await classNamesOf(api, e.datasetId) };
+    });
     if (options.json) out(JSON.stringify(e, null, 2));
-    else for (const line of formatEvaluation(e)) out(line);
+    else for (const line of formatEvaluation(e, classNames)) out(line);
     return;
   }
   if (verb === 'rm' || verb === 'delete') {
@@ -116,11 +140,12 @@ export async function evaluateCommand(options: Options, args: string[]): Promise
     resamples: numberOption(options.resamples, 'resamples'),
     name: options.name,
   };
-  const evaluation = await withHeatlab(options, async (api) => {
+  const { evaluation, classNames } = await withHeatlab(options, async (api) => {
     const job = await followJob(api, unwrap(await api['evaluate.start'](request)), options.json);
     if (job.status !== 'done') failJob(job);
-    return unwrap(await api['evaluations.get']({ id: (job.result as { evaluationId: number }).evaluationId }));
+    const evaluation = unwrap(await api['evaluations.get']({ id: (job.result as { evaluationId: number }).evaluationId }));
+    return { evaluation, classNames: await classNamesOf(api, evaluation.datasetId) };
   });
   if (options.json) out(JSON.stringify(evaluation, null, 2));
-  else for (const line of formatEvaluation(evaluation)) out(line);
+  else for (const line of formatEvaluation(evaluation, classNames)) out(line);
 }

@@ -53,27 +53,31 @@ afterAll(async () => {
 });
 
 describe('evaluations', () => {
-  it('scores every run and the random baseline, whose maps are the Random map method’s own for the same seed', async () => {
-    const e = await evaluate({
-      metrics: [{ id: 'relevance-mass-accuracy' }, { id: 'pointing-game' }, { id: 'region-perturbation', params: { regionSize: 8, steps: 6 } }, { id: 'sparseness' }],
-      groundTruth: { kind: 'generated', mask: 'object' },
-      seed: 7,
-      resamples: 500,
-    });
-    expect(e.columns.map((c) => c.label)).toEqual(['Gradient (sensitivity)', 'Random map', 'Random map (baseline)']);
+  it('scores every run and one random baseline: a Random map run the user chose stands in for the built-in maps, which are its own for the same seed', async () => {
+    const metrics = [{ id: 'relevance-mass-accuracy' }, { id: 'pointing-game' }, { id: 'region-perturbation', params: { regionSize: 8, steps: 6 } }, { id: 'sparseness' }];
+    const request = { metrics, groundTruth: { kind: 'generated' as const, mask: 'object' as const }, seed: 7, resamples: 500 };
+    const builtIn = await evaluate({ ...request, runIds: [runs[0]!.id] });
+    expect(builtIn.columns).toEqual([
+      { runId: runs[0]!.id, method: 'gradient', label: 'Gradient (sensitivity)', baseline: false },
+      { runId: null, method: 'random', label: 'Random map (baseline)', baseline: true },
+    ]);
+    const e = await evaluate(request);
+    expect(e.columns.map((c) => [c.label, c.runId, c.baseline])).toEqual([
+      ['Gradient (sensitivity)', runs[0]!.id, false],
+      ['Random map (baseline)', runs[1]!.id, true],
+    ]);
     expect(e.runIds).toEqual(runs.map((r) => r.id));
     expect(e.count).toBe(20);
     expect(e.table).toHaveLength(4);
     const scores = ok(await api['evaluations.scores']({ id: e.id }));
-    expect(scores.scores).toHaveLength(3 * 4 * 20);
-    const cell = (c: number, m: number) => Array.from(scores.scores.subarray((c * 4 + m) * 20, (c * 4 + m + 1) * 20));
-    // The baseline column equals the Random map run, metric by metric (uniform noise included: same seed, same images).
-    for (let m = 0; m < 4; m++) expect(cell(2, m)).toEqual(cell(1, m));
-    // Identical columns: no non-zero difference, so no p-value.
-    const pair = e.rankings[0]!.tests.find((t) => t.a === 1 && t.b === 2)!;
-    expect(pair.n).toBe(0);
-    expect(pair.p).toBeNaN();
-    expect(e.rankings[0]!.tests).toHaveLength(3);
+    const reference = ok(await api['evaluations.scores']({ id: builtIn.id }));
+    expect(scores.scores).toHaveLength(2 * 4 * 20);
+    // The run's column equals the built-in baseline, metric by metric (uniform noise included: same seed, same images).
+    expect(Array.from(scores.scores)).toEqual(Array.from(reference.scores));
+    expect(e.rankings[0]!.tests).toHaveLength(1);
+    // Each method is compared with the baseline once per metric.
+    for (const ranking of e.rankings) expect(ranking.chance?.map((v) => v.column)).toEqual([0]);
+    expect(failure(await api['evaluate.start']({ runIds: [runs[1]!.id, runs[1]!.id], metrics }))).toMatch(/listed twice/);
   });
 
   it('stores mass accuracy equal to the share of positive relevance inside the dataset’s mask', async () => {
@@ -106,15 +110,15 @@ describe('evaluations', () => {
     expect(e.metricDetails[0]!.curve).toEqual({ x: 'regions removed', y: 'f(x⁽⁰⁾) − f(x⁽ᵏ⁾)' });
     const curves = ok(await api['evaluations.curves']({ id: e.id, metric: 'region-perturbation' }));
     expect(Array.from(curves.x)).toEqual([0, 1, 2, 3, 4]);
-    expect(curves.curves).toHaveLength(3 * 20 * 5);
-    for (let c = 0; c < 3; c++)
+    expect(curves.curves).toHaveLength(2 * 20 * 5);
+    for (let c = 0; c < 2; c++)
       for (let k = 0; k < 5; k++) {
         let sum = 0;
         for (let r = 0; r < 20; r++) sum += curves.curves[(c * 20 + r) * 5 + k]!;
         expect(curves.mean[c * 5 + k]).toBeCloseTo(sum / 20, 5);
         expect(curves.low[c * 5 + k]).toBeLessThanOrEqual(curves.mean[c * 5 + k]! + 1e-12);
       }
-    for (let c = 0; c < 3; c++) expect(curves.mean[c * 5]).toBe(0);
+    for (let c = 0; c < 2; c++) expect(curves.mean[c * 5]).toBe(0);
     // AOPC per image is the curve's mean.
     const scores = ok(await api['evaluations.scores']({ id: e.id }));
     const aopc = Array.from(curves.curves.subarray(0, 5)).reduce((a, b) => a + b, 0) / 5;

@@ -49,7 +49,7 @@ const contribution = Float32Array.from(w, (v, p) => v * x[p]!);
 describe('region perturbation on a linear model', () => {
   it('gives the exact curve f(x⁰) − f(xᵏ) = the removed tiles’ w·x, and AOPC its mean (Samek et al. 2017, eq. 12)', async () => {
     const heatmap = contribution.slice();
-    const result = await run(regionPerturbationMorf, batchOf(w, x, heatmap), { regionSize: 4, perturbation: 'black' });
+    const result = await run(regionPerturbationMorf, batchOf(w, x, heatmap), { regionSize: 4, steps: 4, perturbation: 'black' });
     // Four 4×4 tiles, ranked by mean relevance.
     const tiles = rankedRegions(heatmap, H, W, 4, 'grid', 4);
     const expected = [0];
@@ -73,7 +73,7 @@ describe('region perturbation on a linear model', () => {
     const images = new Float32Array(n * PLANE);
     for (let i = 0; i < n; i++) images.set(x, i * PLANE);
     const random = new Random(9).fill(new Float32Array(n * PLANE)) as Float32Array;
-    const result = await run(regionPerturbationMorf, batchOf(w, images, random), { regionSize: 4, perturbation: 'black' });
+    const result = await run(regionPerturbationMorf, batchOf(w, images, random), { regionSize: 4, steps: 4, perturbation: 'black' });
     const total = contribution.reduce((a, b) => a + b, 0);
     // E[f0 − fk] = (k/T)·Σ w·x for T equal tiles, so E[AOPC] = (1/(T+1)) Σ_k (k/T)·Σ w·x = Σ w·x / 2.
     const mean = result.scores.reduce((a, b) => a + b, 0) / n;
