@@ -5,7 +5,8 @@ import { metricInfo, resolveMetric } from '../../main/evaluate/metric-catalogue.
 import { metricById, metrics } from '../../main/evaluate/registry.js';
 import { checkMetricParams, metricFields } from '../../renderer/lib/evaluate/metric-params.js';
 import { initialValues } from '../../renderer/lib/explain/method-params.js';
-import type { Evaluation, EvaluationScores, MetricInfo } from '../../shared/evaluations.js';
+import type { Evaluation, EvaluationScores, MetricInfo, PerturbationValidity } from '../../shared/evaluations.js';
+import { chanceSentence } from '../../shared/evaluation-words.js';
 import type { ExplanationRunSummary } from '../../shared/explanations.js';
 import { linear } from '../../renderer/lib/chart-scale.js';
 import { evaluateHref, parseEvaluateRoute } from '../../renderer/lib/evaluate/evaluate-route.js';
@@ -13,7 +14,7 @@ import { evaluateRequest, formProblem, type EvaluateForm } from '../../renderer/
 import { binCount, histogram, sharedRange } from '../../renderer/lib/evaluate/histogram.js';
 import { bandPath, barRects, paddedExtent } from '../../renderer/lib/evaluate/plot-paths.js';
 import { groupRuns, type GroupableRun } from '../../renderer/lib/evaluate/run-groups.js';
-import { perImageCsv, summaryCsv, testsCsv } from '../../renderer/lib/evaluate/score-csv.js';
+import { perImageCsv, summaryCsv, testsCsv, validityCsv } from '../../renderer/lib/evaluate/score-csv.js';
 import { formatP, formatScore, significanceMark } from '../../renderer/lib/evaluate/score-format.js';
 import { tableRows } from '../../renderer/lib/evaluate/score-table.js';
 import { bestAndWorst, rowsByScore, scoresOf } from '../../renderer/lib/evaluate/scores.js';
@@ -118,7 +119,7 @@ describe('routes of the Evaluate view', () => {
 });
 
 /** Two methods and the baseline on two metrics (the second lower-is-better), three rows. */
-function evaluation(): Pick<Evaluation, 'columns' | 'metricDetails' | 'table' | 'rankings' | 'level' | 'resamples' | 'seed'> {
+function evaluation(): Pick<Evaluation, 'columns' | 'metricDetails' | 'table' | 'rankings' | 'level' | 'resamples' | 'seed' | 'evidence'> {
   const s = (mean: number, low: number, high: number, n = 3) => ({ mean, low, high, n, median: mean, std: 0.1 });
   return {
     columns: [
@@ -144,12 +145,39 @@ function evaluation(): Pick<Evaluation, 'columns' | 'metricDetails' | 'table' | 
           { a: 0, b: 2, meanDifference: 0.6, statistic: 0, n: 3, p: 0.001, pHolm: 0.003 },
           { a: 1, b: 2, meanDifference: 0.55, statistic: 0, n: 3, p: 0.01, pHolm: 0.02 },
         ],
+        chance: [
+          { column: 0, verdict: 'better', meanDifference: 0.6, statistic: 6, n: 3, p: 0.001, pHolm: 0.002 },
+          { column: 1, verdict: 'indistinguishable', meanDifference: 0.55, statistic: 5, n: 3, p: 0.04, pHolm: 0.08 },
+        ],
       },
       { metric: 'complexity', order: [1, 0, 2], best: 1, tests: [{ a: 0, b: 1, meanDifference: 2, statistic: 0, n: 3, p: 0.01, pHolm: 0.01 }] },
     ],
     level: 0.95,
     resamples: 2000,
     seed: 7,
+    evidence: { validity: [validityRecord()] },
+  };
+}
+
+/** A removal check that failed on one metric's perturbation. */
+function validityRecord(): PerturbationValidity {
+  return {
+    metrics: ['mass'],
+    perturbation: 'uniform noise in 9×9-px grid regions',
+    output: 'logit',
+    images: 64,
+    regionsPerImage: 16,
+    raiseShare: 0.52,
+    raiseP: 0.8,
+    meanAbsDelta: 5.8,
+    meanDelta: -1.7,
+    budgetRegions: 2,
+    budgetRaiseShare: 0.48,
+    budgetMeanDelta: -3.5,
+    full: { predicted: [32, 32], dominantClass: 0, dominantShare: 0.5, dominantProbability: 0.96, confidence: 0.96, originalConfidence: 0.99, confidenceRetained: 0.94, meanDrop: 10, notLoweredShare: 0.05 },
+    removal: false,
+    warnings: ['It adds evidence.', 'It carries the class.'],
+    notes: [],
   };
 }
 
@@ -163,6 +191,16 @@ describe('the results table', () => {
     expect(rows[2]!.cells[0]).toMatchObject({ pVsBest: 0.003, tied: false });
     expect(rows[0]!.cells[1]).toMatchObject({ pVsBest: 0.01, tied: false });
     expect(rows[2]!.cells[1]).toMatchObject({ mean: '—', plusMinus: '—', n: 0, pVsBest: null });
+  });
+
+  it('says per cell how a method compares with the random baseline, and nothing for the baseline itself', () => {
+    const rows = tableRows(evaluation());
+    expect(rows.map((r) => r.cells[0]!.chance)).toEqual(['better', 'indistinguishable', null]);
+    expect(rows.map((r) => r.cells[0]!.pVsChance)).toEqual([0.002, 0.08, null]);
+    // An evaluation recorded before the comparison existed has none.
+    expect(rows.map((r) => r.cells[1]!.chance)).toEqual([null, null, null]);
+    expect(chanceSentence(evaluation(), evaluation().rankings[0]!)).toBe('Better than a random map: Gradient. Not distinguishable from a random map: Grad-CAM, v2.');
+    expect(chanceSentence(evaluation(), evaluation().rankings[1]!)).toMatch(/recorded before/);
   });
 
   it('writes scores to three significant digits and p-values as statisticians do', () => {
@@ -205,11 +243,22 @@ describe('CSV exports', () => {
   it('writes the summary with CI, rank and best, and the paired tests', () => {
     const lines = summaryCsv(evaluation()).trim().split('\n');
     expect(lines).toHaveLength(1 + 2 * 3);
-    expect(lines[1]).toBe('mass,Mass,true,"{""k"":1}",0,3,Gradient,0.8,0.7,0.9,0.95,3,0.8,0.1,1,true,2000,7');
-    expect(lines[4]).toBe('complexity,Complexity,false,{},0,3,Gradient,4,3.5,4.5,0.95,3,4,0.1,2,false,2000,7');
+    expect(lines[0]).toBe('metric,metric_label,higher_is_better,params,column,run_id,method,baseline,mean,ci_low,ci_high,ci_level,n,median,std,rank,best,vs_chance,p_vs_chance_holm,perturbation_is_removal,resamples,seed');
+    expect(lines[1]).toBe('mass,Mass,true,"{""k"":1}",0,3,Gradient,false,0.8,0.7,0.9,0.95,3,0.8,0.1,1,true,better,0.002,false,2000,7');
+    expect(lines[3]).toBe('mass,Mass,true,"{""k"":1}",2,baseline,Random baseline,true,0.2,0.1,0.3,0.95,3,0.2,0.1,3,false,,,false,2000,7');
+    expect(lines[4]).toBe('complexity,Complexity,false,{},0,3,Gradient,false,4,3.5,4.5,0.95,3,4,0.1,2,false,,,,2000,7');
     const tests = testsCsv(evaluation()).trim().split('\n');
     expect(tests).toHaveLength(1 + 4);
     expect(tests[2]).toBe('mass,0,Gradient,2,Random baseline,0.6,0,3,0.001,0.003');
+  });
+});
+
+describe('the removal checks export', () => {
+  it('writes one line per perturbation with its figures, verdict and sentences', () => {
+    const lines = validityCsv(evaluation()).trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toBe('mass,uniform noise in 9×9-px grid regions,logit,64,16,0.52,0.8,-1.7,5.8,2,0.48,-3.5,32 32,0,0.5,0.96,0.99,0.94,10,0.05,false,It adds evidence. It carries the class.,');
+    expect(validityCsv({ evidence: null }).trim().split('\n')).toHaveLength(1);
   });
 });
 

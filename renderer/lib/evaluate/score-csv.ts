@@ -1,6 +1,8 @@
 // An evaluation as CSV files: every heatmap's scores (one line per image row and column, one field
-// per metric), the summary table (one line per column and metric), and the paired tests.
-import type { Evaluation, EvaluationScores } from '../../../shared/evaluations.js';
+// per metric), the summary table (one line per column and metric, with the comparison with the
+// random baseline), the paired tests, and the removal check of each perturbation.
+import { chanceOf } from '../../../shared/evaluation-words.js';
+import { isBaseline, type Evaluation, type EvaluationScores } from '../../../shared/evaluations.js';
 
 function cell(v: unknown): string {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
@@ -22,22 +24,27 @@ export function perImageCsv(e: Pick<Evaluation, 'columns'>, s: EvaluationScores,
     const image = [r, s.indices[r], label, classNames[label] ?? '', target, classNames[target] ?? '', predicted, classNames[predicted] ?? ''];
     e.columns.forEach((col, c) => {
       const scores = Array.from({ length: M }, (_, m) => s.scores[(c * M + m) * s.rows + r]!);
-      out.push(line([...image, c, col.runId ?? 'baseline', col.label, ...scores]));
+      out.push(line([...image, c, runOf(col), col.label, ...scores]));
     });
   }
   return out.join('\n') + '\n';
 }
 
-/** One line per (column, metric): the table with its CI level, rank and whether it is the best. */
-export function summaryCsv(e: Pick<Evaluation, 'columns' | 'metricDetails' | 'table' | 'rankings' | 'level' | 'resamples' | 'seed'>): string {
-  const head = ['metric', 'metric_label', 'higher_is_better', 'params', 'column', 'run_id', 'method', 'mean', 'ci_low', 'ci_high', 'ci_level', 'n', 'median', 'std', 'rank', 'best', 'resamples', 'seed'];
+/** The run id, or "baseline" for the built-in random maps. */
+const runOf = (col: Evaluation['columns'][number]) => col.runId ?? 'baseline';
+
+/** One line per (column, metric): the table with its CI level, rank, whether it is the best, how it compares with the random baseline, and whether the metric's perturbation behaved as removal. */
+export function summaryCsv(e: Pick<Evaluation, 'columns' | 'metricDetails' | 'table' | 'rankings' | 'level' | 'resamples' | 'seed' | 'evidence'>): string {
+  const head = ['metric', 'metric_label', 'higher_is_better', 'params', 'column', 'run_id', 'method', 'baseline', 'mean', 'ci_low', 'ci_high', 'ci_level', 'n', 'median', 'std', 'rank', 'best', 'vs_chance', 'p_vs_chance_holm', 'perturbation_is_removal', 'resamples', 'seed'];
   const out = [line(head)];
   e.metricDetails.forEach((m, k) => {
     const ranking = e.rankings.find((r) => r.metric === m.id);
     e.columns.forEach((col, c) => {
       const s = e.table[k]![c]!;
       const rank = ranking ? ranking.order.indexOf(c) + 1 : '';
-      out.push(line([m.id, m.label, m.higherIsBetter, m.params, c, col.runId ?? 'baseline', col.label, s.mean, s.low, s.high, e.level, s.n, s.median, s.std, rank, ranking?.best === c, e.resamples, e.seed]));
+      const chance = isBaseline(col) ? undefined : chanceOf(ranking, c);
+      const validity = e.evidence?.validity.find((v) => v.metrics.includes(m.id));
+      out.push(line([m.id, m.label, m.higherIsBetter, m.params, c, runOf(col), col.label, isBaseline(col), s.mean, s.low, s.high, e.level, s.n, s.median, s.std, rank, ranking?.best === c, chance?.verdict ?? '', chance?.pHolm ?? '', validity === undefined ? '' : validity.removal, e.resamples, e.seed]));
     });
   });
   return out.join('\n') + '\n';
@@ -49,5 +56,16 @@ export function testsCsv(e: Pick<Evaluation, 'columns' | 'rankings'>): string {
   const out = [line(head)];
   for (const r of e.rankings)
     for (const t of r.tests) out.push(line([r.metric, t.a, e.columns[t.a]?.label, t.b, e.columns[t.b]?.label, t.meanDifference, t.statistic, t.n, t.p, t.pHolm]));
+  return out.join('\n') + '\n';
+}
+
+/** One line per perturbation checked for removal: its figures, verdict and sentences. */
+export function validityCsv(e: Pick<Evaluation, 'evidence'>): string {
+  const head = ['metrics', 'perturbation', 'output', 'images', 'regions_per_image', 'raise_share', 'raise_p', 'mean_delta', 'mean_abs_delta', 'budget_regions', 'budget_raise_share', 'budget_mean_delta', 'full_predicted', 'full_dominant_class', 'full_dominant_share', 'full_confidence', 'original_confidence', 'confidence_retained', 'full_mean_drop', 'full_not_lowered_share', 'removal', 'warnings', 'notes'];
+  const out = [line(head)];
+  for (const v of e.evidence?.validity ?? []) {
+    const f = v.full;
+    out.push(line([v.metrics.join(' '), v.perturbation, v.output, v.images, v.regionsPerImage, v.raiseShare, v.raiseP, v.meanDelta, v.meanAbsDelta, v.budgetRegions, v.budgetRaiseShare, v.budgetMeanDelta, f.predicted.join(' '), f.dominantClass, f.dominantShare, f.confidence, f.originalConfidence, f.confidenceRetained, f.meanDrop, f.notLoweredShare, v.removal, v.warnings.join(' '), v.notes.join(' ')]));
+  }
   return out.join('\n') + '\n';
 }

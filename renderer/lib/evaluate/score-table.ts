@@ -1,7 +1,8 @@
 // The results table: columns (methods and the random baseline) × metrics, each cell the mean with
 // its bootstrap CI and n, the best per metric marked, and whether another column is significantly
 // worse than the best (paired Wilcoxon, Holm-corrected) or statistically tied with it.
-import type { Evaluation, MetricRanking, PairedTest } from '../../../shared/evaluations.js';
+import { chanceOf } from '../../../shared/evaluation-words.js';
+import { isBaseline, type ChanceVerdict, type Evaluation, type MetricRanking, type PairedTest } from '../../../shared/evaluations.js';
 import { formatScore } from './score-format.js';
 
 export interface TableCell {
@@ -15,6 +16,10 @@ export interface TableCell {
   pVsBest: number | null;
   /** Not significantly different from the best at the given alpha. */
   tied: boolean;
+  /** How the method compares with the random-map baseline; null for the baseline itself and for evaluations without the comparison. */
+  chance: ChanceVerdict['verdict'] | null;
+  /** Holm-corrected p against the baseline. */
+  pVsChance: number | null;
 }
 
 export interface TableRow {
@@ -37,7 +42,7 @@ export function tableRows(e: Pick<Evaluation, 'columns' | 'metricDetails' | 'tab
   return e.columns.map((col, c) => ({
     column: c,
     label: col.label,
-    baseline: col.runId === null,
+    baseline: isBaseline(col),
     cells: e.metricDetails.map((m, k) => {
       const s = e.table[k]![c]!;
       const ranking = rankingOf(e, m.id);
@@ -45,6 +50,7 @@ export function tableRows(e: Pick<Evaluation, 'columns' | 'metricDetails' | 'tab
       const test = best !== null && best !== c ? testBetween(ranking, best, c) : undefined;
       const pVsBest = test ? test.pHolm : null;
       const defined = Number.isFinite(s.low) && Number.isFinite(s.high);
+      const chance = isBaseline(col) ? undefined : chanceOf(ranking, c);
       return {
         mean: formatScore(s.mean),
         plusMinus: defined ? formatScore((s.high - s.low) / 2) : '—',
@@ -53,6 +59,8 @@ export function tableRows(e: Pick<Evaluation, 'columns' | 'metricDetails' | 'tab
         best: best === c,
         pVsBest,
         tied: pVsBest !== null && Number.isFinite(pVsBest) && pVsBest >= alpha,
+        chance: chance?.verdict ?? null,
+        pVsChance: chance?.pHolm ?? null,
       };
     }),
   }));
