@@ -1,0 +1,153 @@
+// The removal check of faithfulness perturbations (faithfulness/validity.ts), on hand-computed
+// cases: its statistics from a table of scores worked out by hand, the one-sided test over images
+// against a value computed here, and the whole check on a linear model where filling with zero
+// can only lower the score (a removal) and uniform noise on a black image can only raise it.
+import { describe, expect, it } from 'vitest';
+import type { Forward } from '../../main/explain/forward.js';
+import { regionPerturbationMorf } from '../../main/evaluate/faithfulness/region-perturbation.js';
+import { paperGeometry } from '../../main/evaluate/faithfulness/regions.js';
+import { belowHalfP, checkPerturbation, PROBE_REGIONS, removalStatistics, sampleRows, validityWarnings } from '../../main/evaluate/faithfulness/validity.js';
+import type { MetricBatch } from '../../main/evaluate/metric.js';
+import { Random } from '../../main/numeric/random.js';
+
+const H = 8;
+const W = 8;
+const PLANE = H * W;
+
+/** Logits [n, 2]: class 0 scores Σ x, class 1 scores −Σ x, so an all-zero image is a coin flip. */
+const sumModel: Forward = async (images, n) => {
+  const out = new Float32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let p = 0; p < PLANE; p++) s += images[i * PLANE + p]!;
+    out[i * 2] = s;
+    out[i * 2 + 1] = -s;
+  }
+  return out;
+};
+
+function batchOf(images: Float32Array): MetricBatch {
+  const n = images.length / PLANE;
+  return { n, height: H, width: W, heatmaps: new Float32Array(n * PLANE), targets: new Int32Array(n), images, channels: 1, forward: sumModel, classes: 2, inputBounds: { low: [0], high: [1] } };
+}
+
+const probeOf = (perturbation: string) => regionPerturbationMorf.probe!(regionPerturbationMorf.params.parse({ regionSize: 2, steps: 4, perturbation }), { height: H, width: W });
+
+describe('the removal statistics', () => {
+  it('counts raises, mean changes, the budget and the fully perturbed image as worked out by hand', () => {
+    // Two images; per image: the original, PROBE_REGIONS single regions, the budget, the full perturbation.
+    const per = PROBE_REGIONS + 3;
+    const scores = new Float64Array(2 * per);
+    scores[0] = 10; // image 0: 4 of 16 regions raise by 1, the rest lower by 2
+    for (let k = 1; k <= PROBE_REGIONS; k++) scores[k] = k <= 4 ? 11 : 8;
+    scores[PROBE_REGIONS + 1] = 7;
+    scores[PROBE_REGIONS + 2] = 4;
+    scores[per] = 5; // image 1: 8 regions raise by 3, 8 lower by 1
+    for (let k = 1; k <= PROBE_REGIONS; k++) scores[per + k] = k <= 8 ? 8 : 4;
+    scores[per + PROBE_REGIONS + 1] = 6;
+    scores[per + PROBE_REGIONS + 2] = 5;
+    const stats = removalStatistics(
+      { scores, predicted: Int32Array.from([0, 0]), probability: Float64Array.from([0.9, 0.7]), fullPredicted: Int32Array.from([1, 1]), fullProbability: Float64Array.from([0.6, 0.7]) },
+      2,
+      2,
+      { label: 'zero', output: 'logit', steps: 4 },
+    );
+    expect(stats.raiseShare).toBeCloseTo(12 / 32, 12);
+    // Σ Δ = 4·1 − 12·2 + 8·3 − 8·1 = −4 over 32; Σ |Δ| = 4 + 24 + 24 + 8 = 60.
+    expect(stats.meanDelta).toBeCloseTo(-4 / 32, 12);
+    expect(stats.meanAbsDelta).toBeCloseTo(60 / 32, 12);
+    expect(stats.budgetRaiseShare).toBe(0.5);
+    expect(stats.budgetMeanDelta).toBeCloseTo((-3 + 1) / 2, 12);
+    // Image 0 falls by 6, image 1 not at all.
+    expect(stats.full.meanDrop).toBeCloseTo(3, 12);
+    expect(stats.full.notLoweredShare).toBe(0.5);
+    expect(stats.full.predicted).toEqual([0, 2]);
+    expect(stats.full).toMatchObject({ dominantClass: 1, dominantShare: 1 });
+    expect(stats.full.dominantProbability).toBeCloseTo(0.65, 12);
+    // (0.65 − ½) / (0.8 − ½) of the certainty above chance survives.
+    expect(stats.full.confidenceRetained).toBeCloseTo(0.15 / 0.3, 12);
+    // Per-image raise shares ¼ and ½: mean 0.375, s = 0.1768, se = 0.125, z = 1.
+    expect(stats.raiseP).toBeCloseTo(0.158655, 5);
+  });
+
+  it('tests the per-image raise shares against one half, one-sided, over the images as units', () => {
+    // Mean 0.375; s² = 4 · 0.125² / 3; se = s / 2 = 0.0721688; z = 0.125 / se = 1.7320508; upper tail 0.0416323.
+    expect(belowHalfP(Float64Array.from([0.25, 0.25, 0.5, 0.5]))).toBeCloseTo(0.0416323, 6);
+    expect(belowHalfP(Float64Array.from([0.75, 0.75, 0.5, 0.5]))).toBeCloseTo(1 - 0.0416323, 6);
+    // No spread: certain either way.
+    expect(belowHalfP(Float64Array.from([0.25, 0.25]))).toBe(0);
+    expect(belowHalfP(Float64Array.from([0.5, 0.5]))).toBe(1);
+    expect(belowHalfP(Float64Array.from([0.1]))).toBeNaN();
+  });
+
+  it('says nothing when no threshold is crossed and one sentence per threshold crossed', () => {
+    const base = { perturbation: 'zero input in 2×2-px grid regions', output: 'logit' as const, images: 64, regionsPerImage: 16, raiseShare: 0.3, raiseP: 0.001, meanAbsDelta: 1, meanDelta: -1, budgetRegions: 4, budgetRaiseShare: 0, budgetMeanDelta: -3 };
+    const full = { predicted: [32, 32], dominantClass: 0, dominantShare: 0.5, dominantProbability: 0.55, confidence: 0.55, originalConfidence: 0.95, confidenceRetained: 0.05 / 0.45, meanDrop: 4, notLoweredShare: 0.1 };
+    expect(validityWarnings({ ...base, full }, ['a', 'b'])).toEqual([]);
+    const bad = validityWarnings({ ...base, raiseShare: 0.47, raiseP: 0.2, full: { ...full, confidence: 0.93, confidenceRetained: 0.95, notLoweredShare: 0.6 } }, ['a', 'b']);
+    expect(bad).toHaveLength(3);
+    expect(bad[0]).toMatch(/^Zero input in 2×2-px grid regions raises the explained logit in 47 % of single-region perturbations/);
+    expect(bad[0]).toMatch(/MoRF\/LeRF rankings under it are unreliable for this model/);
+  });
+});
+
+describe('the removal check on a model whose score is the sum of the pixels', () => {
+  const bright = Float32Array.from({ length: 8 * PLANE }, (_, k) => 0.5 + 0.5 * ((k * 7919) % 13) / 13);
+
+  it('finds filling with zero a removal: every region lowers the score and the emptied image is a coin flip', async () => {
+    const v = await checkPerturbation(batchOf(bright), probeOf('zero'), new Random(3), ['a', 'b']);
+    expect(v.raiseShare).toBe(0);
+    expect(v.raiseP).toBe(0);
+    expect(v.meanDelta).toBeLessThan(0);
+    // Every region is 2×2: the mean |Δ| is the mean sum of four pixels.
+    expect(v.meanAbsDelta).toBeGreaterThan(4 * 0.5);
+    expect(v.meanAbsDelta).toBeLessThan(4 * 1);
+    expect(v.full.confidence).toBeCloseTo(0.5, 6);
+    expect(v.full.confidenceRetained).toBeCloseTo(0, 6);
+    expect(v.full.notLoweredShare).toBe(0);
+    expect(v.budgetRegions).toBe(4);
+    expect(v.removal).toBe(true);
+    expect(v.warnings).toEqual([]);
+  });
+
+  it('flags uniform noise on near-black images: it can only add to the score, and the noise image is confidently class 0', async () => {
+    // Pixels of 0.01: the originals are class 0 with p = 1 / (1 + e^−1.28) ≈ 0.78.
+    const v = await checkPerturbation(batchOf(new Float32Array(8 * PLANE).fill(0.01)), probeOf('uniform'), new Random(3), ['a', 'b']);
+    expect(v.full.originalConfidence).toBeCloseTo(1 / (1 + Math.exp(-1.28)), 5);
+    expect(v.raiseShare).toBe(1);
+    expect(v.full.notLoweredShare).toBe(1);
+    // Σ of 64 uniform values ≈ 32: softmax of (32, −32) is 1.
+    expect(v.full.confidence).toBeGreaterThan(0.999);
+    expect(v.removal).toBe(false);
+    expect(v.warnings).toHaveLength(3);
+    expect(v.notes[0]).toMatch(/^Fully perturbed images are classified "a" 100 % of the time/);
+  });
+
+  it('samples the same rows for the same seed, all of them when there are few', () => {
+    expect(Array.from(sampleRows(5, 64, new Random(1)))).toEqual([0, 1, 2, 3, 4]);
+    const a = sampleRows(1000, 64, new Random(9));
+    expect(Array.from(a)).toEqual(Array.from(sampleRows(1000, 64, new Random(9))));
+    expect(new Set(a).size).toBe(64);
+    expect(Array.from(a)).toEqual(Array.from(a).sort((x, y) => x - y));
+  });
+});
+
+describe('region perturbation’s defaults', () => {
+  it('scale the paper’s 9-px regions on 224-px images and its 16 % share of the image to the image size', () => {
+    expect(paperGeometry(224, 224)).toEqual({ size: 9, steps: 100 });
+    // 32 px: 1-px regions, round(0.1614 · 1024) = 165 of them.
+    expect(paperGeometry(32, 32)).toEqual({ size: 1, steps: 165 });
+    // 64 px: round(9 · 64 / 224) = 3, round(0.1614 · 4096 / 9) = 73.
+    expect(paperGeometry(64, 64)).toEqual({ size: 3, steps: 73 });
+    // A tiny image never ends on the whole image.
+    expect(paperGeometry(2, 2)).toEqual({ size: 1, steps: 1 });
+  });
+
+  it('record the region size and steps they chose, and keep what was asked for', () => {
+    const fit = (params: object, side: number) => regionPerturbationMorf.fit!(regionPerturbationMorf.params.parse(params), { height: side, width: side });
+    expect(fit({}, 32)).toMatchObject({ regionSize: 1, steps: 165 });
+    expect(fit({ regionSize: 9, steps: 100 }, 32)).toMatchObject({ regionSize: 9, steps: 16 });
+    // A region size alone keeps the paper's share of the image: 165 · 1 / 4 ≈ 41 regions of 2×2.
+    expect(fit({ regionSize: 2 }, 32)).toMatchObject({ regionSize: 2, steps: 41 });
+  });
+});
