@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { bootstrapMean, quantileSorted } from '../../main/evaluate/statistics/bootstrap.js';
 import { holmAdjust } from '../../main/evaluate/statistics/holm.js';
 import { normalUpperTail } from '../../main/evaluate/statistics/normal.js';
-import { averageRanks } from '../../main/evaluate/statistics/ranks.js';
-import { spearman } from '../../main/evaluate/statistics/spearman.js';
+import { averageRanks, finiteAverageRanks } from '../../main/evaluate/statistics/ranks.js';
+import { spearman, spearmanComplete } from '../../main/evaluate/statistics/spearman.js';
 import { ssim } from '../../main/evaluate/statistics/ssim.js';
 import { signedRankCounts, wilcoxonSignedRank } from '../../main/evaluate/statistics/wilcoxon.js';
 import { Random } from '../../main/numeric/random.js';
@@ -157,6 +157,23 @@ describe('Spearman rank correlation', () => {
     expect(spearman([1, 2, 3, 4], [1, 8, 27, 64])).toBeCloseTo(1, 12);
     expect(spearman([1, 2, 3, 4], [4, 3, 2, -10])).toBeCloseTo(-1, 12);
     expect(spearman([1, 2, 3], [5, 5, 5])).toBeNaN();
+  });
+
+  it('ranks only the finite values, ties averaged, and leaves NaN unranked', () => {
+    expect(Array.from(finiteAverageRanks([3, NaN, 1, 3, -Infinity, 2, 3]))).toEqual([4, NaN, 1, 4, NaN, 2, 4]);
+    expect(Array.from(finiteAverageRanks([0.5, -0, 0, 7]))).toEqual([3, 1.5, 1.5, 4]);
+    expect(Array.from(finiteAverageRanks([]))).toEqual([]);
+  });
+
+  it('gives the same ranks as the comparator sort on finite values', () => {
+    const values = Array.from({ length: 200 }, (_, i) => Math.round(Math.sin(i * 7.3) * 20) / 4);
+    expect(Array.from(finiteAverageRanks(values))).toEqual(Array.from(averageRanks(values).ranks));
+  });
+
+  it('correlates only the pairs where both values are finite and counts them', () => {
+    // Pairs left: x = 1, 2, 3, 5 and y = 2, 1, 3, 5; Σd² = 2, so ρ = 1 − 6·2 / (4·15) = 0.8.
+    expect(spearmanComplete([1, 2, 3, NaN, 5, 6], [2, 1, 3, 4, 5, NaN])).toEqual({ rho: expect.closeTo(0.8, 12), n: 4 });
+    expect(spearmanComplete([1, NaN], [NaN, 2])).toEqual({ rho: NaN, n: 0 });
   });
 });
 
