@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { defineMetric, heatmapOf, type MetricBatch, type MetricProgress, type MetricResult } from '../metric.js';
 import { scoreCurves } from './curves.js';
-import { blurredImage, perturber, perturbationKinds, sourceOf } from './perturbation.js';
+import { blurredImage, perturber, perturbationKinds, perturbationWords, sourceOf } from './perturbation.js';
+import { roadNoiseParam } from './road-imputation.js';
 import { pixelGroups, trapezoidAreas } from './pixel-order.js';
 
 const common = {
@@ -17,7 +18,8 @@ const common = {
 
 export const deletionParams = z.object({
   ...common,
-  perturbation: z.enum(perturbationKinds).default('zero').describe('What a deleted pixel becomes (Petsiuk et al. 2018: zero in the model’s input space).'),
+  perturbation: z.enum(perturbationKinds).default('zero').describe(`What a deleted pixel becomes: ${perturbationWords}. Petsiuk et al. 2018: zero in the model’s input space.`),
+  roadNoise: roadNoiseParam,
 });
 export const insertionParams = z.object(common);
 
@@ -53,7 +55,10 @@ export const deletion = defineMetric({
   higherIsBetter: false,
   needs: { model: true },
   params: deletionParams,
-  score: (batch, p, rng, onProgress) => curve(batch, p.pixelsPerStep, p.output, (i) => ({ change: perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma) }), onProgress),
+  score: (batch, p, rng, onProgress) => curve(batch, p.pixelsPerStep, p.output, (i) => {
+      const perturb = perturber(p.perturbation, sourceOf(batch, i), rng, p);
+      return { change: (image, pixels) => perturb.remove(image, pixels) };
+    }, onProgress),
 });
 
 export const insertion = defineMetric({

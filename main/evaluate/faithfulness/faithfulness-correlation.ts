@@ -7,13 +7,15 @@ import { z } from 'zod';
 import { defineMetric, heatmapOf } from '../metric.js';
 import { pearson } from '../statistics/pearson.js';
 import { callRows, MODEL_CALL_ROWS, targetScore } from './curves.js';
-import { blurSigmaParam, perturber, perturbationKinds, sourceOf } from './perturbation.js';
+import { blurSigmaParam, perturber, perturbationKinds, perturbationWords, sourceOf } from './perturbation.js';
+import { roadNoiseParam } from './road-imputation.js';
 
 export const faithfulnessCorrelationParams = z.object({
   subsets: z.int().min(2).max(10_000).default(100).describe('Random subsets per image (Quantus: 100).'),
   subsetSize: z.int().min(1).max(1_000_000).default(224).describe('Pixels per subset (Quantus: 224), at most half the image.'),
-  perturbation: z.enum(perturbationKinds).default('black').describe('What the subset is replaced with (Quantus: black).'),
+  perturbation: z.enum(perturbationKinds).default('black').describe(`What the subset is replaced with: ${perturbationWords}. Quantus: black.`),
   blurSigma: blurSigmaParam,
+  roadNoise: roadNoiseParam,
   output: z.enum(['logit', 'probability']).default('logit').describe('The score whose drop is correlated (Quantus: the logit).'),
 });
 
@@ -56,7 +58,7 @@ export const faithfulnessCorrelation = defineMetric({
       const source = sourceOf(batch, i);
       const { image } = source;
       const heatmap = heatmapOf(batch, i);
-      const perturb = perturber(p.perturbation, source, rng, p.blurSigma);
+      const perturb = perturber(p.perturbation, source, rng, p);
       buffer.set(image, filled * size);
       await queue(i * per);
       for (let s = 0; s < p.subsets; s++) {
@@ -68,7 +70,9 @@ export const faithfulnessCorrelation = defineMetric({
         const subset = pool.subarray(0, k);
         const view = buffer.subarray(filled * size, (filled + 1) * size);
         view.set(image);
-        perturb(view, subset);
+        // Each subset is removed from the original alone, not on top of the previous one.
+        perturb.reset();
+        perturb.remove(view, subset);
         let sum = 0;
         for (const q of subset) sum += heatmap[q]!;
         sums[i * p.subsets + s] = sum;

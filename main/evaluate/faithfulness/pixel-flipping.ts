@@ -5,13 +5,15 @@
 import { z } from 'zod';
 import { defineMetric, heatmapOf } from '../metric.js';
 import { scoreCurves } from './curves.js';
-import { blurSigmaParam, perturber, perturbationKinds, sourceOf } from './perturbation.js';
+import { blurSigmaParam, perturber, perturbationKinds, perturbationWords, sourceOf, type Perturber } from './perturbation.js';
+import { roadNoiseParam } from './road-imputation.js';
 import { pixelGroups, trapezoidAreas } from './pixel-order.js';
 
 export const pixelFlippingParams = z.object({
   pixelsPerStep: z.int().min(1).max(65_536).default(1).describe('Pixels flipped per step (Bach et al. 2015 and Quantus: 1).'),
-  perturbation: z.enum(perturbationKinds).default('black').describe('What a flipped pixel becomes (Quantus: black).'),
+  perturbation: z.enum(perturbationKinds).default('black').describe(`What a flipped pixel becomes: ${perturbationWords}. Quantus: black.`),
   blurSigma: blurSigmaParam,
+  roadNoise: roadNoiseParam,
   output: z.enum(['logit', 'probability']).default('probability').describe('The score tracked (Quantus: the softmax probability).'),
 });
 
@@ -27,17 +29,17 @@ export const pixelFlipping = defineMetric({
   async score(batch, p, rng, onProgress) {
     const plane = batch.height * batch.width;
     const steps = Math.ceil(plane / p.pixelsPerStep);
-    const perturbs: ReturnType<typeof perturber>[] = [];
+    const perturbs: Perturber[] = [];
     const y = await scoreCurves(
       batch,
       {
         steps,
         output: p.output,
         groups: (i) => {
-          perturbs[i] = perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma);
+          perturbs[i] = perturber(p.perturbation, sourceOf(batch, i), rng, p);
           return pixelGroups(heatmapOf(batch, i), p.pixelsPerStep);
         },
-        change: (i, image, pixels) => perturbs[i]!(image, pixels),
+        change: (i, image, pixels) => perturbs[i]!.remove(image, pixels),
       },
       onProgress,
     );

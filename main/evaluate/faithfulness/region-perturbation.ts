@@ -9,7 +9,8 @@ import { z } from 'zod';
 import type { Random } from '../../numeric/random.js';
 import { defineMetric, heatmapOf, type MetricBatch, type MetricProgress, type MetricResult } from '../metric.js';
 import { scoreCurves } from './curves.js';
-import { blurSigmaParam, perturber, perturbationKinds, sourceOf } from './perturbation.js';
+import { blurSigmaParam, perturber, perturbationKinds, perturbationWords, sourceOf, type Perturber } from './perturbation.js';
+import { roadNoiseParam } from './road-imputation.js';
 import { rankedRegions, regionCount } from './regions.js';
 
 export const regionPerturbationParams = z.object({
@@ -19,8 +20,9 @@ export const regionPerturbationParams = z.object({
     .default('grid')
     .describe('grid: non-overlapping s×s tiles ranked by mean relevance (the paper; iNNvestigate). greedy: an s×s patch at every pixel ranked by summed relevance, overlapping ones skipped (Quantus).'),
   steps: z.int().min(1).max(10_000).default(100).describe('Regions removed, L (Samek et al. 2017: 100); at most the number of regions the image has.'),
-  perturbation: z.enum(perturbationKinds).default('uniform').describe('What replaces a removed region: uniform noise over the input range (the paper), the darkest input, zero, the image mean, or a blur.'),
+  perturbation: z.enum(perturbationKinds).default('uniform').describe(`What replaces a removed region: ${perturbationWords}. The paper: uniform.`),
   blurSigma: blurSigmaParam,
+  roadNoise: roadNoiseParam,
   output: z.enum(['logit', 'probability']).default('logit').describe('The score tracked: the explained class’s logit (the paper’s f(x)) or its softmax probability (Quantus).'),
 });
 type Params = z.output<typeof regionPerturbationParams>;
@@ -29,7 +31,7 @@ type Params = z.output<typeof regionPerturbationParams>;
 export async function perturbationCurve(batch: MetricBatch, p: Params, order: 'morf' | 'lerf', rng: Random, onProgress?: MetricProgress): Promise<{ x: Float64Array; y: Float32Array }> {
   const { height, width } = batch;
   const steps = Math.min(p.steps, regionCount(height, width, p.regionSize));
-  const perturbs = new Map<number, ReturnType<typeof perturber>>();
+  const perturbs = new Map<number, Perturber>();
   const scores = await scoreCurves(
     batch,
     {
@@ -38,10 +40,10 @@ export async function perturbationCurve(batch: MetricBatch, p: Params, order: 'm
       groups: (i) => {
         const heatmap = heatmapOf(batch, i);
         const ranked = rankedRegions(order === 'morf' ? heatmap : heatmap.map((v) => -v), height, width, p.regionSize, p.regions, steps);
-        perturbs.set(i, perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma));
+        perturbs.set(i, perturber(p.perturbation, sourceOf(batch, i), rng, p));
         return ranked;
       },
-      change: (i, image, pixels) => perturbs.get(i)!(image, pixels),
+      change: (i, image, pixels) => perturbs.get(i)!.remove(image, pixels),
     },
     onProgress,
   );
