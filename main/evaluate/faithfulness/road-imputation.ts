@@ -27,8 +27,8 @@ export const ROAD_NEIGHBOURS: readonly (readonly [number, number, number])[] = [
  * most this share of the channel's input range (max |r_i| / d_i, the Jacobi-scaled residual). The
  * error can exceed the residual where few pixels are kept (M is then nearly singular): on 32×32
  * masks with 1 to 1,019 kept pixels the worst error against an exact dense solve was 2·10⁻⁵ of the
- * range, and the unit tests hold it below 10⁻⁴ — a hundredth of the default noise σ. 10⁻⁵ costs a
- * fifth fewer iterations but let that error reach 3·10⁻⁴.
+ * range, and the unit tests hold it below 10⁻⁴ — a hundredth of the default noise σ. A tolerance of 10⁻⁵ needs a
+ * fifth fewer iterations but lets that error reach 3·10⁻⁴.
  */
 export const ROAD_TOLERANCE = 1e-6;
 
