@@ -15,17 +15,23 @@ import { runChild } from './child.js';
 import { atLeast, record, type Row } from './table.js';
 
 // 256 heatmaps each (≈ 16,600 model rows): long enough to read through a loaded machine's noise.
-const perturbationRuns: { id: string; label: string; params: object; images: number; target: Row['target'] }[] = [
-  { id: 'region-perturbation', label: 'region perturbation, 4×4 regions, 64 steps', params: { regionSize: 4, steps: 64 }, images: 256, target: atLeast(300) },
-  { id: 'pixel-flipping', label: 'pixel flipping, 16 pixels per step', params: { pixelsPerStep: 16 }, images: 256, target: atLeast(300) },
-  { id: 'deletion', label: 'deletion, one row per step', params: {}, images: 256, target: undefined },
+// The ROAD runs solve a sparse system per step (road-imputation.ts) on top of the same model calls.
+const perturbationRuns: { key: string; id: string; label: string; params: object; images: number; target: Row['target'] }[] = [
+  { key: 'region-perturbation', id: 'region-perturbation', label: 'region perturbation, 4×4 regions, 64 steps', params: { regionSize: 4, steps: 64 }, images: 256, target: atLeast(300) },
+  { key: 'region-perturbation-road', id: 'region-perturbation', label: 'region perturbation, 4×4 regions, 64 steps, ROAD imputation', params: { regionSize: 4, steps: 64, perturbation: 'road' }, images: 256, target: undefined },
+  { key: 'pixel-flipping', id: 'pixel-flipping', label: 'pixel flipping, 16 pixels per step', params: { pixelsPerStep: 16 }, images: 256, target: atLeast(300) },
+  { key: 'pixel-flipping-uniform', id: 'pixel-flipping', label: 'pixel flipping, 16 pixels per step, uniform noise', params: { pixelsPerStep: 16, perturbation: 'uniform' }, images: 256, target: undefined },
+  { key: 'pixel-flipping-road', id: 'pixel-flipping', label: 'pixel flipping, 16 pixels per step, ROAD imputation', params: { pixelsPerStep: 16, perturbation: 'road' }, images: 256, target: undefined },
+  { key: 'pixel-flipping-1-uniform', id: 'pixel-flipping', label: 'pixel flipping, 1 pixel per step, uniform noise', params: { pixelsPerStep: 1, perturbation: 'uniform' }, images: 32, target: undefined },
+  { key: 'pixel-flipping-1-road', id: 'pixel-flipping', label: 'pixel flipping, 1 pixel per step, ROAD imputation', params: { pixelsPerStep: 1, perturbation: 'road' }, images: 32, target: undefined },
+  { key: 'deletion', id: 'deletion', label: 'deletion, one row per step', params: {}, images: 256, target: undefined },
 ];
 
 type Speeds = Record<string, number>;
 
 export async function benchEvaluate(): Promise<void> {
   const speeds = await runChild<Speeds>(['evaluate']);
-  for (const r of perturbationRuns) record({ area: 'evaluate', measure: `${r.label}, tiny-cnn 32×32`, value: speeds[r.id]!, unit: 'heatmaps/s', target: r.target });
+  for (const r of perturbationRuns) record({ area: 'evaluate', measure: `${r.label}, tiny-cnn 32×32`, value: speeds[r.key]!, unit: 'heatmaps/s', target: r.target });
   for (const m of [...localisationMetrics, ...complexityMetrics]) record({ area: 'evaluate', measure: `${m.label}, 32×32`, value: speeds[m.id]!, unit: 'heatmaps/s', target: m.family === 'localisation' ? atLeast(20_000) : undefined });
 }
 
@@ -76,7 +82,7 @@ export async function childEvaluate(): Promise<void> {
   const batch = randomBatch(new Random(4), 10_000, model.forward);
   const speeds: Speeds = {};
   for (const r of perturbationRuns) {
-    speeds[r.id] = await speedOf(metricById(r.id)!, head(batch, r.images), r.params);
+    speeds[r.key] = await speedOf(metricById(r.id)!, head(batch, r.images), r.params);
   }
   for (const metric of [...localisationMetrics, ...complexityMetrics]) speeds[metric.id] = await speedOf(metric, batch, {});
   await model.release();

@@ -6,7 +6,9 @@
 import { z } from 'zod';
 import { defineMetric, type MetricBatch, type MetricProgress, type MetricResult, type PerturbationProbe } from '../metric.js';
 import { scoreCurves } from './curves.js';
-import { blurredImage, perturber, perturbationKinds, sourceOf } from './perturbation.js';
+import { blurredImage, perturber, perturbationChoices, perturbationKinds, sourceOf } from './perturbation.js';
+import { roadNoiseParam } from './road-imputation.js';
+import { removal } from './validity.js';
 import { perturbationWords } from './perturbation-words.js';
 import { pixelGroups, shuffledPixelGroups, trapezoidAreas } from './pixel-order.js';
 import { rankingMap, rankingParam, type RankingMode } from './ranking.js';
@@ -20,7 +22,8 @@ const common = {
 
 export const deletionParams = z.object({
   ...common,
-  perturbation: z.enum(perturbationKinds).default('zero').describe('What a deleted pixel becomes (Petsiuk et al. 2018: zero in the model’s input space).'),
+  perturbation: z.enum(perturbationKinds).default('zero').describe(`What a deleted pixel becomes: ${perturbationChoices}. Petsiuk et al. 2018: zero in the model’s input space.`),
+  roadNoise: roadNoiseParam,
 });
 export const insertionParams = z.object(common);
 
@@ -68,8 +71,11 @@ export const deletion = defineMetric({
   higherIsBetter: false,
   needs: { model: true },
   params: deletionParams,
-  probe: (p, geometry) => pixelProbe(`deletion/${p.perturbation}/${p.perturbation === 'blur' ? p.blurSigma : ''}`, perturbationWords(p.perturbation, p.blurSigma), p, geometry, (batch, i, rng) => perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma)),
-  score: (batch, p, rng, onProgress) => curve(batch, p.pixelsPerStep, p.output, p.relevance, (i) => ({ change: perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma) }), onProgress),
+  probe: (p, geometry) => pixelProbe(`deletion/${p.perturbation}/${p.perturbation === 'blur' ? p.blurSigma : p.perturbation === 'road' ? p.roadNoise : ''}`, perturbationWords(p.perturbation, p.blurSigma), p, geometry, (batch, i, rng) => removal(perturber(p.perturbation, sourceOf(batch, i), rng, p))),
+  score: (batch, p, rng, onProgress) => curve(batch, p.pixelsPerStep, p.output, p.relevance, (i) => {
+      const perturb = perturber(p.perturbation, sourceOf(batch, i), rng, p);
+      return { change: (image, pixels) => perturb.remove(image, pixels) };
+    }, onProgress),
 });
 
 export const insertion = defineMetric({

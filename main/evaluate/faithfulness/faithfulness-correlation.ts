@@ -7,7 +7,9 @@ import { z } from 'zod';
 import { defineMetric } from '../metric.js';
 import { pearson } from '../statistics/pearson.js';
 import { callRows, MODEL_CALL_ROWS, targetScore } from './curves.js';
-import { blurSigmaParam, perturber, perturbationKinds, sourceOf } from './perturbation.js';
+import { blurSigmaParam, perturber, perturbationChoices, perturbationKinds, sourceOf } from './perturbation.js';
+import { roadNoiseParam } from './road-imputation.js';
+import { removal } from './validity.js';
 import { perturbationWords } from './perturbation-words.js';
 import { shuffledPixelGroups } from './pixel-order.js';
 import { rankingMap, rankingParam } from './ranking.js';
@@ -15,8 +17,9 @@ import { rankingMap, rankingParam } from './ranking.js';
 export const faithfulnessCorrelationParams = z.object({
   subsets: z.int().min(2).max(10_000).default(100).describe('Random subsets per image (Quantus: 100).'),
   subsetSize: z.int().min(1).max(1_000_000).default(224).describe('Pixels per subset (Quantus: 224), at most half the image.'),
-  perturbation: z.enum(perturbationKinds).default('black').describe('What the subset is replaced with (Quantus: black).'),
+  perturbation: z.enum(perturbationKinds).default('black').describe(`What the subset is replaced with: ${perturbationChoices}. Quantus: black.`),
   blurSigma: blurSigmaParam,
+  roadNoise: roadNoiseParam,
   output: z.enum(['logit', 'probability']).default('logit').describe('The score whose drop is correlated (Quantus: the logit).'),
   relevance: rankingParam,
 });
@@ -32,10 +35,10 @@ export const faithfulnessCorrelation = defineMetric({
   probe: (p, { height, width }) => {
     const k = Math.min(p.subsetSize, Math.floor((height * width) / 2));
     return {
-      key: `subset/${k}/${p.perturbation}/${p.perturbation === 'blur' ? p.blurSigma : ''}/${p.output}`,
+      key: `subset/${k}/${p.perturbation}/${p.perturbation === 'blur' ? p.blurSigma : p.perturbation === 'road' ? p.roadNoise : ''}/${p.output}`,
       label: `${perturbationWords(p.perturbation, p.blurSigma)} in random subsets of ${k} pixels`,
       output: p.output,
-      perturber: (batch, i, rng) => perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma),
+      perturber: (batch, i, rng) => removal(perturber(p.perturbation, sourceOf(batch, i), rng, p)),
       randomGroups: (rng) => shuffledPixelGroups(height * width, k, rng),
       steps: 1,
     };
@@ -71,7 +74,7 @@ export const faithfulnessCorrelation = defineMetric({
       const source = sourceOf(batch, i);
       const { image } = source;
       const heatmap = rankingMap(batch, i, p.relevance);
-      const perturb = perturber(p.perturbation, source, rng, p.blurSigma);
+      const perturb = perturber(p.perturbation, source, rng, p);
       buffer.set(image, filled * size);
       await queue(i * per);
       for (let s = 0; s < p.subsets; s++) {
@@ -83,7 +86,9 @@ export const faithfulnessCorrelation = defineMetric({
         const subset = pool.subarray(0, k);
         const view = buffer.subarray(filled * size, (filled + 1) * size);
         view.set(image);
-        perturb(view, subset);
+        // Each subset is removed from the original alone, not on top of the previous one.
+        perturb.reset();
+        perturb.remove(view, subset);
         let sum = 0;
         for (const q of subset) sum += heatmap[q]!;
         sums[i * p.subsets + s] = sum;

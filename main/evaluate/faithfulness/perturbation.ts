@@ -2,19 +2,39 @@
 // values drawn from a uniform distribution — here per pixel and channel over the model's input
 // range. Also: the darkest input value ('black'; Quantus uses the image's own minimum), zero in
 // the model's input space ('zero'; RISE's deletion, which is the mean colour for mean/std-normalised
-// inputs), each channel's mean of the image ('mean'), or the image under a Gaussian blur ('blur').
+// inputs), each channel's mean of the image ('mean'), the image under a Gaussian blur ('blur'), or
+// ROAD's noisy linear imputation from the kept neighbours ('road', road-imputation.ts).
 import { z } from 'zod';
 import { gaussianBlur } from '../../numeric/blur.js';
 import type { Random } from '../../numeric/random.js';
 import type { MetricBatch } from '../metric.js';
+import { NoisyLinearImputation, ROAD_NOISE } from './road-imputation.js';
 
-export const perturbationKinds = ['uniform', 'black', 'zero', 'mean', 'blur'] as const;
+export const perturbationKinds = ['uniform', 'black', 'zero', 'mean', 'blur', 'road'] as const;
 export type PerturbationKind = (typeof perturbationKinds)[number];
+
+/** The choices in words, for the parameter descriptions the forms show. */
+export const perturbationChoices = 'uniform noise over the input range, the darkest input (black), zero, the image mean, a blur, or road: noisy linear imputation (ROAD, Rong et al. 2022)';
 
 export const blurSigmaParam = z.number().min(0.1).max(64).default(5).describe('σ in pixels of the blur perturbation (Petsiuk et al. 2018 blur with σ 5).');
 
-/** Writes perturbed values into the given pixels of a [C, H, W] image. */
-export type Perturb = (image: Float32Array, pixels: Int32Array) => void;
+/**
+ * Removes pixels from one image [C, H, W]. A removal may depend on every pixel removed so far, not
+ * only the new ones (ROAD imputes its whole mask from the kept pixels), so the perturber keeps
+ * them: remove() must be given the running image, i.e. the original with every pixel removed
+ * since the last reset() already removed — the cumulative steps of curves.ts — and reset() starts
+ * over from the original (faithfulness correlation's independent subsets).
+ */
+export interface Perturber {
+  remove(image: Float32Array, pixels: Int32Array): void;
+  reset(): void;
+}
+
+export interface PerturberOptions {
+  blurSigma?: number;
+  /** σ of ROAD's noise as a share of each channel's input range. */
+  roadNoise?: number;
+}
 
 export interface PerturbationSource {
   /** The original image [C, H, W]. */
@@ -35,12 +55,15 @@ export function sourceOf(batch: MetricBatch, i: number): PerturbationSource {
   return { image: batch.images.subarray(i * channels * plane, (i + 1) * channels * plane), channels, plane, height, width, bounds };
 }
 
-export function perturber(kind: PerturbationKind, source: PerturbationSource, rng: Random, blurSigma = 5): Perturb {
+/** The perturber of one image; each but 'road' fills every pixel on its own, so for them reset() does nothing. */
+export function perturber(kind: PerturbationKind, source: PerturbationSource, rng: Random, { blurSigma = 5, roadNoise = ROAD_NOISE }: PerturberOptions = {}): Perturber {
   const { channels, plane, bounds } = source;
+  if (kind === 'road') return new NoisyLinearImputation(source, rng, roadNoise);
+  const pointwise = (remove: Perturber['remove']): Perturber => ({ remove, reset: () => undefined });
   if (kind === 'uniform')
-    return (image, pixels) => {
+    return pointwise((image, pixels) => {
       for (let c = 0; c < channels; c++) for (const p of pixels) image[c * plane + p] = rng.uniform(bounds.low[c]!, bounds.high[c]!);
-    };
+    });
   let fill: (c: number, p: number) => number;
   if (kind === 'black') fill = (c) => bounds.low[c]!;
   else if (kind === 'zero') fill = () => 0;
@@ -51,9 +74,9 @@ export function perturber(kind: PerturbationKind, source: PerturbationSource, rn
     const blurred = blurredImage(source, blurSigma);
     fill = (c, p) => blurred[c * plane + p]!;
   }
-  return (image, pixels) => {
+  return pointwise((image, pixels) => {
     for (let c = 0; c < channels; c++) for (const p of pixels) image[c * plane + p] = fill(c, p);
-  };
+  });
 }
 
 /** The image with every channel blurred. */

@@ -5,15 +5,18 @@
 import { z } from 'zod';
 import { defineMetric } from '../metric.js';
 import { scoreCurves } from './curves.js';
-import { blurSigmaParam, perturber, perturbationKinds, sourceOf } from './perturbation.js';
+import { blurSigmaParam, perturber, perturbationChoices, perturbationKinds, sourceOf, type Perturber } from './perturbation.js';
+import { roadNoiseParam } from './road-imputation.js';
+import { removal } from './validity.js';
 import { perturbationWords } from './perturbation-words.js';
 import { pixelGroups, shuffledPixelGroups, trapezoidAreas } from './pixel-order.js';
 import { rankingMap, rankingParam } from './ranking.js';
 
 export const pixelFlippingParams = z.object({
   pixelsPerStep: z.int().min(1).max(65_536).default(1).describe('Pixels flipped per step (Bach et al. 2015 and Quantus: 1).'),
-  perturbation: z.enum(perturbationKinds).default('black').describe('What a flipped pixel becomes (Quantus: black).'),
+  perturbation: z.enum(perturbationKinds).default('black').describe(`What a flipped pixel becomes: ${perturbationChoices}. Quantus: black.`),
   blurSigma: blurSigmaParam,
+  roadNoise: roadNoiseParam,
   output: z.enum(['logit', 'probability']).default('probability').describe('The score tracked (Quantus: the softmax probability).'),
   relevance: rankingParam,
 });
@@ -28,27 +31,27 @@ export const pixelFlipping = defineMetric({
   needs: { model: true },
   params: pixelFlippingParams,
   probe: (p, { height, width }) => ({
-    key: `pixels/${p.pixelsPerStep}/${p.perturbation}/${p.perturbation === 'blur' ? p.blurSigma : ''}/${p.output}`,
+    key: `pixels/${p.pixelsPerStep}/${p.perturbation}/${p.perturbation === 'blur' ? p.blurSigma : p.perturbation === 'road' ? p.roadNoise : ''}/${p.output}`,
     label: `${perturbationWords(p.perturbation, p.blurSigma)} in groups of ${p.pixelsPerStep} pixel${p.pixelsPerStep === 1 ? '' : 's'}`,
     output: p.output,
-    perturber: (batch, i, rng) => perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma),
+    perturber: (batch, i, rng) => removal(perturber(p.perturbation, sourceOf(batch, i), rng, p)),
     randomGroups: (rng) => shuffledPixelGroups(height * width, p.pixelsPerStep, rng),
     steps: Math.ceil((height * width) / p.pixelsPerStep),
   }),
   async score(batch, p, rng, onProgress) {
     const plane = batch.height * batch.width;
     const steps = Math.ceil(plane / p.pixelsPerStep);
-    const perturbs: ReturnType<typeof perturber>[] = [];
+    const perturbs: Perturber[] = [];
     const y = await scoreCurves(
       batch,
       {
         steps,
         output: p.output,
         groups: (i) => {
-          perturbs[i] = perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma);
+          perturbs[i] = perturber(p.perturbation, sourceOf(batch, i), rng, p);
           return pixelGroups(rankingMap(batch, i, p.relevance), p.pixelsPerStep);
         },
-        change: (i, image, pixels) => perturbs[i]!(image, pixels),
+        change: (i, image, pixels) => perturbs[i]!.remove(image, pixels),
       },
       onProgress,
     );

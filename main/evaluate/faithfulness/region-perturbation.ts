@@ -9,9 +9,11 @@ import { z } from 'zod';
 import type { Random } from '../../numeric/random.js';
 import { defineMetric, type ImageGeometry, type MetricBatch, type MetricProgress, type MetricResult, type PerturbationProbe } from '../metric.js';
 import { scoreCurves } from './curves.js';
-import { blurSigmaParam, perturber, perturbationKinds, sourceOf } from './perturbation.js';
+import { blurSigmaParam, perturber, perturbationChoices, perturbationKinds, sourceOf, type Perturber } from './perturbation.js';
+import { roadNoiseParam } from './road-imputation.js';
 import { perturbationWords } from './perturbation-words.js';
 import { rankingMap, rankingParam } from './ranking.js';
+import { removal } from './validity.js';
 import { paperGeometry, rankedRegions, regionCount, shuffledRegions } from './regions.js';
 
 export const regionPerturbationParams = z.object({
@@ -31,8 +33,9 @@ export const regionPerturbationParams = z.object({
     .max(10_000)
     .optional()
     .describe('Regions removed, L; at most the regions the image has. Default: the paper’s share of the image (L = 100 regions of 9×9 px on 224 px ≈ 16 %) at the region size, and never the whole image.'),
-  perturbation: z.enum(perturbationKinds).default('uniform').describe('What replaces a removed region: uniform noise over the input range (the paper), the darkest input, zero, the image mean, or a blur.'),
+  perturbation: z.enum(perturbationKinds).default('uniform').describe(`What replaces a removed region: ${perturbationChoices}. The paper: uniform.`),
   blurSigma: blurSigmaParam,
+  roadNoise: roadNoiseParam,
   output: z.enum(['logit', 'probability']).default('logit').describe('The score tracked: the explained class’s logit (the paper’s f(x)) or its softmax probability (Quantus).'),
   relevance: rankingParam,
 });
@@ -56,10 +59,10 @@ function regionProbe(p: Params, geometry: ImageGeometry): PerturbationProbe {
   const { size, steps } = regionGeometry(p, geometry);
   const { height, width } = geometry;
   return {
-    key: `region/${p.regions}/${size}/${steps}/${p.perturbation}/${p.perturbation === 'blur' ? p.blurSigma : ''}/${p.output}`,
+    key: `region/${p.regions}/${size}/${steps}/${p.perturbation}/${p.perturbation === 'blur' ? p.blurSigma : p.perturbation === 'road' ? p.roadNoise : ''}/${p.output}`,
     label: `${perturbationWords(p.perturbation, p.blurSigma)} in ${size}×${size}-px ${p.regions === 'grid' ? 'grid' : 'greedy'} regions`,
     output: p.output,
-    perturber: (batch, i, rng) => perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma),
+    perturber: (batch, i, rng) => removal(perturber(p.perturbation, sourceOf(batch, i), rng, p)),
     randomGroups: (rng) => shuffledRegions(height, width, size, p.regions, steps, rng),
     steps,
   };
@@ -69,7 +72,7 @@ function regionProbe(p: Params, geometry: ImageGeometry): PerturbationProbe {
 export async function perturbationCurve(batch: MetricBatch, p: Params, order: 'morf' | 'lerf', rng: Random, onProgress?: MetricProgress): Promise<{ x: Float64Array; y: Float32Array }> {
   const { height, width } = batch;
   const { size, steps } = regionGeometry(p, batch);
-  const perturbs = new Map<number, ReturnType<typeof perturber>>();
+  const perturbs = new Map<number, Perturber>();
   const scores = await scoreCurves(
     batch,
     {
@@ -78,10 +81,10 @@ export async function perturbationCurve(batch: MetricBatch, p: Params, order: 'm
       groups: (i) => {
         const heatmap = rankingMap(batch, i, p.relevance);
         const ranked = rankedRegions(order === 'morf' ? heatmap : heatmap.map((v) => -v), height, width, size, p.regions, steps);
-        perturbs.set(i, perturber(p.perturbation, sourceOf(batch, i), rng, p.blurSigma));
+        perturbs.set(i, perturber(p.perturbation, sourceOf(batch, i), rng, p));
         return ranked;
       },
-      change: (i, image, pixels) => perturbs.get(i)!(image, pixels),
+      change: (i, image, pixels) => perturbs.get(i)!.remove(image, pixels),
     },
     onProgress,
   );

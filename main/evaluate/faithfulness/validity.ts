@@ -10,8 +10,11 @@ import type { Forward } from '../../explain/forward.js';
 import type { Random } from '../../numeric/random.js';
 import type { MetricBatch, PerturbationProbe } from '../metric.js';
 import { callRows, MODEL_CALL_ROWS, targetScore } from './curves.js';
-import { sourceOf } from './perturbation.js';
+import { sourceOf, type Perturber } from './perturbation.js';
 import { normalUpperTail } from '../statistics/normal.js';
+
+/** A perturber as a probe's function: each call removes the given pixels on top of those before. */
+export const removal = (p: Perturber) => (image: Float32Array, pixels: Int32Array) => p.remove(image, pixels);
 
 /** Single random regions per sampled image. */
 export const PROBE_REGIONS = 16;
