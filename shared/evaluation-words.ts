@@ -45,7 +45,7 @@ export function validityFacts(v: PerturbationValidity, classNames: readonly stri
   const f = v.full;
   const predicted = f.predicted.map((count, c) => `${classNames[c] ?? `class ${c}`} ${count}`).join(', ');
   return [
-    `Single random regions (${v.regionsPerImage} on each of ${v.images} images): the explained ${score} rises in ${percent(v.raiseShare)} (one-sided p = ${fixed(v.raiseP, 3)} that it rises less often than it falls), mean Δ ${fixed(v.meanDelta)}, mean |Δ| ${fixed(v.meanAbsDelta)}.`,
+    `Single random regions (${v.regionsPerImage} on each of ${v.images} images): the explained ${score} rises in ${percent(v.raiseShare)}, mean Δ ${fixed(v.meanDelta)}, mean |Δ| ${fixed(v.meanAbsDelta)}; ${percent(v.materialShare)} change it materially (by over 1 % of the image's drop with everything perturbed), and p = ${fixed(v.raiseP, 3)} that those rise less often than they fall (one-sided, images as units).`,
     `${v.budgetRegions} random regions (a curve's length): the ${score} rises for ${percent(v.budgetRaiseShare)} of the images, mean Δ ${fixed(v.budgetMeanDelta)}.`,
     `Everything perturbed: predicted ${predicted}; confidence ${fixed(f.confidence)} against ${fixed(f.originalConfidence)} on the originals (${percent(f.confidenceRetained)} of the certainty above chance retained); the ${score} falls by ${fixed(f.meanDrop)} on average and does not fall for ${percent(f.notLoweredShare)} of the images.`,
   ];

@@ -6,6 +6,10 @@ import { seedMaskKinds } from './annotations.js';
 import { registryChoiceSchema } from './explanations.js';
 import type { ArrayFile, DatasetRef } from './datasets.js';
 import type { Preprocessing } from './models.js';
+import type { MetricFamilyName } from './metric-families.js';
+import type { EvaluationReliability } from './reliability.js';
+
+export type { MetricFamilyName };
 
 const id = z.int().min(1);
 
@@ -54,7 +58,6 @@ export const evaluationRequestSchemas = {
   'evaluations.delete': z.object({ id }).strict(),
 } as const;
 
-export type MetricFamilyName = 'faithfulness' | 'localisation' | 'complexity' | 'robustness';
 
 export interface MetricInfo {
   id: string;
@@ -191,6 +194,8 @@ export interface Evaluation extends EvaluationSummary {
 export interface EvaluationEvidence {
   /** One removal check per distinct perturbation of the faithfulness metrics. */
   validity: PerturbationValidity[];
+  /** How far images and metrics agree on the rankings (Tomsett et al. 2020). */
+  reliability: EvaluationReliability;
 }
 
 /**
@@ -209,7 +214,9 @@ export interface PerturbationValidity {
   regionsPerImage: number;
   /** Single random regions of the metric's step size, each on a fresh copy: share with Δ > 0. */
   raiseShare: number | null;
-  /** One-sided p that single regions raise the score less than half the time (images as units). */
+  /** Share of single regions whose |Δ| is material: above 1 % of the image's drop with everything perturbed. */
+  materialShare: number | null;
+  /** One-sided p that material single-region changes raise the score less than half the time (images as units). */
   raiseP: number | null;
   meanAbsDelta: number | null;
   meanDelta: number | null;

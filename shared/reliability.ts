@@ -1,7 +1,7 @@
 // How reliable an evaluation's rankings are (Tomsett, Harborne, Chakraborty, Gurram & Preece 2020,
 // "Sanity Checks for Saliency Metrics", AAAI): the psychometric reliabilities of each metric,
 // as plain JSON — an undefined statistic is null, never NaN, so it survives JSON.stringify.
-import type { MetricFamilyName } from './evaluations.js';
+import type { MetricFamilyName } from './metric-families.js';
 
 /**
  * Krippendorff's conventions for α (Content Analysis, 2nd ed. 2004, §11.4.4): rely on data with

@@ -2,6 +2,7 @@
 // the recorded evaluations, show one as a table, delete one.
 import { chanceMarks, chanceOf, chanceSentence, validityFacts, validityHeadline } from '../../shared/evaluation-words.js';
 import type { Api } from '../../shared/api.js';
+import { reliabilityWords } from '../../shared/reliability-words.js';
 import { isBaseline, type Evaluation, type GroundTruth, type MetricInfo } from '../../shared/evaluations.js';
 import { formatDuration } from '../../shared/format.js';
 import { seedMaskKinds } from '../../shared/annotations.js';
@@ -59,6 +60,12 @@ export function formatEvaluation(e: Evaluation, classNames: readonly string[] = 
       for (const w of v.warnings) lines.push(`    ! ${w}`);
       for (const note of v.notes) lines.push(`    Note: ${note}`);
     }
+  }
+  if (e.evidence !== null) {
+    const words = reliabilityWords(e.evidence.reliability, { metrics: Object.fromEntries(e.metricDetails.map((m) => [m.id, m.label])) });
+    lines.push('', 'How reliable are the rankings? (Tomsett et al. 2020)');
+    for (const m of words.metrics) lines.push(`  ${m.interRater}`, `  ${m.interMethod}`);
+    for (const c of words.consistency) lines.push(`  ${c.text}`);
   }
   lines.push('');
   for (const [k, ranking] of e.rankings.entries()) {

@@ -34,6 +34,28 @@ function batchOf(images: Float32Array): MetricBatch {
 const probeOf = (perturbation: string) => regionPerturbationMorf.probe!(regionPerturbationMorf.params.parse({ regionSize: 2, steps: 4, perturbation }), { height: H, width: W });
 
 describe('the removal statistics', () => {
+  it('leaves changes below 1 % of the image’s full drop out of the test, so regions that change nothing do not count as evidence either way', () => {
+    const per = PROBE_REGIONS + 3;
+    const scores = new Float64Array(2 * per);
+    for (const [s, f0] of [[0, 10], [1, 20]] as const) {
+      scores[s * per] = f0;
+      // 12 regions move the score by ±0.05 (below 1 % of a drop of 10); 4 lower it by 3.
+      for (let k = 1; k <= PROBE_REGIONS; k++) scores[s * per + k] = k <= 4 ? f0 - 3 : f0 + (k % 2 === 0 ? 0.05 : -0.05);
+      scores[s * per + PROBE_REGIONS + 1] = f0 - 5;
+      scores[s * per + PROBE_REGIONS + 2] = f0 - 10;
+    }
+    const stats = removalStatistics(
+      { scores, predicted: Int32Array.from([0, 0]), probability: Float64Array.from([0.9, 0.9]), fullPredicted: Int32Array.from([0, 1]), fullProbability: Float64Array.from([0.5, 0.5]) },
+      2,
+      2,
+      { label: 'road', output: 'logit', steps: 4 },
+    );
+    // 6 of 16 rise by 0.05 on each image; none of the material changes rises.
+    expect(stats.raiseShare).toBeCloseTo(6 / 16, 12);
+    expect(stats.materialShare).toBe(4 / 16);
+    expect(stats.raiseP).toBe(0);
+  });
+
   it('counts raises, mean changes, the budget and the fully perturbed image as worked out by hand', () => {
     // Two images; per image: the original, PROBE_REGIONS single regions, the budget, the full perturbation.
     const per = PROBE_REGIONS + 3;
@@ -66,7 +88,9 @@ describe('the removal statistics', () => {
     expect(stats.full.dominantProbability).toBeCloseTo(0.65, 12);
     // (0.65 − ½) / (0.8 − ½) of the certainty above chance survives.
     expect(stats.full.confidenceRetained).toBeCloseTo(0.15 / 0.3, 12);
-    // Per-image raise shares ¼ and ½: mean 0.375, s = 0.1768, se = 0.125, z = 1.
+    // Every change is material (image 0's floor is 1 % of its drop of 6; image 1 does not drop, so
+    // its floor is 0). Per-image raise shares ¼ and ½: mean 0.375, s = 0.1768, se = 0.125, z = 1.
+    expect(stats.materialShare).toBe(1);
     expect(stats.raiseP).toBeCloseTo(0.158655, 5);
   });
 
@@ -81,11 +105,11 @@ describe('the removal statistics', () => {
   });
 
   it('says nothing when no threshold is crossed and one sentence per threshold crossed', () => {
-    const base = { perturbation: 'zero input in 2×2-px grid regions', output: 'logit' as const, images: 64, regionsPerImage: 16, raiseShare: 0.3, raiseP: 0.001, meanAbsDelta: 1, meanDelta: -1, budgetRegions: 4, budgetRaiseShare: 0, budgetMeanDelta: -3 };
+    const base = { perturbation: 'zero input in 2×2-px grid regions', output: 'logit' as const, images: 64, regionsPerImage: 16, raiseShare: 0.3, materialShare: 0.5, raiseP: 0.001, meanAbsDelta: 1, meanDelta: -1, budgetRegions: 4, budgetRaiseShare: 0, budgetMeanDelta: -3 };
     const full = { predicted: [32, 32], dominantClass: 0, dominantShare: 0.5, dominantProbability: 0.55, confidence: 0.55, originalConfidence: 0.95, confidenceRetained: 0.05 / 0.45, meanDrop: 4, notLoweredShare: 0.1 };
     expect(validityWarnings({ ...base, full }, ['a', 'b'])).toEqual([]);
     const bad = validityWarnings({ ...base, raiseShare: 0.47, raiseP: 0.2, full: { ...full, confidence: 0.93, confidenceRetained: 0.95, notLoweredShare: 0.6 } }, ['a', 'b']);
-    expect(bad).toHaveLength(3);
+    expect(bad).toHaveLength(2);
     expect(bad[0]).toMatch(/^Zero input in 2×2-px grid regions raises the explained logit in 47 % of single-region perturbations/);
     expect(bad[0]).toMatch(/MoRF\/LeRF rankings under it are unreliable for this model/);
   });
@@ -119,8 +143,10 @@ describe('the removal check on a model whose score is the sum of the pixels', ()
     // Σ of 64 uniform values ≈ 32: softmax of (32, −32) is 1.
     expect(v.full.confidence).toBeGreaterThan(0.999);
     expect(v.removal).toBe(false);
-    expect(v.warnings).toHaveLength(3);
-    expect(v.notes[0]).toMatch(/^Fully perturbed images are classified "a" 100 % of the time/);
+    expect(v.warnings).toHaveLength(2);
+    // The emptied image's certainty and its single class are reported, not flagged.
+    expect(v.notes[0]).toMatch(/^With every pixel perturbed the model is still 1.00 sure of a class/);
+    expect(v.notes[1]).toMatch(/^Fully perturbed images are classified "a" 100 % of the time/);
   });
 
   it('samples the same rows for the same seed, all of them when there are few', () => {

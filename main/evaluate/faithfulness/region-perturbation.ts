@@ -33,7 +33,10 @@ export const regionPerturbationParams = z.object({
     .max(10_000)
     .optional()
     .describe('Regions removed, L; at most the regions the image has. Default: the paper’s share of the image (L = 100 regions of 9×9 px on 224 px ≈ 16 %) at the region size, and never the whole image.'),
-  perturbation: z.enum(perturbationKinds).default('uniform').describe(`What replaces a removed region: ${perturbationChoices}. The paper: uniform.`),
+  perturbation: z
+    .enum(perturbationKinds)
+    .default('road')
+    .describe(`What replaces a removed region: ${perturbationChoices}. Default road: the only one that behaved as removal on Heatlab's Triangles & Squares and circles-vs-triangles benchmarks (metrics.md); the paper used uniform noise.`),
   blurSigma: blurSigmaParam,
   roadNoise: roadNoiseParam,
   output: z.enum(['logit', 'probability']).default('logit').describe('The score tracked: the explained class’s logit (the paper’s f(x)) or its softmax probability (Quantus).'),

@@ -23,11 +23,15 @@ export const PROBE_IMAGES = 64;
 
 /**
  * The thresholds (metrics.md, "Is the perturbation a removal?"). A removal takes evidence away, so
- * single regions must lower the explained score significantly more often than they raise it
- * (one-sided test over the sampled images, p < 0.05); with everything removed the model must lose
- * at least half of its confidence above chance, and the explained score must fall for most images.
- * A collapse onto one class is reported, not flagged: it shifts every method's curves alike.
+ * the material changes of single regions must lower the explained score significantly more often
+ * than they raise it (one-sided test over the sampled images, p < 0.05), and with everything
+ * removed the explained score must fall for most images. What the emptied image still says — a
+ * class it is sure of, or one class for all — is reported, not flagged: it shifts the ends of every
+ * method's curves alike.
  */
+/** A single region's change counts as material above this share of the image's drop with everything perturbed: smaller ones cannot reorder a curve and are noise-like either way. */
+export const MATERIAL = 0.01;
+
 export const VALIDITY_THRESHOLDS = { raiseP: 0.05, confidenceRetained: 0.5, notLoweredShare: 0.5, collapseShare: 0.9 } as const;
 
 interface Sample {
@@ -136,18 +140,25 @@ export function removalStatistics({ scores, probability, fullPredicted, fullProb
   let budgetSigned = 0;
   let drop = 0;
   let notLowered = 0;
-  const imageShares = new Float64Array(n);
+  // Per image, among its material changes (|Δ| above MATERIAL of its full drop): the share that raise.
+  const imageShares: number[] = [];
+  let material = 0;
   for (let s = 0; s < n; s++) {
     const f0 = scores[s * PER_ROW]!;
+    const floor = MATERIAL * Math.abs(f0 - scores[s * PER_ROW + PROBE_REGIONS + 2]!);
     let raisedHere = 0;
+    let up = 0;
+    let counted = 0;
     for (let k = 1; k <= PROBE_REGIONS; k++) {
       const d = scores[s * PER_ROW + k]! - f0;
       if (d > 0) raisedHere++;
+      if (Math.abs(d) > floor) (counted++, d > 0 && up++);
       moved += Math.abs(d);
       signed += d;
     }
     raised += raisedHere;
-    imageShares[s] = raisedHere / PROBE_REGIONS;
+    material += counted;
+    if (counted > 0) imageShares.push(up / counted);
     const budget = scores[s * PER_ROW + PROBE_REGIONS + 1]! - f0;
     if (budget > 0) budgetRaised++;
     budgetSigned += budget;
@@ -172,7 +183,8 @@ export function removalStatistics({ scores, probability, fullPredicted, fullProb
     images: n,
     regionsPerImage: PROBE_REGIONS,
     raiseShare: orNull(raised / singles),
-    raiseP: orNull(belowHalfP(imageShares)),
+    materialShare: orNull(material / singles),
+    raiseP: orNull(belowHalfP(Float64Array.from(imageShares))),
     meanAbsDelta: orNull(moved / singles),
     meanDelta: orNull(signed / singles),
     budgetRegions: probe.steps,
@@ -219,25 +231,25 @@ export function validityWarnings(v: Statistics, classNames: readonly string[]): 
   const score = v.output === 'logit' ? 'the explained logit' : 'the explained probability';
   if (v.raiseShare !== null && v.raiseP !== null && v.raiseP >= t.raiseP)
     out.push(
-      `${capitalise(v.perturbation)} raises ${score} in ${percent(v.raiseShare)} of single-region perturbations — not significantly less often than it lowers it: it adds evidence as often as it removes it, so MoRF/LeRF rankings under it are unreliable for this model.`,
+      `${capitalise(v.perturbation)} raises ${score} in ${percent(v.raiseShare)} of single-region perturbations — its material changes are not significantly more often falls than rises: it adds evidence about as often as it removes it, so MoRF/LeRF rankings under it are unreliable for this model.`,
     );
   const f = v.full;
-  if (f.confidenceRetained !== null && f.confidence !== null && f.confidenceRetained >= t.confidenceRetained)
-    out.push(
-      `With every pixel perturbed the model is still ${f.confidence.toFixed(2)} sure of a class (${f.originalConfidence?.toFixed(2)} on the originals): the perturbation itself carries class evidence for this model, so curves under it do not measure removal.`,
-    );
   if (f.notLoweredShare !== null && f.notLoweredShare >= t.notLoweredShare)
     out.push(`Perturbing the whole image does not lower ${score} for ${percent(f.notLoweredShare)} of the images: what replaces the pixels still carries the class for this model.`);
   return out;
 }
 
-/** Facts worth knowing that do not invalidate the curves (a collapse shifts every method's curves alike). */
+/** Facts worth knowing that do not invalidate the rankings: they shift the ends of every method's curves alike. */
 export function validityNotes(v: Statistics, classNames: readonly string[]): string[] {
   const f = v.full;
-  if (f.dominantShare === null || f.dominantShare < VALIDITY_THRESHOLDS.collapseShare || v.images < 2) return [];
-  return [
-    `Fully perturbed images are classified "${className(classNames, f.dominantClass)}" ${percent(f.dominantShare)} of the time (mean probability ${f.dominantProbability?.toFixed(2)}): curves of that class end higher than the others'.`,
-  ];
+  const out: string[] = [];
+  if (f.confidenceRetained !== null && f.confidence !== null && f.confidenceRetained >= VALIDITY_THRESHOLDS.confidenceRetained)
+    out.push(
+      `With every pixel perturbed the model is still ${f.confidence.toFixed(2)} sure of a class (${f.originalConfidence?.toFixed(2)} on the originals): the perturbed canvas itself speaks to this model, so curves end above chance.`,
+    );
+  if (f.dominantShare !== null && f.dominantShare >= VALIDITY_THRESHOLDS.collapseShare && v.images > 1)
+    out.push(`Fully perturbed images are classified "${className(classNames, f.dominantClass)}" ${percent(f.dominantShare)} of the time (mean probability ${f.dominantProbability?.toFixed(2)}): curves of that class end higher than the others'.`);
+  return out;
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -23,6 +23,7 @@ import { checkPerturbation, PROBE_IMAGES, sampleRows } from '../faithfulness/val
 import type { Explainer, Metric, MetricBatch, PerturbationProbe } from '../metric.js';
 import { resolveMetric } from '../metric-catalogue.js';
 import { randomMaps } from './random-maps.js';
+import { evaluationReliability } from './reliability.js';
 import { summariseEvaluation } from './results.js';
 
 /** Heatmaps scored per step (rounded to whole images): the unit of streaming, progress and cancellation. */
@@ -169,7 +170,7 @@ export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, en
       metricDetails,
       table,
       rankings,
-      evidence: { validity },
+      evidence: { validity, reliability: evaluationReliability(scores, { columns, metrics: metricDetails, rows }) },
       engine: { ort: engines.ort.info.version, threads: engines.ort.info.threads },
       seconds: (performance.now() - started) / 1000,
       stagingDir: staging.relativeDir,

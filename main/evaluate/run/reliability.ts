@@ -7,14 +7,14 @@
 //  - internal consistency: Spearman's ρ between two metrics of one family on one method's heatmaps,
 //    averaged over methods, sign-aligned so that positive means "agree on which heatmaps are better".
 // See main/evaluate/reliability.md for the choices (ties, undefined scores, the baseline).
-import type { MetricFamilyName } from '../../../shared/evaluations.js';
+import { isBaseline, type EvaluatedColumn, type MetricFamilyName } from '../../../shared/evaluations.js';
 import type { ColumnCorrelation, EvaluationReliability, MetricPairConsistency, MetricReliability, RankAgreement } from '../../../shared/reliability.js';
 import { alphaFromCounts } from '../statistics/krippendorff.js';
 import { finiteAverageRanks } from '../statistics/ranks.js';
 import { spearmanComplete } from '../statistics/spearman.js';
 
 export interface ReliabilityShape {
-  columns: readonly { runId: number | null; method: string; label: string }[];
+  columns: readonly EvaluatedColumn[];
   metrics: readonly { id: string; higherIsBetter: boolean; family: MetricFamilyName }[];
   rows: number;
 }
@@ -28,7 +28,7 @@ export function evaluationReliability(scores: Float64Array, shape: ReliabilitySh
   const { columns, metrics, rows } = shape;
   if (scores.length !== columns.length * metrics.length * rows) throw new Error(`Scores hold ${scores.length} values, not ${columns.length} × ${metrics.length} × ${rows}.`);
   const column = (c: number, m: number) => scores.subarray((c * metrics.length + m) * rows, (c * metrics.length + m + 1) * rows);
-  const isMethod = (c: number) => columns[c]!.runId !== null;
+  const isMethod = (c: number) => !isBaseline(columns[c]!);
   const finite = new Int32Array(columns.length * metrics.length);
   columns.forEach((_, c) => metrics.forEach((_, m) => (finite[c * metrics.length + m] = column(c, m).reduce((n, v) => (Number.isFinite(v) ? n + 1 : n), 0))));
   const scoredCount = (c: number, m: number) => finite[c * metrics.length + m]!;
