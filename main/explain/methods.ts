@@ -21,7 +21,7 @@ export function methodById(id: string): ExplainMethod | undefined {
 }
 
 export function methodInfo(m: ExplainMethod): ExplainMethodInfo {
-  return { id: m.id, label: m.label, kind: m.kind, ...schemaInfo(m.params), random: RANDOM_METHODS.has(m.id) };
+  return { id: m.id, label: m.label, kind: m.kind, ...schemaInfo(m.params), random: RANDOM_METHODS.has(m.id), relevance: m.relevance };
 }
 
 /** The method and its parameters with defaults filled in; an unknown id or parameter is a bad request in one sentence. */

@@ -51,6 +51,7 @@ const run = <M extends GraphMethod>(runner: GraphRunner, method: M, input: Graph
 describe('the method registry', () => {
   it('gives every method an id, a label, the graph kind and a schema whose defaults parse from nothing', () => {
     expect(graphMethods.map((m) => m.id)).toEqual([
+      'sensitivity',
       'gradient',
       'gradient-x-input',
       'smoothgrad',

@@ -40,6 +40,8 @@ export const gradCamMethod = graphMethod({
   id: 'grad-cam',
   label: 'Grad-CAM',
   kind: 'graph',
+  // ReLU(Σ α_k A_k) keeps only positive evidence (Selvaraju et al. 2017, eq. 2): never negative.
+  relevance: 'signed',
   params: gradCamParams,
   run: (session, input, params) => gradCam(session, input, params.layer),
 });
@@ -48,6 +50,8 @@ export const guidedGradCamMethod = graphMethod({
   id: 'guided-grad-cam',
   label: 'Guided Grad-CAM',
   kind: 'graph',
+  // Guided Backprop's sign (the input pattern's) times a non-negative map: not evidence.
+  relevance: 'absolute',
   params: z.object({ layer: layerParam, reduction: reductionParam }),
   run: async (session, input, params) => {
     const [channels, height, width] = input.shape;

@@ -51,6 +51,8 @@ export const integratedGradientsMethod = graphMethod({
   id: 'integrated-gradients',
   label: 'Integrated Gradients',
   kind: 'graph',
+  // Completeness: the map is a signed decomposition of f(x) − f(x′).
+  relevance: 'signed',
   params: integratedGradientsParams,
   run: async (session, input, params, rng) => {
     const [channels, height, width] = input.shape;

@@ -2,6 +2,7 @@
 // method"): a registry entry with a zod parameter schema the UI builds its form from, and a run
 // that turns a batch of NCHW images and their target classes into signed [n, H, W] heatmaps.
 import { z } from 'zod';
+import type { RelevanceSign } from '../../../shared/explanations.js';
 import type { Random } from '../../numeric/random.js';
 import type { BackwardRules } from '../../onnx/backward/types.js';
 
@@ -70,6 +71,8 @@ export interface GraphMethod<P extends z.ZodType = z.ZodType> {
   id: string;
   label: string;
   kind: 'graph';
+  /** How metrics rank its maps by default (methods.md says why, per method). */
+  relevance: RelevanceSign;
   params: P;
   run(session: GraphSession, input: GraphInput, params: z.output<P>, rng: Random): Promise<Float32Array>;
 }

@@ -1,5 +1,6 @@
 // The shape every perturbation (forward-only) method shares, and the batching loop they all use.
 import type { z } from 'zod';
+import type { RelevanceSign } from '../../../shared/explanations.js';
 import type { Random } from '../../numeric/random.js';
 import type { ExplainInput, Forward } from '../forward.js';
 
@@ -10,6 +11,8 @@ export interface PerturbationMethod<S extends z.ZodType = z.ZodType> {
   id: string;
   label: string;
   kind: 'perturbation';
+  /** How metrics rank its maps by default (methods.md says why, per method). */
+  relevance: RelevanceSign;
   params: S;
   /** The heatmap [H, W] (channels reduced) for input.target. */
   run(forward: Forward, input: ExplainInput, params: z.output<S>, rng: Random, onProgress?: Progress): Promise<Float32Array>;

@@ -47,6 +47,8 @@ export function riseMask(out: Float32Array, height: number, width: number, s: nu
 export const rise = defineMethod({
   id: 'rise',
   label: 'RISE',
+  // Mask-weighted mean score: higher = more evidence; never negative on probabilities.
+  relevance: 'signed',
   kind: 'perturbation',
   params: riseParams,
   async run(forward, input, params, rng, onProgress) {
