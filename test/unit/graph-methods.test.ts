@@ -258,8 +258,8 @@ describe('Grad-CAM', () => {
   it('defaults to the last convolution, stops its backward pass there, and matches ReLU(Σ_k mean(∂f/∂A_k)·A_k) upsampled bilinearly', async () => {
     const runner = runnerFor(residualGroupedCnn());
     // The head conv carries its folded BatchNorm's output name; GlobalAveragePool reads it directly.
-    expect(runner.featureMaps).toEqual(['stem_relu', '/grouped/Conv_output_0', '/head_bn/BatchNormalization_output_0']);
-    const layer = runner.featureMaps.at(-1)!;
+    expect(runner.defaultFeatureMap).toBe('/head_bn/BatchNormalization_output_0');
+    const layer = runner.defaultFeatureMap!;
     const input = imagesFor(runner, 2, 6);
     const { taps } = await runner.run({ rules: plainGradient, taps: [layer] }, input.images, input.n, oneHot(input.targets, runner.classes));
     const { activation, gradient, dims } = taps.get(layer)!;

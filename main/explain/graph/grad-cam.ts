@@ -8,13 +8,17 @@ import { backwardSignal } from './gradient.js';
 import { graphMethod, reductionParam, type GraphInput, type GraphSession } from './method.js';
 import { bilinear, oneHot, reduceChannels } from './tensors.js';
 
-const layerParam = z.string().min(1).optional().describe('The feature map to explain (a value of the canonical graph); the last convolution’s (rectified) output by default.');
+const layerParam = z
+  .string()
+  .min(1)
+  .optional()
+  .describe('The feature map to explain (a value of the canonical graph): any convolution’s output or its rectified map; by default the last convolution’s map after its pooling and rectifier (Selvaraju et al. 2017, §3).');
 
 export const gradCamParams = z.object({ layer: layerParam });
 
 /** The Grad-CAM maps [n, H, W] of the input on the given (or default) feature map. */
 export async function gradCam(session: GraphSession, input: GraphInput, layer: string | undefined): Promise<Float32Array> {
-  const value = layer ?? session.featureMaps.at(-1);
+  const value = layer ?? session.defaultFeatureMap;
   if (value === undefined) throw new Error('Grad-CAM needs a convolutional feature map, and this model has none.');
   if (layer !== undefined && !session.featureMaps.includes(layer)) throw new Error(`Grad-CAM cannot use ${layer}: it is not one of the model's feature maps (${session.featureMaps.join(', ')}).`);
   const { taps } = await session.run({ rules: plainGradient, taps: [value], inputGradient: false }, input.images, input.n, oneHot(input.targets, session.classes));

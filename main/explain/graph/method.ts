@@ -50,8 +50,10 @@ export interface GraphSession {
   readonly classes: number;
   /** Images per ONNX Runtime call: methods that multiply images (SmoothGrad, IG) fill batches of this size. */
   readonly batchSize: number;
-  /** Rank-4 feature maps Grad-CAM may use, from the input onwards; the last one is its default. */
+  /** Rank-4 feature maps Grad-CAM may use, from the input onwards (feature-maps.ts). */
   readonly featureMaps: readonly string[];
+  /** Grad-CAM's default: the rectified map after the last convolution (feature-maps.ts). */
+  readonly defaultFeatureMap: string | undefined;
   /** Per input channel, the lowest and highest value preprocessing can give (LRP zᴮ's box); default [0, 1]. */
   readonly inputBounds: InputBounds;
   /** Runs the pass on n images with the given seeds [n, classes] (any n: batched inside). */
