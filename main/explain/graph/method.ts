@@ -76,6 +76,11 @@ export interface GraphMethod<P extends z.ZodType = z.ZodType> {
   /** How metrics rank its maps by default (methods.md says why, per method). */
   relevance: RelevanceSign;
   params: P;
+  /**
+   * Values of parameters added after runs were first stored: a stored run without such a key was
+   * made with this value, so re-running it (main/evaluate/explainer.ts) means what it meant then.
+   */
+  legacyParams?: Record<string, unknown>;
   run(session: GraphSession, input: GraphInput, params: z.output<P>, rng: Random): Promise<Float32Array>;
 }
 

@@ -198,7 +198,7 @@ async function runMethod(method: ExplainMethod, params: Record<string, unknown>,
         const maps = new Float32Array(perImage * plane);
         for (let p = 0; p < perImage; p++) {
           const target = targets[(start + i) * perImage + p]!;
-          const input = { image: images.subarray(i * r.size, (i + 1) * r.size), shape: { channels, height, width }, target, classes: r.explained.classes };
+          const input = { image: images.subarray(i * r.size, (i + 1) * r.size), shape: { channels, height, width }, target, classes: r.explained.classes, scores: r.explained.scores };
           maps.set(await method.run(forward, input, params as never, new Random(imageSeed(r.seed, r.indices[start + i]!, target))), p * plane);
         }
         await r.step(maps, perImage);
