@@ -21,6 +21,12 @@ export interface InputBounds {
   readonly high: readonly number[];
 }
 
+/** What a method may read of the explained dataset before a run (the explanation job supplies it). */
+export interface DatasetPixels {
+  /** Per channel, the mean pixel over every image of the dataset, as a fraction of the brightest pixel value. */
+  meanPixel(): number[];
+}
+
 /** One compiled pass: its backward rules and the forward values whose activation and gradient it also returns. */
 export interface GraphPass {
   rules: BackwardRules;
@@ -81,6 +87,11 @@ export interface GraphMethod<P extends z.ZodType = z.ZodType> {
    * made with this value, so re-running it (main/evaluate/explainer.ts) means what it meant then.
    */
   legacyParams?: Record<string, unknown>;
+  /**
+   * Fills parameters that depend on the explained dataset before the run is stored, so the stored
+   * parameters say what was used and a re-run needs no dataset.
+   */
+  completeParams?(params: z.output<P>, dataset: DatasetPixels): z.output<P>;
   run(session: GraphSession, input: GraphInput, params: z.output<P>, rng: Random): Promise<Float32Array>;
 }
 
