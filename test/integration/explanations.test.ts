@@ -236,8 +236,8 @@ describe('explanation runs', () => {
   it('refuses a bad request in one sentence before any job starts', async () => {
     const before = ok(await api['jobs.list']({})).length;
     const start = (request: Partial<ExplainRequest>) => api['explain.start']({ modelId, datasetId, methods: [{ id: 'gradient', params: {} }], ...request });
-    expect(failure(await start({ methods: [{ id: 'saliency-magic', params: {} }] }))).toMatch(/^There is no explanation method "saliency-magic"; the methods are gradient, /);
-    expect(failure(await start({ methods: [{ id: 'rise', params: { mask: 5 } }] }))).toBe('RISE has no parameter "mask" (it takes masks, resolution, pKeep, batchSize).');
+    expect(failure(await start({ methods: [{ id: 'saliency-magic', params: {} }] }))).toMatch(/^There is no explanation method "saliency-magic"; the methods are sensitivity, gradient, /);
+    expect(failure(await start({ methods: [{ id: 'rise', params: { mask: 5 } }] }))).toBe('RISE has no parameter "mask" (it takes masks, resolution, pKeep, batchSize, output).');
     expect(failure(await start({ target: { class: 2 } }))).toMatch(/has 2 classes \(0–1\), so it cannot explain class 2\.$/);
     expect(failure(await start({ images: { split: 'all', pick: 'indices', indices: [400], seed: 1 } }))).toMatch(/^Image 400 is outside dataset .*, which has 400 images \(0–399\)\.$/);
     const scaled = await heatlab.jobs.waitFor(ok(await api['datasets.generate']({ generator: 'triangles-squares-scaled', params: { count: 20, seed: 1 } })).id);
