@@ -6,11 +6,12 @@ import { Random } from '../../main/numeric/random.js';
 import { canonicalize } from '../../main/onnx/canonicalize.js';
 import { attr, GraphBuilder } from '../../main/onnx/graph-builder.js';
 import { readModel } from '../../main/onnx/model-reader.js';
-import { gradCamMethod } from '../../main/explain/graph/grad-cam.js';
+import { gradCamMethod, guidedGradCamMethod } from '../../main/explain/graph/grad-cam.js';
 import type { GraphInput } from '../../main/explain/graph/method.js';
 import { GraphRunner } from '../../main/explain/graph/runner.js';
+import { resolveMethod, resolveStoredMethod } from '../../main/explain/methods.js';
 import { bilinear } from '../../main/explain/graph/tensors.js';
-import { residualGroupedCnn } from '../fixtures/onnx-fixtures.js';
+import { pytorchStyleCnn, residualGroupedCnn } from '../fixtures/onnx-fixtures.js';
 import { ortSessions } from '../fixtures/ort-sessions.js';
 
 const onnx = ortSessions(4);
@@ -54,6 +55,8 @@ describe('Grad-CAM’s default layer', () => {
     const runner = new GraphRunner(onnx.ort, onnx.cache, net.name, canonicalize(readModel(net.bytes)));
     expect(runner.featureMaps).toEqual(['conv', 'relu']);
     expect(runner.defaultFeatureMap).toBe('relu');
+    // The convolution layer's own output: no rectifier reads the conv directly here.
+    expect(runner.lastConvolutionLayer).toBe('conv');
   });
 
   it('gives ReLU(Σ_k mean(∂f/∂A_k)·A_k) of that rectified map, upsampled bilinearly, as computed by hand', async () => {
@@ -77,6 +80,24 @@ describe('Grad-CAM’s default layer', () => {
     expect(Array.from(got).some((v) => v > 0)).toBe(true);
     const raw = await gradCamMethod.run(runner, input, gradCamMethod.params.parse({ layer: 'conv' }), new Random(0));
     expect(Array.from(raw).some((v, k) => Math.abs(v - got[k]!) > 1e-3)).toBe(true);
+    // defaultLayer: convolution picks the conv output, as runs stored before it existed did.
+    const convolution = await gradCamMethod.run(runner, input, gradCamMethod.params.parse({ defaultLayer: 'convolution' }), new Random(0));
+    expect(Array.from(convolution)).toEqual(Array.from(raw));
+  });
+
+  it('re-runs Grad-CAM runs stored before the default moved on the convolution layer, and new requests on the rectified map', () => {
+    for (const id of ['grad-cam', 'guided-grad-cam']) {
+      expect(resolveStoredMethod(id, {}).params).toMatchObject({ defaultLayer: 'convolution' });
+      expect(resolveMethod(id, {}).params).toMatchObject({ defaultLayer: 'rectified' });
+    }
+    expect(guidedGradCamMethod.params.parse({})).toMatchObject({ defaultLayer: 'rectified', reduction: 'sum' });
+  });
+
+  it('takes a rectifier that reads the last convolution directly as that layer’s output (Conv → BatchNorm → ReLU, folded)', () => {
+    const fixture = pytorchStyleCnn();
+    const runner = new GraphRunner(onnx.ort, onnx.cache, fixture.name, canonicalize(readModel(fixture.bytes)));
+    expect(runner.lastConvolutionLayer).toBe('/relu/Relu_output_0');
+    expect(runner.defaultFeatureMap).toBe('/relu/Relu_output_0');
   });
 
   it('keeps the last convolution’s output when no rectifier follows it', () => {
@@ -86,5 +107,6 @@ describe('Grad-CAM’s default layer', () => {
     // maps; the head conv (folded BatchNorm) feeds a global average pool, so its output is the default.
     expect(runner.featureMaps).toEqual(['/stem/Conv_output_0', 'stem_relu', '/grouped/Conv_output_0', 'leaky', '/head_bn/BatchNormalization_output_0']);
     expect(runner.defaultFeatureMap).toBe('/head_bn/BatchNormalization_output_0');
+    expect(runner.lastConvolutionLayer).toBe('/head_bn/BatchNormalization_output_0');
   });
 });

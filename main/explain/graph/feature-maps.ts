@@ -5,7 +5,10 @@
 // convolution output is not that map: it is signed, and ReLU(Σ α_k A_k) is zero wherever it is
 // negative — most of the image on such models. So the default follows the last convolution's
 // output through pooling, normalisation and residual joins up to and including the first
-// rectifier; the raw outputs stay selectable (Captum's LayerGradCam takes any layer).
+// rectifier; the raw outputs stay selectable (Captum's LayerGradCam takes any layer), and so does
+// the last convolution *layer's* output as Keras defines a layer — the conv output, or its
+// rectifier's when that reads it directly (Conv2D(activation='relu')): Heatlab's default before
+// issue 13, which stored runs without `defaultLayer` re-run with.
 import type { CanonicalModel } from '../../onnx/canonicalize.js';
 
 const RECTIFIERS = new Set(['Relu', 'LeakyRelu', 'Clip']);
@@ -17,6 +20,8 @@ export interface FeatureMaps {
   all: string[];
   /** The rectified map after the last convolution, or that convolution's output when none is reached. */
   default: string | undefined;
+  /** The last convolution layer's output: its rectifier's when that is the conv's only reader, else the conv's. */
+  layer: string | undefined;
 }
 
 export function featureMapsOf(model: CanonicalModel): FeatureMaps {
@@ -41,5 +46,7 @@ export function featureMapsOf(model: CanonicalModel): FeatureMaps {
   const pairs = convs.map((conv) => ({ output: conv.outputs[0]!, rectified: rectified(conv.outputs[0]!) }));
   const all = [...new Set(pairs.flatMap((p) => (p.rectified === undefined ? [p.output] : [p.output, p.rectified])))].sort((a, b) => producer.get(a)! - producer.get(b)!);
   const last = pairs.at(-1);
-  return { all, default: last?.rectified ?? last?.output };
+  const fused = last === undefined ? [] : readers(last.output);
+  const layer = fused.length === 1 && RECTIFIERS.has(fused[0]!.opType) ? fused[0]!.outputs[0]! : last?.output;
+  return { all, default: last?.rectified ?? last?.output, layer };
 }

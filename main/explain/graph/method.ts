@@ -60,6 +60,8 @@ export interface GraphSession {
   readonly featureMaps: readonly string[];
   /** Grad-CAM's default: the rectified map after the last convolution (feature-maps.ts). */
   readonly defaultFeatureMap: string | undefined;
+  /** The last convolution layer's output, a rectifier that reads it directly included (feature-maps.ts). */
+  readonly lastConvolutionLayer: string | undefined;
   /** Per input channel, the lowest and highest value preprocessing can give (LRP zᴮ's box); default [0, 1]. */
   readonly inputBounds: InputBounds;
   /** Runs the pass on n images with the given seeds [n, classes] (any n: batched inside). */

@@ -22,6 +22,7 @@ export class GraphRunner implements GraphSession {
   readonly batchSize: number;
   readonly featureMaps: readonly string[];
   readonly defaultFeatureMap: string | undefined;
+  readonly lastConvolutionLayer: string | undefined;
   readonly inputBounds: InputBounds;
   /** A fixed batch dimension in the model: every call is padded to it. */
   readonly #fixedBatch: number | null;
@@ -44,6 +45,7 @@ export class GraphRunner implements GraphSession {
     const maps = featureMapsOf(model);
     this.featureMaps = maps.all;
     this.defaultFeatureMap = maps.default;
+    this.lastConvolutionLayer = maps.layer;
     this.inputBounds = options.inputBounds ?? { low: Array<number>(c).fill(0), high: Array<number>(c).fill(1) };
     const { low, high } = this.inputBounds;
     if (low.length !== c || high.length !== c || low.some((l, k) => !(l <= high[k]!))) {
