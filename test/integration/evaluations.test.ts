@@ -60,7 +60,7 @@ describe('evaluations', () => {
       seed: 7,
       resamples: 500,
     });
-    expect(e.columns.map((c) => c.label)).toEqual(['Gradient (sensitivity)', 'Random map', 'Random map (baseline)']);
+    expect(e.columns.map((c) => c.label)).toEqual(['Gradient (signed)', 'Random map', 'Random map (baseline)']);
     expect(e.runIds).toEqual(runs.map((r) => r.id));
     expect(e.count).toBe(20);
     expect(e.table).toHaveLength(4);
