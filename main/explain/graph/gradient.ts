@@ -47,7 +47,7 @@ export const guidedBackpropMethod = graphMethod({
   id: 'guided-backprop',
   label: 'Guided Backprop',
   kind: 'graph',
-  // A signed image-space reconstruction (Springenberg et al. 2015, §5.1); its sign is the input pattern's, not evidence.
+  // A signed image-space reconstruction (Springenberg et al. 2015); its sign is the input pattern's, not evidence.
   relevance: 'absolute',
   params: reductionOnly,
   run: async (session, input, params) => reduce(await backwardSignal(session, input, guidedBackprop), input, params.reduction),

@@ -28,7 +28,7 @@ async function relevance(session: GraphSession, input: GraphInput, composite: Co
 }
 
 function lrpMethod<P extends z.ZodType<{ reduction: z.output<typeof reductionParam> }>>(id: string, label: string, params: P, composite: (p: z.output<P>, session: GraphSession) => Composite): GraphMethod<P> {
-  // Conservation splits f_target into signed relevances: negative is evidence against (Bach et al. 2015, §4).
+  // Conservation splits f_target into signed relevances: negative is evidence against (Bach et al. 2015).
   return graphMethod({ id, label, kind: 'graph', relevance: 'signed', params, run: (session, input, p) => relevance(session, input, composite(p, session), p.reduction) });
 }
 

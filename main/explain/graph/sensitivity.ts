@@ -1,8 +1,9 @@
 // Sensitivity analysis: how much a small change of each pixel moves the target logit, an
 // unsigned map of |∂f/∂x| pooled over the colour channels (Simonyan, Vedaldi & Zisserman 2014,
 // §3.1: M_ij = max_c |w_h(i,j,c)|). Other papers pool otherwise: Montavon, Samek & Müller 2018
-// (§3.1, eq. 1) define R_i = (∂f/∂x_i)², whose channel sum is the squared ℓ2 norm; Samek et al.
-// 2017 (§II-A) take an ℓq norm over the channels. The signed gradient is gradient.ts.
+// (sensitivity analysis) define R_i = (∂f/∂x_i)², whose channel sum is the squared ℓ2 norm;
+// Samek et al. 2017 (§II-A) take a norm over the channels (methods.md). The signed gradient is
+// gradient.ts.
 import { z } from 'zod';
 import { plainGradient } from '../../onnx/backward/rules.js';
 import { backwardSignal } from './gradient.js';
@@ -16,7 +17,7 @@ export const sensitivityParams = z.object({
     .enum(sensitivityNorms)
     .default('max-abs')
     .describe(
-      'Pooling of ∂f/∂x over the channels: max-abs = max_c |∂f/∂x_c| (Simonyan et al. 2014, §3.1; default), l2 = √Σ_c (∂f/∂x_c)², squared = Σ_c (∂f/∂x_c)² (Montavon, Samek & Müller 2018, eq. 1, pooled by summing).',
+      'Pooling of ∂f/∂x over the channels: max-abs = max_c |∂f/∂x_c| (Simonyan et al. 2014, §3.1; default), l2 = √Σ_c (∂f/∂x_c)², squared = Σ_c (∂f/∂x_c)² (Montavon, Samek & Müller 2018: (∂f/∂x_i)², summed over channels).',
     ),
 });
 

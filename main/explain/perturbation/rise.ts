@@ -2,8 +2,8 @@
 // Models", §3.2): n random binary s×s grids (each cell kept with probability p), upsampled
 // bilinearly to (s+1)·⌈H/s⌉ and cropped at a random shift in [0, ⌈H/s⌉); saliency
 // S = Σᵢ f_target(x ⊙ Mᵢ) Mᵢ / (n · p) (eq. 6, Monte Carlo estimate of E[f·M] / p), where f is the
-// class probability (§3.1: "f : I → R … the confidence score"; their code and DIANNA apply the
-// softmax). Weighting by the logit instead stays available: before issue 13 Heatlab did that, and
+// class probability (§3.1: the model's confidence score for the class; their code and DIANNA
+// apply the softmax). Weighting by the logit instead stays available: before issue 13 Heatlab did that, and
 // runs stored then re-run with it (legacyParams).
 import { z } from 'zod';
 import type { Random } from '../../numeric/random.js';
