@@ -90,6 +90,13 @@ export const explanationRequestSchemas = {
   'explanations.delete': z.object({ id }).strict(),
 } as const;
 
+/**
+ * How heatmap-quality metrics rank a method's maps by default: by value (signed: the sign is
+ * evidence for or against the class) or by magnitude (absolute: the sign carries no evidence).
+ * For a map that is never negative the two agree. main/explain/methods.md gives each method's reason.
+ */
+export type RelevanceSign = 'signed' | 'absolute';
+
 export interface ExplainMethodInfo {
   id: string;
   label: string;
@@ -101,6 +108,8 @@ export interface ExplainMethodInfo {
   defaults: Record<string, unknown>;
   /** Whether the method draws random numbers (its run's seed matters). */
   random: boolean;
+  /** How metrics should rank its maps by default. */
+  relevance: RelevanceSign;
 }
 
 export interface ExplanationRunSummary {

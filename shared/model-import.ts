@@ -90,6 +90,12 @@ export interface OnnxInspection {
   /** [channels, height, width] under the guessed layout; spatial sizes may be symbolic. */
   image: { channels: number | string; height: number | string; width: number | string } | null;
   outputKind: OutputKind;
+  /**
+   * What the first output holds, from the op that ends the graph there: probabilities after a
+   * Softmax, log-probabilities after a LogSoftmax (the import takes either off for the logits),
+   * logits otherwise.
+   */
+  outputHolds: 'logits' | 'probabilities' | 'log-probabilities';
   /** The number of classes when the output's last dimension is fixed. */
   classes: number | null;
   /** Ops the explanation compiler cannot handle: graph methods refuse them, forward-only methods still work. */

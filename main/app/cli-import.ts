@@ -28,11 +28,16 @@ function onePath(rest: string[], verb: string): string {
 
 const shape = (v: OnnxValueSummary) => (v.shape === null ? 'no shape' : `[${v.shape.join(', ')}]`);
 
+/** What the first output holds, in words; a LogSoftmax's values are log-probabilities, not logits. */
+export function outputWords(r: Pick<OnnxInspection, 'outputHolds'>): string {
+  return r.outputHolds === 'log-probabilities' ? 'log-probabilities (after a LogSoftmax, which the import takes off for the logits)' : r.outputHolds;
+}
+
 function printInspection(r: OnnxInspection): void {
   const producer = [r.producer.name || 'unknown exporter', r.producer.version].filter((s) => s !== '').join(' ');
   out(`${r.fileName} (${formatCount(r.bytes)} bytes): ${producer}, opset ${r.opset}`);
   for (const i of r.inputs) out(`Input   ${i.name} ${shape(i)} ${i.elemType}${i.name === r.imageInput ? `  image input${r.layout ? `, ${r.layout}` : ''}` : ''}`);
-  for (const [k, o] of r.outputs.entries()) out(`Output  ${o.name} ${shape(o)} ${o.elemType}${k === 0 ? `  ${r.outputKind}${r.classes === null ? '' : `, ${r.classes} classes`}` : ''}`);
+  for (const [k, o] of r.outputs.entries()) out(`Output  ${o.name} ${shape(o)} ${o.elemType}${k === 0 ? `  ${outputWords(r)}${r.classes === null ? '' : `, ${r.classes} classes`}` : ''}`);
   if (r.classNames) out(`Classes ${r.classNames.join(', ')}`);
   out(r.unsupportedOps.length === 0 ? 'Graph methods: every op is supported.' : `Graph methods cannot run: unsupported ${r.unsupportedOps.join(', ')}; ${FORWARD_ONLY}.`);
   for (const d of r.datasets) out(`Dataset #${d.datasetId} "${d.datasetName}": ${d.fits ? 'fits' : d.reason}`);

@@ -260,7 +260,7 @@ const RANDOM_METHOD = 'random';
 
 /** How a method's maps are ranked by default: signed where the sign is evidence, by magnitude where it is not (the method registry says). */
 function methodRelevance(id: string): 'signed' | 'absolute' {
-  return (methodById(id) as { relevance?: 'signed' | 'absolute' } | undefined)?.relevance ?? 'signed';
+  return methodById(id)?.relevance ?? 'signed';
 }
 
 function fileOf(entity: { id: number; files: { role: string; path: string; sha256: string }[] }, role: string): { path: string; sha256: string } {

@@ -4,7 +4,7 @@
 // perturbation methods on its forward pass, as the explanation job runs them.
 import type { Forward } from '../explain/forward.js';
 import type { GraphMethod, InputBounds } from '../explain/graph/method.js';
-import { resolveMethod, type ExplainMethod } from '../explain/methods.js';
+import { resolveStoredMethod, type ExplainMethod } from '../explain/methods.js';
 import type { PerturbationMethod } from '../explain/perturbation/method.js';
 import { GRAPH_BATCH, imageSeed } from '../explain/run/explain-job.js';
 import { ExplainedModel } from '../explain/run/explained-model.js';
@@ -58,7 +58,7 @@ class ModelExplainer implements Explainer {
     const ir = randomiseLayers(this.ir, layers, seed);
     // A distinct cache key per (base model, layers, seed): a randomised session must never answer for the original.
     const key = `${this.model.key}|randomised:${seed}:${layers.join(',')}`;
-    const scores = this.model.explains === 'probabilities' ? 'probabilities' : 'logits';
+    const scores = this.model.scores;
     // Its own session cache: the cascade's models neither evict the original model's sessions from
     // the host's cache nor stay in memory after their one call.
     const sessions = new SessionCache(this.model.engines.ort, TRANSIENT_SESSIONS);
@@ -79,7 +79,7 @@ class ModelExplainer implements Explainer {
     const maps = new Float32Array(n * plane);
     await this.model.withForward(async (forward: Forward) => {
       for (let i = 0; i < n; i++) {
-        const input = { image: images.subarray(i * size, (i + 1) * size), shape: { channels, height, width }, target: targets[i]!, classes: this.model.classes };
+        const input = { image: images.subarray(i * size, (i + 1) * size), shape: { channels, height, width }, target: targets[i]!, classes: this.model.classes, scores: this.model.scores };
         // Image i of a call gets the explanation job's per-image seed with its position standing for the
         // dataset index: calls of the same layout (max-sensitivity's perturbed copies of a batch) then
         // differ only by their inputs, not by the method's own sampling noise.
@@ -91,13 +91,14 @@ class ModelExplainer implements Explainer {
 }
 
 /**
- * The Explainer of one explanation run: `methodId` and `params` as the run stored them (defaults
- * are filled in and unknown parameters refused, as resolveMethod does for the job), `inputBounds`
+ * The Explainer of one explanation run: `methodId` and `params` as the run stored them (keys added
+ * since take the value that reproduces the run, the rest their defaults; unknown parameters are
+ * refused: resolveStoredMethod), `inputBounds`
  * the model's input range per channel (LRP zᴮ; explain-job.ts inputBounds()), `seed` the run's
  * seed for stochastic methods. The model's file is read again only when `layers` or
  * `randomised()` is first used.
  */
 export function createExplainer(explained: ExplainedModel, methodId: string, params: Record<string, unknown>, inputBounds: InputBounds | undefined, seed: number): Explainer {
-  const { method, params: resolved } = resolveMethod(methodId, params);
+  const { method, params: resolved } = resolveStoredMethod(methodId, params);
   return new ModelExplainer(explained, null, method, resolved, inputBounds, seed, false);
 }

@@ -20,6 +20,11 @@ export interface ExplainInput {
   target: number;
   /** Number of logits the model outputs. */
   classes: number;
+  /**
+   * What the forward pass returns: logits (default), or probabilities when the model's file holds
+   * only those (ExplainedModel.scores) — methods defined on probabilities then take no softmax.
+   */
+  scores?: 'logits' | 'probabilities';
 }
 
 export interface OrtForwardOptions {

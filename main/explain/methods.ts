@@ -21,7 +21,16 @@ export function methodById(id: string): ExplainMethod | undefined {
 }
 
 export function methodInfo(m: ExplainMethod): ExplainMethodInfo {
-  return { id: m.id, label: m.label, kind: m.kind, ...schemaInfo(m.params), random: RANDOM_METHODS.has(m.id) };
+  return { id: m.id, label: m.label, kind: m.kind, ...schemaInfo(m.params), random: RANDOM_METHODS.has(m.id), relevance: m.relevance };
+}
+
+/**
+ * A stored run's method and parameters as the run was made: keys the run lacks because they were
+ * added later take their legacy value (the behaviour before they existed), the rest their defaults.
+ */
+export function resolveStoredMethod(id: string, params: Record<string, unknown>): { method: ExplainMethod; params: Record<string, unknown> } {
+  const legacy = methodById(id)?.legacyParams ?? {};
+  return resolveMethod(id, { ...legacy, ...params });
 }
 
 /** The method and its parameters with defaults filled in; an unknown id or parameter is a bad request in one sentence. */

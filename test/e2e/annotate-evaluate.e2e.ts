@@ -41,7 +41,7 @@ test('annotates three images, then evaluates two methods against that set, reads
     // Evaluate both runs against the set.
     await page.goto(`${appUrl()}#/evaluate`);
     await page.getByRole('combobox', { name: 'Model' }).selectOption({ label: `e2e loop model ${stamp}` });
-    await expect(page.getByRole('checkbox', { name: /^Gradient \(sensitivity\)/ })).toBeChecked();
+    await expect(page.getByRole('checkbox', { name: /^Gradient \(signed\)/ })).toBeChecked();
     await page.getByRole('radio', { name: 'Annotation set' }).check();
     await page.getByRole('combobox', { name: 'Annotation set' }).selectOption({ label: `e2e loop set ${stamp} — playwright` });
     const metrics = value(await api['evaluate.metrics']({}));

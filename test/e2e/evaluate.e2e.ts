@@ -49,7 +49,7 @@ test('evaluates two methods against a generated ground truth, reads the table an
     // Set up: the model's one group of runs, both ticked; the generated object masks; three metrics; few resamples.
     await page.goto(`${appUrl()}#/evaluate`);
     await page.getByRole('combobox', { name: 'Model' }).selectOption({ label: `e2e evaluate model ${stamp}` });
-    await expect(page.getByRole('checkbox', { name: /^Gradient \(sensitivity\)/ })).toBeChecked();
+    await expect(page.getByRole('checkbox', { name: /^Gradient \(signed\)/ })).toBeChecked();
     await expect(page.getByRole('checkbox', { name: /^Grad-CAM/ })).toBeChecked();
     // Without a ground truth, localisation metrics cannot be chosen.
     await expect(page.getByRole('checkbox', { name: new RegExp(`^${labelOf('relevance-mass-accuracy')}`) })).toBeDisabled();
@@ -75,7 +75,7 @@ test('evaluates two methods against a generated ground truth, reads the table an
     // The table: two methods and the random baseline, each cell the stored mean, one best per metric.
     const table = page.getByTestId('score-table');
     await expect(table.getByRole('rowheader')).toHaveCount(3);
-    await expect(table.getByRole('rowheader').nth(0)).toHaveText('Gradient (sensitivity)');
+    await expect(table.getByRole('rowheader').nth(0)).toHaveText('Gradient (signed)');
     await expect(table.getByRole('rowheader').nth(1)).toHaveText('Grad-CAM');
     await expect(page.getByTestId('score-row').nth(2)).toHaveClass(/baseline/);
     for (const [k, m] of evaluation.metricDetails.entries()) {

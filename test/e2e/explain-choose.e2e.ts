@@ -25,7 +25,7 @@ test('explains random images of one class that the model gets right, within a co
     await byPrediction.getByRole('spinbutton', { name: 'Confidence from' }).fill('0.5');
     await byPrediction.getByRole('spinbutton', { name: 'to' }).fill('1');
     await page.getByRole('button', { name: 'None', exact: true }).click();
-    await page.getByRole('checkbox', { name: /^Gradient \(sensitivity\)/ }).check();
+    await page.getByRole('checkbox', { name: /^Gradient \(signed\)/ }).check();
     await page.getByRole('button', { name: 'Explain', exact: true }).click();
 
     await page.waitForURL(/#\/explain\/runs\/\d+$/, { timeout: 60_000 });

@@ -29,14 +29,14 @@ test('fills in a running job’s grid as each method finishes, showing the unfin
     // While RISE runs: Gradient's cells are drawn on the rows' canvases, RISE's column is pending.
     const grid = page.getByTestId('heatmap-grid');
     const heads = grid.getByRole('columnheader');
-    await expect(heads).toHaveText(['Gradient (sensitivity)', /^RISE\s+·\s+pending$/], { timeout: 120_000 });
+    await expect(heads).toHaveText(['Gradient (signed)', /^RISE\s+·\s+pending$/], { timeout: 120_000 });
     await expect(grid.getByRole('rowheader')).toHaveCount(3);
     await expect(grid.locator('[data-testid="heat-cell"][data-column="0"]')).toHaveCount(3);
     await expect(grid.locator('[data-column="1"][aria-busy="true"]')).toHaveCount(3);
     await expect(grid.locator('canvas[data-testid="heat-row"][data-drawn="1"]')).toHaveCount(3);
 
     // RISE finishes: its column fills in on the same page, and the address names both runs.
-    await expect(heads).toHaveText(['Gradient (sensitivity)', 'RISE'], { timeout: 200_000 });
+    await expect(heads).toHaveText(['Gradient (signed)', 'RISE'], { timeout: 200_000 });
     await expect(grid.locator('[aria-busy="true"]')).toHaveCount(0);
     await expect(grid.locator('[data-testid="heat-cell"]')).toHaveCount(6);
     await expect(grid.locator('canvas[data-testid="heat-row"][data-drawn="2"]')).toHaveCount(3);

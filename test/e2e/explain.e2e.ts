@@ -31,9 +31,9 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
     await page.getByRole('combobox', { name: 'Choose' }).selectOption('first');
     await page.getByRole('spinbutton', { name: 'How many' }).fill('6');
     await page.getByRole('button', { name: 'None', exact: true }).click();
-    await page.getByRole('checkbox', { name: /^Gradient \(sensitivity\)/ }).check();
+    await page.getByRole('checkbox', { name: /^Gradient \(signed\)/ }).check();
     await page.getByRole('checkbox', { name: /^Grad-CAM/ }).check();
-    await expect(page.getByRole('region', { name: 'Gradient (sensitivity) parameters' }).getByRole('combobox', { name: 'Reduction' })).toHaveValue('sum');
+    await expect(page.getByRole('region', { name: 'Gradient (signed) parameters' }).getByRole('combobox', { name: 'Reduction' })).toHaveValue('sum');
     await page.getByRole('button', { name: 'Explain', exact: true }).click();
 
     // The job's page, then the grid once its runs are recorded.
@@ -42,7 +42,7 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
     const grid = page.getByTestId('heatmap-grid');
     await expect(grid).toHaveAttribute('data-rows', '6');
     await expect(grid).toHaveAttribute('data-cols', '2');
-    await expect(grid.getByRole('columnheader')).toHaveText(['Gradient (sensitivity)', 'Grad-CAM']);
+    await expect(grid.getByRole('columnheader')).toHaveText(['Gradient (signed)', 'Grad-CAM']);
     await expect(grid.getByRole('rowheader')).toHaveCount(6);
     await expect(page.getByTestId('heat-cell')).toHaveCount(12);
 
@@ -145,7 +145,7 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
     await page.screenshot({ path: testInfo.outputPath('explain-grid.png') });
 
     // Exports: a PNG at 2× and an SVG of the expected size, and the heatmaps as .npy. Global scale: no tile captions.
-    // Headers: "Gradient (sensitivity)" wraps to two lines in a 96 px column; three lines under the bar.
+    // Headers: "Gradient (signed)" wraps to two lines in a 96 px column; three lines under the bar.
     const layout = figureLayout(6, 3, 96, false, 2, 3);
     const save = async (button: string) => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button, exact: true }).click()]);
@@ -197,7 +197,7 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
     created.runs.push(randomRun!);
     await page.getByRole('region', { name: 'Runs in this grid' }).getByRole('button', { name: 'Add' }).click();
     await expect(grid).toHaveAttribute('data-cols', '3');
-    await expect(grid.getByRole('columnheader')).toHaveText(['Gradient (sensitivity)', 'Grad-CAM', 'Random map']);
+    await expect(grid.getByRole('columnheader')).toHaveText(['Gradient (signed)', 'Grad-CAM', 'Random map']);
     await expect(page).toHaveURL(new RegExp(`#/explain/runs/${created.runs.join(',')}$`));
 
     // Runs can be deleted from the list of earlier runs.

@@ -8,6 +8,7 @@ import type { OnnxInspection } from '../../shared/model-import.js';
 import type { Model, ModelSummary } from '../../shared/models.js';
 import { ownStderr, runCli, type Run } from '../fixtures/cli-runner.js';
 import { kerasMadeCnn, pytorchMadeCnn } from '../fixtures/foreign-onnx.js';
+import { pytorchViewCnn } from '../fixtures/onnx-fixtures.js';
 
 let home: string;
 let files: string;
@@ -17,6 +18,7 @@ beforeAll(() => {
   files = mkdtempSync(join(tmpdir(), 'heatlab-cli-onnx-'));
   writeFileSync(join(files, 'torch.onnx'), pytorchMadeCnn().bytes);
   writeFileSync(join(files, 'keras.onnx'), kerasMadeCnn().bytes);
+  writeFileSync(join(files, 'log-softmax.onnx'), pytorchViewCnn().bytes);
   writeFileSync(join(files, 'readme.onnx'), 'not a model\n');
 });
 
@@ -38,6 +40,12 @@ describe('heatlab models inspect', () => {
     expect(text.stdout).toMatch(/^Input {3}input_1 \[unk__18, 32, 32, 3\] float32 {2}image input, NHWC$/m);
     expect(text.stdout).toMatch(/^Output {2}dense \[unk__19, 3\] float32 {2}probabilities, 3 classes$/m);
     expect(text.stdout).toContain('Graph methods: every op is supported.');
+  });
+
+  it('calls a LogSoftmax output log-probabilities, not logits', async () => {
+    const text = await heatlab('models', 'inspect', join(files, 'log-softmax.onnx'));
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^Output {2}log_probs \[N, 3\] float32 {2}log-probabilities \(after a LogSoftmax, which the import takes off for the logits\), 3 classes$/m);
   });
 });
 

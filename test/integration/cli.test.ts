@@ -200,8 +200,9 @@ describe('heatlab explain', () => {
     expect((await heatlab('train', '--dataset', '1', '--arch', 'mlp', '--epochs', '1')).code).toBe(0);
     const methods = await heatlab('explain', 'methods');
     expect(methods.code).toBe(0);
-    expect(methods.stdout).toMatch(/^rise\s+RISE \(perturbation, seeded\): masks=1000 resolution=8 pKeep=0\.5 batchSize=64$/m);
-    expect(methods.stdout).toMatch(/^gradient\s+Gradient \(sensitivity\) \(graph\): reduction="sum"$/m);
+    expect(methods.stdout).toMatch(/^rise\s+RISE \(perturbation, seeded\): masks=1000 resolution=8 pKeep=0\.5 batchSize=64 output="probability"$/m);
+    expect(methods.stdout).toMatch(/^sensitivity\s+Sensitivity \(Simonyan et al\. 2014\) \(graph\): norm="max-abs"$/m);
+    expect(methods.stdout).toMatch(/^gradient\s+Gradient \(signed\) \(graph\): reduction="sum"$/m);
     const run = await heatlab('explain', '--model', '1', '--dataset', '1', '--n', '4', '--methods', 'gradient,rise', '--set', 'rise.masks=20', '--target', 'true', '--json');
     expect(run.code, run.stderr).toBe(0);
     const runs = JSON.parse(run.stdout) as { id: number; method: string; count: number; params: { masks?: number }; target: unknown }[];
@@ -212,13 +213,13 @@ describe('heatlab explain', () => {
     expect(runs[1]!.params.masks).toBe(20);
     expect((await heatlab('explain', 'list')).stdout).toContain('RISE · first 4 of test split · true class');
     expect((await heatlab('explain', 'rm', String(runs[0]!.id))).stdout.trim()).toBe(`Deleted explanation run ${runs[0]!.id}.`);
-    expect((await heatlab('explain', 'list')).stdout).not.toContain('Gradient (sensitivity) ·');
+    expect((await heatlab('explain', 'list')).stdout).not.toContain('Gradient (signed) ·');
     // Images of one class that the model gets right, named in the run.
     const chosen = await heatlab('explain', '--model', '1', '--dataset', '1', '--n', '3', '--random', '--class', '0', '--outcome', 'correct', '--confidence', '0.5-1', '--methods', 'gradient', '--json');
     expect(chosen.code, chosen.stderr).toBe(0);
     const [recorded] = JSON.parse(chosen.stdout) as { selection: { label: number; outcome: string; confidence: { min: number; max: number } } }[];
     expect(recorded!.selection).toMatchObject({ label: 0, outcome: 'correct', confidence: { min: 0.5, max: 1 } });
-    expect((await heatlab('explain', 'list')).stdout).toMatch(/Gradient \(sensitivity\) · 3 random of test split, class \w+, predicted right, confidence 0\.5–1 \(seed 1\)/);
+    expect((await heatlab('explain', 'list')).stdout).toMatch(/Gradient \(signed\) · 3 random of test split, class \w+, predicted right, confidence 0\.5–1 \(seed 1\)/);
     const wrong = await heatlab('explain', '--model', '1', '--dataset', '1', '--methods', 'occlusion', '--set', 'occlusion.size=3');
     expect(wrong.code).toBe(1);
     expect(errorSentence(wrong)).toBe('Occlusion has no parameter "size" (it takes window, stride, baseline, batchSize).');

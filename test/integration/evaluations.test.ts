@@ -58,12 +58,12 @@ describe('evaluations', () => {
     const request = { metrics, groundTruth: { kind: 'generated' as const, mask: 'object' as const }, seed: 7, resamples: 500 };
     const builtIn = await evaluate({ ...request, runIds: [runs[0]!.id] });
     expect(builtIn.columns).toEqual([
-      { runId: runs[0]!.id, method: 'gradient', label: 'Gradient (sensitivity)', baseline: false },
+      { runId: runs[0]!.id, method: 'gradient', label: 'Gradient (signed)', baseline: false },
       { runId: null, method: 'random', label: 'Random map (baseline)', baseline: true },
     ]);
     const e = await evaluate(request);
     expect(e.columns.map((c) => [c.label, c.runId, c.baseline])).toEqual([
-      ['Gradient (sensitivity)', runs[0]!.id, false],
+      ['Gradient (signed)', runs[0]!.id, false],
       ['Random map (baseline)', runs[1]!.id, true],
     ]);
     expect(e.runIds).toEqual(runs.map((r) => r.id));

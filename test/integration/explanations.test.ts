@@ -183,7 +183,7 @@ describe('explanation runs', () => {
     // Other images (another seed) cannot join, in one sentence naming the run.
     const [other] = await explain({ images: { split: 'all', pick: 'random', n: 7, seed: 4 }, methods: [{ id: 'gradient', params: {} }] });
     expect(failure(await api['explanations.gridIndex']({ ids: [gradient!.id, other!.id] }))).toBe(
-      `Run ${other!.id} (Gradient (sensitivity)) explains other images or another model than run ${gradient!.id}, so it cannot be a column of this grid.`,
+      `Run ${other!.id} (Gradient (signed)) explains other images or another model than run ${gradient!.id}, so it cannot be a column of this grid.`,
     );
   });
 
@@ -236,8 +236,8 @@ describe('explanation runs', () => {
   it('refuses a bad request in one sentence before any job starts', async () => {
     const before = ok(await api['jobs.list']({})).length;
     const start = (request: Partial<ExplainRequest>) => api['explain.start']({ modelId, datasetId, methods: [{ id: 'gradient', params: {} }], ...request });
-    expect(failure(await start({ methods: [{ id: 'saliency-magic', params: {} }] }))).toMatch(/^There is no explanation method "saliency-magic"; the methods are gradient, /);
-    expect(failure(await start({ methods: [{ id: 'rise', params: { mask: 5 } }] }))).toBe('RISE has no parameter "mask" (it takes masks, resolution, pKeep, batchSize).');
+    expect(failure(await start({ methods: [{ id: 'saliency-magic', params: {} }] }))).toMatch(/^There is no explanation method "saliency-magic"; the methods are sensitivity, gradient, /);
+    expect(failure(await start({ methods: [{ id: 'rise', params: { mask: 5 } }] }))).toBe('RISE has no parameter "mask" (it takes masks, resolution, pKeep, batchSize, output).');
     expect(failure(await start({ target: { class: 2 } }))).toMatch(/has 2 classes \(0–1\), so it cannot explain class 2\.$/);
     expect(failure(await start({ images: { split: 'all', pick: 'indices', indices: [400], seed: 1 } }))).toMatch(/^Image 400 is outside dataset .*, which has 400 images \(0–399\)\.$/);
     const scaled = await heatlab.jobs.waitFor(ok(await api['datasets.generate']({ generator: 'triangles-squares-scaled', params: { count: 20, seed: 1 } })).id);

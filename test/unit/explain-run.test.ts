@@ -141,7 +141,7 @@ describe('the method registry', () => {
 
   it('fills in defaults and refuses unknown methods, unknown parameters and values out of range in one sentence', () => {
     expect(resolveMethod('integrated-gradients', { steps: 8 }).params).toMatchObject({ steps: 8, baseline: 'black', rule: 'midpoint' });
-    expect(message(() => resolveMethod('saliency', {}))).toMatch(/^There is no explanation method "saliency"; the methods are gradient, .*, random\.$/);
+    expect(message(() => resolveMethod('saliency', {}))).toMatch(/^There is no explanation method "saliency"; the methods are sensitivity, gradient, .*, random\.$/);
     expect(message(() => resolveMethod('random', { n: 1 }))).toBe('Random map has no parameter "n" (it takes no parameters).');
     expect(message(() => resolveMethod('smoothgrad', { samples: 0 }))).toMatch(/^SmoothGrad: parameter "samples" /);
   });

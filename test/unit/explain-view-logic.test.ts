@@ -14,7 +14,7 @@ import { presetsFor } from '../../renderer/lib/explain/presets.js';
 import { filterRows, noFilter } from '../../renderer/lib/explain/row-filter.js';
 import { clamp, zoomAt } from '../../renderer/lib/explain/zoom.js';
 
-const method = (id: string, params: Record<string, unknown> = { type: 'object', properties: {} }): ExplainMethodInfo => ({ id, label: id, kind: 'graph', params, defaults: {}, random: false });
+const method = (id: string, params: Record<string, unknown> = { type: 'object', properties: {} }): ExplainMethodInfo => ({ id, label: id, kind: 'graph', params, defaults: {}, random: false, relevance: 'signed' });
 
 describe('predictions', () => {
   it('takes the softmax of stored logits, stable for large values', () => {

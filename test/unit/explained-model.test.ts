@@ -65,4 +65,12 @@ describe('the explained model', () => {
     expect(error).toBeInstanceOf(HeatlabError);
     expect((error as Error).message).toBe('The explanation compiler does not support the Resize op, so graph methods cannot explain this model; forward-only methods still work.');
   });
+
+  it('says its forward pass gives probabilities only when the file holds nothing else, so probability-based methods take no second softmax', () => {
+    const softmaxHead = pytorchStyleCnn().bytes;
+    expect(new ExplainedModel(engines, softmaxHead, 'cnn:2', 'probabilities').scores).toBe('logits');
+    const resize = modelWithOp('Resize');
+    expect(new ExplainedModel(engines, resize, 'resize:2').scores).toBe('logits');
+    expect(new ExplainedModel(engines, resize, 'resize:3', 'probabilities').scores).toBe('probabilities');
+  });
 });

@@ -9,7 +9,7 @@ import { attr, GraphBuilder } from '../../main/onnx/graph-builder.js';
 import { readModel } from '../../main/onnx/model-reader.js';
 import { gradCamMethod, guidedGradCamMethod } from '../../main/explain/graph/grad-cam.js';
 import { deconvnetMethod, gradientMethod, gradientTimesInputMethod, guidedBackpropMethod } from '../../main/explain/graph/gradient.js';
-import { baselineImages, integratedGradientsMethod } from '../../main/explain/graph/integrated-gradients.js';
+import { baselineImages, integratedGradientsMethod, type Baseline } from '../../main/explain/graph/integrated-gradients.js';
 import type { GraphInput, GraphMethod } from '../../main/explain/graph/method.js';
 import { graphMethods } from '../../main/explain/graph/registry.js';
 import { GraphRunner } from '../../main/explain/graph/runner.js';
@@ -51,6 +51,7 @@ const run = <M extends GraphMethod>(runner: GraphRunner, method: M, input: Graph
 describe('the method registry', () => {
   it('gives every method an id, a label, the graph kind and a schema whose defaults parse from nothing', () => {
     expect(graphMethods.map((m) => m.id)).toEqual([
+      'sensitivity',
       'gradient',
       'gradient-x-input',
       'smoothgrad',
@@ -177,7 +178,7 @@ describe('Integrated Gradients', () => {
       const params = integratedGradientsMethod.params.parse({ steps: 256, baseline });
       const maps = await integratedGradientsMethod.run(runner, input, params, new Random(11));
       // The baseline the method used, drawn from the same seed.
-      const reference = baselineImages(input, baseline, params.blurSigma, new Random(11));
+      const reference = baselineImages(input, params, runner.inputBounds, new Random(11));
       const fx = await runner.logits(input.images, input.n);
       const fb = await runner.logits(reference, input.n);
       const plane = runner.shape[1] * runner.shape[2];
@@ -206,15 +207,17 @@ describe('Integrated Gradients', () => {
     expect(relativeError(trapezoid, midpoint)).toBeLessThanOrEqual(0.05);
   });
 
-  it('builds each baseline as documented', () => {
+  it('builds each image-dependent baseline as documented, and black and white as the input bounds', () => {
     const input: GraphInput = { images: Float32Array.of(0.2, 0.4, 0.6, 0.8), n: 1, shape: [1, 2, 2], targets: Int32Array.of(0) };
-    expect(Array.from(baselineImages(input, 'black', 1, new Random(1)))).toEqual([0, 0, 0, 0]);
-    expect(Array.from(baselineImages(input, 'white', 1, new Random(1)))).toEqual([1, 1, 1, 1]);
-    Array.from(baselineImages(input, 'mean', 1, new Random(1))).forEach((v) => expect(v).toBeCloseTo(0.5, 6));
-    const noise = baselineImages(input, 'uniform', 1, new Random(1));
+    const bounds = { low: [0], high: [1] };
+    const build = (baseline: Baseline, blurSigma = 1) => baselineImages(input, integratedGradientsMethod.params.parse({ baseline, blurSigma }), bounds, new Random(1));
+    expect(Array.from(build('black'))).toEqual([0, 0, 0, 0]);
+    expect(Array.from(build('white'))).toEqual([1, 1, 1, 1]);
+    Array.from(build('mean')).forEach((v) => expect(v).toBeCloseTo(0.5, 6));
+    const noise = build('uniform');
     expect(Array.from(noise).every((v) => v >= 0.2 && v <= 0.8)).toBe(true);
-    expect(Array.from(baselineImages(input, 'uniform', 1, new Random(1)))).toEqual(Array.from(noise));
-    const blurred = baselineImages(input, 'blurred', 50, new Random(1));
+    expect(Array.from(build('uniform'))).toEqual(Array.from(noise));
+    const blurred = build('blurred', 50);
     // A wide blur of a 2×2 image with clamped edges tends to its mean and keeps the order of values.
     expect(blurred[0]!).toBeGreaterThan(0.2);
     expect(blurred[3]!).toBeLessThan(0.8);
@@ -257,8 +260,8 @@ describe('Grad-CAM', () => {
   it('defaults to the last convolution, stops its backward pass there, and matches ReLU(Σ_k mean(∂f/∂A_k)·A_k) upsampled bilinearly', async () => {
     const runner = runnerFor(residualGroupedCnn());
     // The head conv carries its folded BatchNorm's output name; GlobalAveragePool reads it directly.
-    expect(runner.featureMaps).toEqual(['stem_relu', '/grouped/Conv_output_0', '/head_bn/BatchNormalization_output_0']);
-    const layer = runner.featureMaps.at(-1)!;
+    expect(runner.defaultFeatureMap).toBe('/head_bn/BatchNormalization_output_0');
+    const layer = runner.defaultFeatureMap!;
     const input = imagesFor(runner, 2, 6);
     const { taps } = await runner.run({ rules: plainGradient, taps: [layer] }, input.images, input.n, oneHot(input.targets, runner.classes));
     const { activation, gradient, dims } = taps.get(layer)!;

@@ -189,18 +189,19 @@ describe('SLIC segments', () => {
 });
 
 describe('RISE', () => {
+  // A one-class model's probability is always 1: these weight masks by the logit.
   it('highlights the one pixel a model reads', async () => {
     const [h, w] = [16, 16];
     const pixel = 5 * w + 11;
     const image = new Float32Array(h * w).fill(1);
-    const heat = await rise.run(onePixelModel(pixel, h * w), inputOf(image, 1, h, w), rise.params.parse({ masks: 2000, resolution: 8 }), new Random(12));
+    const heat = await rise.run(onePixelModel(pixel, h * w), inputOf(image, 1, h, w), rise.params.parse({ masks: 2000, resolution: 8, output: 'logit' }), new Random(12));
     expect(argmax(heat)).toBe(pixel);
   });
 
   it('is never negative for a non-negative model and averages to about f(x)', async () => {
     const [h, w] = [8, 8];
     const image = new Float32Array(h * w).fill(2);
-    const heat = await rise.run(onePixelModel(9, h * w), inputOf(image, 1, h, w), rise.params.parse({ masks: 500 }), new Random(13));
+    const heat = await rise.run(onePixelModel(9, h * w), inputOf(image, 1, h, w), rise.params.parse({ masks: 500, output: 'logit' }), new Random(13));
     expect(Math.min(...heat)).toBeGreaterThanOrEqual(0);
     // E[f(x⊙M)·M(q)] / p ≈ f(x)·E[M(p)M(q)]/p, about f(x)·p·… — the mean lies between p·f and f.
     const mean = heat.reduce((a, b) => a + b, 0) / heat.length;

@@ -28,7 +28,8 @@ async function relevance(session: GraphSession, input: GraphInput, composite: Co
 }
 
 function lrpMethod<P extends z.ZodType<{ reduction: z.output<typeof reductionParam> }>>(id: string, label: string, params: P, composite: (p: z.output<P>, session: GraphSession) => Composite): GraphMethod<P> {
-  return graphMethod({ id, label, kind: 'graph', params, run: (session, input, p) => relevance(session, input, composite(p, session), p.reduction) });
+  // Conservation splits f_target into signed relevances: negative is evidence against (Bach et al. 2015).
+  return graphMethod({ id, label, kind: 'graph', relevance: 'signed', params, run: (session, input, p) => relevance(session, input, composite(p, session), p.reduction) });
 }
 
 export const lrpEpsilonMethod = lrpMethod('lrp-epsilon', 'LRP ε', z.object({ epsilon: zennitEpsilon, reduction: reductionParam }), (p) => uniform(epsilonRule(p.epsilon)));

@@ -2,6 +2,7 @@
 // method"): a registry entry with a zod parameter schema the UI builds its form from, and a run
 // that turns a batch of NCHW images and their target classes into signed [n, H, W] heatmaps.
 import { z } from 'zod';
+import type { RelevanceSign } from '../../../shared/explanations.js';
 import type { Random } from '../../numeric/random.js';
 import type { BackwardRules } from '../../onnx/backward/types.js';
 
@@ -18,6 +19,12 @@ export interface GraphInput {
 export interface InputBounds {
   readonly low: readonly number[];
   readonly high: readonly number[];
+}
+
+/** What a method may read of the explained dataset before a run (the explanation job supplies it). */
+export interface DatasetPixels {
+  /** Per channel, the mean pixel over every image of the dataset, as a fraction of the brightest pixel value. */
+  meanPixel(): number[];
 }
 
 /** One compiled pass: its backward rules and the forward values whose activation and gradient it also returns. */
@@ -49,8 +56,12 @@ export interface GraphSession {
   readonly classes: number;
   /** Images per ONNX Runtime call: methods that multiply images (SmoothGrad, IG) fill batches of this size. */
   readonly batchSize: number;
-  /** Rank-4 feature maps Grad-CAM may use, from the input onwards; the last one is its default. */
+  /** Rank-4 feature maps Grad-CAM may use, from the input onwards (feature-maps.ts). */
   readonly featureMaps: readonly string[];
+  /** Grad-CAM's default: the rectified map after the last convolution (feature-maps.ts). */
+  readonly defaultFeatureMap: string | undefined;
+  /** The last convolution layer's output, a rectifier that reads it directly included (feature-maps.ts). */
+  readonly lastConvolutionLayer: string | undefined;
   /** Per input channel, the lowest and highest value preprocessing can give (LRP zᴮ's box); default [0, 1]. */
   readonly inputBounds: InputBounds;
   /** Runs the pass on n images with the given seeds [n, classes] (any n: batched inside). */
@@ -70,7 +81,19 @@ export interface GraphMethod<P extends z.ZodType = z.ZodType> {
   id: string;
   label: string;
   kind: 'graph';
+  /** How metrics rank its maps by default (methods.md says why, per method). */
+  relevance: RelevanceSign;
   params: P;
+  /**
+   * Values of parameters added after runs were first stored: a stored run without such a key was
+   * made with this value, so re-running it (main/evaluate/explainer.ts) means what it meant then.
+   */
+  legacyParams?: Record<string, unknown>;
+  /**
+   * Fills parameters that depend on the explained dataset before the run is stored, so the stored
+   * parameters say what was used and a re-run needs no dataset.
+   */
+  completeParams?(params: z.output<P>, dataset: DatasetPixels): z.output<P>;
   run(session: GraphSession, input: GraphInput, params: z.output<P>, rng: Random): Promise<Float32Array>;
 }
 

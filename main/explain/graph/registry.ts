@@ -3,10 +3,12 @@ import { gradCamMethod, guidedGradCamMethod } from './grad-cam.js';
 import { deconvnetMethod, gradientMethod, gradientTimesInputMethod, guidedBackpropMethod } from './gradient.js';
 import { integratedGradientsMethod } from './integrated-gradients.js';
 import { lrpMethods } from './lrp.js';
+import { sensitivityMethod } from './sensitivity.js';
 import type { GraphMethod } from './method.js';
 import { smoothGradMethod } from './smoothgrad.js';
 
 export const graphMethods = [
+  sensitivityMethod,
   gradientMethod,
   gradientTimesInputMethod,
   smoothGradMethod,

@@ -7,22 +7,8 @@ import { writeModel } from '../../onnx/model-writer.js';
 import type { LoadedOrt } from '../../onnx/runtime.js';
 import type { SessionCache } from '../../onnx/session-cache.js';
 import { Random } from '../../numeric/random.js';
+import { featureMapsOf } from './feature-maps.js';
 import type { GraphInput, GraphMethod, GraphPass, GraphResult, GraphSession, InputBounds, TappedValue } from './method.js';
-
-const RECTIFIERS = new Set(['Relu', 'LeakyRelu', 'Clip']);
-
-/** Conv outputs (after their rectifier when a rectifier is their only reader), from the input onwards. */
-export function featureMapsOf(model: CanonicalModel): string[] {
-  const { nodes } = model.ir;
-  return nodes
-    .filter((n) => n.opType === 'Conv')
-    .map((conv) => {
-      const out = conv.outputs[0]!;
-      const readers = nodes.filter((n) => n.inputs.includes(out));
-      return readers.length === 1 && RECTIFIERS.has(readers[0]!.opType) ? readers[0]!.outputs[0]! : out;
-    })
-    .filter((value) => model.shapes.get(value)?.length === 4);
-}
 
 export interface ExplainResult {
   heatmaps: Float32Array;
@@ -35,6 +21,8 @@ export class GraphRunner implements GraphSession {
   readonly classes: number;
   readonly batchSize: number;
   readonly featureMaps: readonly string[];
+  readonly defaultFeatureMap: string | undefined;
+  readonly lastConvolutionLayer: string | undefined;
   readonly inputBounds: InputBounds;
   /** A fixed batch dimension in the model: every call is padded to it. */
   readonly #fixedBatch: number | null;
@@ -54,7 +42,10 @@ export class GraphRunner implements GraphSession {
     this.classes = model.shapes.get(model.logits)![1] as number;
     this.#fixedBatch = typeof batch === 'number' ? batch : null;
     this.batchSize = this.#fixedBatch ?? options.batchSize ?? 64;
-    this.featureMaps = featureMapsOf(model);
+    const maps = featureMapsOf(model);
+    this.featureMaps = maps.all;
+    this.defaultFeatureMap = maps.default;
+    this.lastConvolutionLayer = maps.layer;
     this.inputBounds = options.inputBounds ?? { low: Array<number>(c).fill(0), high: Array<number>(c).fill(1) };
     const { low, high } = this.inputBounds;
     if (low.length !== c || high.length !== c || low.some((l, k) => !(l <= high[k]!))) {

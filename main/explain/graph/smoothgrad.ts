@@ -17,6 +17,8 @@ export const smoothGradMethod = graphMethod({
   id: 'smoothgrad',
   label: 'SmoothGrad',
   kind: 'graph',
+  // The averaged signed gradient: its sign is a direction, not evidence (Smilkov et al. 2017 show |·|).
+  relevance: 'absolute',
   params: smoothGradParams,
   run: async (session, input, params, rng) => {
     const [channels, height, width] = input.shape;

@@ -64,6 +64,8 @@ export function constrainedShapley(z01: Float64Array, y: Float64Array, count: nu
 export const kernelShap = defineMethod({
   id: 'kernel-shap',
   label: 'KernelSHAP',
+  // Shapley values: signed shares of f(x) − f(background) (efficiency).
+  relevance: 'signed',
   kind: 'perturbation',
   params: kernelShapParams,
   async run(forward, input, params, rng, onProgress) {

@@ -40,6 +40,8 @@ export function segmentMeanImage(input: ExplainInput, seg: Segmentation): Float3
 export const lime = defineMethod({
   id: 'lime',
   label: 'LIME',
+  // Ridge coefficients: signed effects of showing each segment.
+  relevance: 'signed',
   kind: 'perturbation',
   params: limeParams,
   async run(forward, input, params, rng, onProgress) {

@@ -1,5 +1,6 @@
 // The shape every perturbation (forward-only) method shares, and the batching loop they all use.
 import type { z } from 'zod';
+import type { RelevanceSign } from '../../../shared/explanations.js';
 import type { Random } from '../../numeric/random.js';
 import type { ExplainInput, Forward } from '../forward.js';
 
@@ -10,7 +11,14 @@ export interface PerturbationMethod<S extends z.ZodType = z.ZodType> {
   id: string;
   label: string;
   kind: 'perturbation';
+  /** How metrics rank its maps by default (methods.md says why, per method). */
+  relevance: RelevanceSign;
   params: S;
+  /**
+   * Values of parameters added after runs were first stored: a stored run without such a key was
+   * made with this value, so re-running it (main/evaluate/explainer.ts) means what it meant then.
+   */
+  legacyParams?: Record<string, unknown>;
   /** The heatmap [H, W] (channels reduced) for input.target. */
   run(forward: Forward, input: ExplainInput, params: z.output<S>, rng: Random, onProgress?: Progress): Promise<Float32Array>;
 }
@@ -22,7 +30,8 @@ export function defineMethod<S extends z.ZodType>(method: PerturbationMethod<S>)
 /**
  * Runs `count` perturbed copies of the input through `forward`, at most `batchSize` at a time:
  * `perturb(i, image)` writes sample i into a [C,H,W] view (pre-filled with the original image),
- * then `consume(i, score)` receives the target logit of sample i. The next batch is perturbed
+ * then `consume(i, score)` receives the target's score of sample i (its logit, or `scoreOf` of its
+ * row of outputs). The next batch is perturbed
  * while the current one runs (two buffers), so a method keeping per-sample state needs a ring of
  * `pipelineSlots(batchSize, count)` slots.
  */
@@ -34,6 +43,7 @@ export async function forwardBatched(
   perturb: (i: number, image: Float32Array) => void,
   consume: (i: number, score: number) => void,
   onProgress?: Progress,
+  scoreOf: (row: Float32Array, target: number) => number = (row, target) => row[target]!,
 ): Promise<void> {
   const size = input.image.length;
   const batch = Math.max(1, Math.min(batchSize, count));
@@ -57,7 +67,7 @@ export async function forwardBatched(
     [current, spare] = [spare, current];
     const logits = await running;
     if (logits.length < n * input.classes) throw new Error(`The model returned ${logits.length} values for ${n} images of ${input.classes} classes.`);
-    for (let j = 0; j < n; j++) consume(start + j, logits[j * input.classes + input.target]!);
+    for (let j = 0; j < n; j++) consume(start + j, scoreOf(logits.subarray(j * input.classes, (j + 1) * input.classes), input.target));
     onProgress?.(start + n, count);
     n = next;
   }
@@ -66,6 +76,15 @@ export async function forwardBatched(
 /** Ring slots a method needs to keep per-sample state across forwardBatched's two batches in flight. */
 export function pipelineSlots(batchSize: number, count: number): number {
   return Math.max(1, Math.min(2 * batchSize, count));
+}
+
+/** softmax(row)[target], computed stably (the largest logit subtracted first). */
+export function softmaxAt(row: ArrayLike<number>, target: number): number {
+  let max = -Infinity;
+  for (let k = 0; k < row.length; k++) max = Math.max(max, row[k]!);
+  let sum = 0;
+  for (let k = 0; k < row.length; k++) sum += Math.exp(row[k]! - max);
+  return Math.exp(row[target]! - max) / sum;
 }
 
 /** The target logit of one image. */

@@ -24,6 +24,8 @@ export function windowOrigins(size: number, window: number, stride: number): num
 export const occlusion = defineMethod({
   id: 'occlusion',
   label: 'Occlusion',
+  // f(x) − f(x occluded): positive where hiding the window lowers the score, negative where it raises it.
+  relevance: 'signed',
   kind: 'perturbation',
   params: occlusionParams,
   async run(forward, input, params, _rng, onProgress) {

@@ -8,6 +8,8 @@ export const randomMapParams = z.object({});
 export const randomMap = defineMethod({
   id: 'random',
   label: 'Random map',
+  // Uniform on [0, 1): never negative, so both rankings agree.
+  relevance: 'signed',
   kind: 'perturbation',
   params: randomMapParams,
   async run(_forward, input, _params, rng) {

@@ -1,16 +1,23 @@
 // RISE (Petsiuk, Das & Saenko 2018, "RISE: Randomized Input Sampling for Explanation of Black-box
 // Models", §3.2): n random binary s×s grids (each cell kept with probability p), upsampled
 // bilinearly to (s+1)·⌈H/s⌉ and cropped at a random shift in [0, ⌈H/s⌉); saliency
-// S = Σᵢ f_target(x ⊙ Mᵢ) Mᵢ / (n · p) (eq. 6, Monte Carlo estimate of E[f·M] / p).
+// S = Σᵢ f_target(x ⊙ Mᵢ) Mᵢ / (n · p) (eq. 6, Monte Carlo estimate of E[f·M] / p), where f is the
+// class probability (§3.1: the model's confidence score for the class; their code and DIANNA
+// apply the softmax). Weighting by the logit instead stays available: before issue 13 Heatlab did that, and
+// runs stored then re-run with it (legacyParams).
 import { z } from 'zod';
 import type { Random } from '../../numeric/random.js';
-import { checkInput, defineMethod, forwardBatched, pipelineSlots } from './method.js';
+import { checkInput, defineMethod, forwardBatched, pipelineSlots, softmaxAt } from './method.js';
 
 export const riseParams = z.object({
   masks: z.number().int().min(1).max(100_000).default(1000).describe('Number of random masks N (DIANNA default 1000; the paper uses 4000–8000 on ImageNet).'),
   resolution: z.number().int().min(1).max(64).default(8).describe('Grid size s of the binary masks before upsampling (paper and DIANNA: 7–8).'),
   pKeep: z.number().gt(0).max(1).default(0.5).describe('Probability p that a grid cell is kept (paper and DIANNA: 0.5; DIANNA dashboard 0.1).'),
   batchSize: z.number().int().min(1).max(1024).default(64).describe('Masked images per forward pass.'),
+  output: z
+    .enum(['probability', 'logit'])
+    .default('probability')
+    .describe('What weights each mask: the target’s softmax probability (Petsiuk et al. 2018, §3.1, and DIANNA; default) or its logit. A model whose file holds only probabilities is weighted by them either way.'),
 });
 
 /** Writes one RISE mask [H, W] into `out`, drawing its grid and shift from `rng`. */
@@ -47,8 +54,11 @@ export function riseMask(out: Float32Array, height: number, width: number, s: nu
 export const rise = defineMethod({
   id: 'rise',
   label: 'RISE',
+  // Mask-weighted mean score: higher = more evidence; never negative on probabilities.
+  relevance: 'signed',
   kind: 'perturbation',
   params: riseParams,
+  legacyParams: { output: 'logit' },
   async run(forward, input, params, rng, onProgress) {
     checkInput(input);
     const { channels, height, width } = input.shape;
@@ -72,6 +82,8 @@ export const rise = defineMethod({
         for (let k = 0; k < plane; k++) sum[k]! += score * masks[off + k]!;
       },
       onProgress,
+      // The forward pass gives logits unless the file holds only probabilities (then no softmax on top).
+      params.output === 'probability' && input.scores !== 'probabilities' ? softmaxAt : undefined,
     );
     const heat = new Float32Array(plane);
     const norm = params.masks * params.pKeep;

@@ -18,6 +18,7 @@ import { DatasetFeed } from '../../workspace/dataset-feed.js';
 import { ortForward, type Forward } from '../forward.js';
 import type { InputBounds } from '../graph/method.js';
 import { resolveMethod, type ExplainMethod } from '../methods.js';
+import { datasetMeanPixel } from './dataset-mean.js';
 import { HeatmapStatsAccumulator } from './heatmap-stats.js';
 import { ExplainedModel } from './explained-model.js';
 import { candidateImages, keptByPrediction, pickImages, selectImages } from './selection.js';
@@ -41,7 +42,15 @@ export function inputBounds(p: Preprocessing, dtype: PixelDtype): InputBounds {
 
 export async function runExplain(params: ExplainJobParams, ctx: JobContext, engines: Engines): Promise<StagedExplanations> {
   const { model, dataset } = params;
-  const methods = params.methods.map((m) => resolveMethod(m.id, m.params));
+  let meanPixel: number[] | undefined;
+  const pixels = { meanPixel: () => (meanPixel ??= datasetMeanPixel(ctx.workspace, dataset)) };
+  // Parameters that depend on the dataset (IG's dataset-mean pixel) are filled in before the runs
+  // store them, so a stored run says what it used and re-runs without the dataset.
+  const methods = params.methods.map((m) => {
+    const resolved = resolveMethod(m.id, m.params);
+    const complete = resolved.method.kind === 'graph' ? resolved.method.completeParams : undefined;
+    return complete === undefined ? resolved : { ...resolved, params: complete(resolved.params, pixels) as Record<string, unknown> };
+  });
   const feed = new DatasetFeed(ctx.workspace, dataset, model.preprocessing);
   const staging = StagingArea.create(ctx.workspace, 'explanations', ctx.jobId);
   try {
@@ -198,7 +207,7 @@ async function runMethod(method: ExplainMethod, params: Record<string, unknown>,
         const maps = new Float32Array(perImage * plane);
         for (let p = 0; p < perImage; p++) {
           const target = targets[(start + i) * perImage + p]!;
-          const input = { image: images.subarray(i * r.size, (i + 1) * r.size), shape: { channels, height, width }, target, classes: r.explained.classes };
+          const input = { image: images.subarray(i * r.size, (i + 1) * r.size), shape: { channels, height, width }, target, classes: r.explained.classes, scores: r.explained.scores };
           maps.set(await method.run(forward, input, params as never, new Random(imageSeed(r.seed, r.indices[start + i]!, target))), p * plane);
         }
         await r.step(maps, perImage);

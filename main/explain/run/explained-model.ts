@@ -18,6 +18,8 @@ export class ExplainedModel {
   readonly shape: [number, number, number];
   readonly classes: number;
   readonly explains: 'logits' | 'probabilities' | 'output';
+  /** What the forward pass returns: probabilities only when the file holds nothing else. */
+  readonly scores: 'logits' | 'probabilities';
   readonly #ir: IrModel;
   readonly #canonical: CanonicalModel | null;
   readonly #canonicalError: unknown;
@@ -64,6 +66,7 @@ export class ExplainedModel {
     this.shape = [c, h, w];
     this.classes = k;
     this.explains = canonical === null ? 'output' : canonical.strippedSoftmax !== null ? 'logits' : scores;
+    this.scores = this.explains === 'logits' ? 'logits' : scores;
     this.#fixedBatch = typeof batch === 'number' ? batch : undefined;
   }
 

@@ -53,6 +53,7 @@ export function inspectOnnx(path: string, datasets: readonly DatasetShape[]): On
     }
   });
   const stored = metadataClassNames(ir);
+  const head = softmaxBefore(ir, output.name);
   return {
     path: source.path,
     fileName: source.fileName,
@@ -71,7 +72,9 @@ export function inspectOnnx(path: string, datasets: readonly DatasetShape[]): On
         : layout === 'NCHW'
           ? { channels: shape[1]!, height: shape[2]!, width: shape[3]! }
           : { channels: shape[3]!, height: shape[1]!, width: shape[2]! },
-    outputKind: softmaxBefore(ir, output.name) === 'Softmax' ? 'probabilities' : 'logits',
+    // The import's default choice: a LogSoftmax head is taken off, leaving logits.
+    outputKind: head === 'Softmax' ? 'probabilities' : 'logits',
+    outputHolds: head === 'Softmax' ? 'probabilities' : head === 'LogSoftmax' ? 'log-probabilities' : 'logits',
     classes,
     unsupportedOps: unsupportedOps(ir),
     classNames: stored !== null && (classes === null || stored.length === classes) ? stored : null,
