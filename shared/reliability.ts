@@ -66,3 +66,8 @@ export interface EvaluationReliability {
   /** Every pair of metrics within the faithfulness, localisation and complexity families. */
   internalConsistency: MetricPairConsistency[];
 }
+
+/** The α a ranking is judged by: over the methods, or — with one method — that method against the random baseline. */
+export function headlineAlpha(r: MetricReliability): number | null {
+  return r.interRater.methods.columns.length >= 2 ? r.interRater.methods.alpha : r.interRater.withBaseline.alpha;
+}

@@ -71,7 +71,7 @@ export function formatEvaluation(e: Evaluation, classNames: readonly string[] = 
   for (const [k, ranking] of e.rankings.entries()) {
     const significant = ranking.tests.filter((t) => t.pHolm < 0.05);
     const order = ranking.order.map((c) => e.columns[c]!.label).join(' > ');
-    lines.push(`${e.metricDetails[k]!.label}: ${order}; ${significant.length} of ${ranking.tests.length} pairs differ (Wilcoxon, Holm p < 0.05)`);
+    lines.push(`${e.metricDetails[k]!.label}: ${order}; ${significant.length} of ${ranking.tests.length} pair${ranking.tests.length === 1 ? '' : 's'} differ${ranking.tests.length === 1 ? 's' : ''} (Wilcoxon, Holm p < 0.05)`);
     lines.push(`  ${chanceSentence(e, ranking)}`);
     for (const t of significant) lines.push(`  ${e.columns[t.a]!.label} vs ${e.columns[t.b]!.label}: mean difference ${fixed(t.meanDifference)}, W⁺ ${t.statistic}, n ${t.n}, p ${pValue(t.p)}, Holm ${pValue(t.pHolm)}`);
   }

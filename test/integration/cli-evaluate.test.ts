@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 describe('heatlab evaluate', () => {
-  it('scores two runs against a generated ground truth, prints the table with the baseline, shows, lists and deletes it', async () => {
+  it('scores a run against a generated ground truth with the Random map run as the one baseline, prints the table and the evidence, shows, lists and deletes it', async () => {
     const run = await heatlab('explain', '--model', '1', '--dataset', '1', '--n', '6', '--methods', 'gradient,random', '--json');
     expect(run.code, run.stderr).toBe(0);
     const ids = (JSON.parse(run.stdout) as { id: number }[]).map((r) => r.id);
@@ -26,10 +26,20 @@ describe('heatlab evaluate', () => {
     const lines = scored.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^Evaluation 1 ".*": 6 images, ground truth generated "object" masks, seed 1, 95 % bootstrap CIs \(200 resamples\)/);
     expect(lines[1]).toMatch(/^\s+Relevance mass accuracy ↑\s+Sparseness.* ↑\s*$/);
+    // The Random map run is the baseline: it is not shown a second time as the built-in one.
     expect(lines.find((l) => l.startsWith('Random map (baseline)'))).toMatch(/n=6/);
-    expect(lines.filter((l) => / n=6\b/.test(l))).toHaveLength(3);
-    expect(scored.stdout).toMatch(/^Relevance mass accuracy: .+ > .+ > .+; \d of 3 pairs differ/m);
+    expect(lines.filter((l) => / n=6\b/.test(l))).toHaveLength(2);
+    expect(scored.stdout).toMatch(/^Relevance mass accuracy: .+ > .+; [01] of 1 pair differs/m);
+    expect(scored.stdout).toMatch(/^ {2}(Better than|Not distinguishable from|Worse than) a random map: Gradient \(signed\)\./m);
+    expect(scored.stdout).toContain('How reliable are the rankings? (Tomsett et al. 2020)');
+    expect(scored.stdout).toMatch(/Relevance mass accuracy ranks the method against the random baseline \(Krippendorff's α = /);
     expect((await heatlab('evaluate', 'list')).stdout).toMatch(/^ {3}1 {2}.* \(runs \d+, \d+, 6 images/m);
+    const faithful = await heatlab('evaluate', '--runs', ids.join(','), '--metrics', 'region-perturbation', '--resamples', '200');
+    expect(faithful.code, faithful.stderr).toBe(0);
+    expect(faithful.stdout).toContain('Is the perturbation a removal? (seeded sample of the evaluated images, before scoring)');
+    expect(faithful.stdout).toMatch(/^ {2}Noisy linear imputation \(ROAD\) in 1×1-px grid regions: (behaves|does NOT behave) as removal for this model — region-perturbation$/m);
+    expect(faithful.stdout).toMatch(/^ {4}Everything perturbed: predicted square \d+, triangle \d+; confidence /m);
+    expect((await heatlab('evaluate', 'rm', '2')).code).toBe(0);
     expect((await heatlab('evaluate', 'show', '1')).stdout.split('\n')[0]).toBe(lines[0]);
     expect((await heatlab('evaluate', 'rm', '1')).stdout.trim()).toBe('Deleted evaluation 1.');
     expect((await heatlab('evaluate', 'list')).stdout.trim()).toBe('No evaluations yet.');

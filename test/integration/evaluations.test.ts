@@ -80,7 +80,50 @@ describe('evaluations', () => {
     expect(failure(await api['evaluate.start']({ runIds: [runs[1]!.id, runs[1]!.id], metrics }))).toMatch(/listed twice/);
   });
 
-  it('stores mass accuracy equal to the share of positive relevance inside the dataset’s mask', async () => {
+  it('records the evidence with the scores: a removal check per perturbation, each ranking’s reliability, each method against chance, and the size-derived parameters as run', async () => {
+    const e = await evaluate({
+      runIds: [runs[0]!.id],
+      metrics: [{ id: 'region-perturbation' }, { id: 'region-perturbation-lerf' }, { id: 'pixel-flipping', params: { pixelsPerStep: 64 } }, { id: 'sparseness' }],
+      resamples: 200,
+    });
+    // The paper's 9 px on 224 px scaled to 32 px, and its 16 % share of the image.
+    expect(e.metricDetails[0]!.params).toMatchObject({ regionSize: 1, steps: 165, perturbation: 'road', relevance: 'method' });
+    const validity = e.evidence!.validity;
+    // MoRF and LeRF perturb alike and share one check; pixel flipping has its own.
+    expect(validity.map((v) => v.metrics)).toEqual([['region-perturbation', 'region-perturbation-lerf'], ['pixel-flipping']]);
+    expect(validity[0]!.perturbation).toBe('noisy linear imputation (ROAD) in 1×1-px grid regions');
+    for (const v of validity) {
+      expect(v.images).toBe(20);
+      expect(v.regionsPerImage).toBe(16);
+      for (const share of [v.raiseShare, v.materialShare, v.budgetRaiseShare, v.full.dominantShare, v.full.notLoweredShare]) {
+        expect(share).toBeGreaterThanOrEqual(0);
+        expect(share).toBeLessThanOrEqual(1);
+      }
+      expect(v.full.predicted.reduce((a, b) => a + b, 0)).toBe(20);
+      expect(v.removal).toBe(v.warnings.length === 0);
+    }
+    const reliability = e.evidence!.reliability;
+    expect(reliability.metrics.map((m) => m.metric)).toEqual(['region-perturbation', 'region-perturbation-lerf', 'pixel-flipping', 'sparseness']);
+    // One method: its ranking is the method against the random baseline, ranked by all 20 images.
+    expect(reliability.metrics[0]!.interRater.withBaseline.images).toBe(20);
+    expect(reliability.internalConsistency.map((p) => [p.a, p.b])).toEqual([
+      ['region-perturbation', 'region-perturbation-lerf'],
+      ['region-perturbation', 'pixel-flipping'],
+      ['region-perturbation-lerf', 'pixel-flipping'],
+    ]);
+    for (const ranking of e.rankings) {
+      expect(ranking.chance).toHaveLength(1);
+      const chance = ranking.chance![0]!;
+      // The verdict follows the Holm-adjusted p (one comparison: the raw p) and the metric's direction.
+      expect(chance.pHolm).toBe(chance.p);
+      if (chance.pHolm >= 0.05) expect(chance.verdict).toBe('indistinguishable');
+    }
+    // The evidence survives the catalogue.
+    const again = ok(await api['evaluations.get']({ id: e.id }));
+    expect(again.evidence).toEqual(e.evidence);
+  });
+
+  it('stores mass accuracy equal to the share of relevance inside the dataset’s mask, the signed gradient’s by magnitude as its method says', async () => {
     const e = await evaluate({ metrics: [{ id: 'relevance-mass-accuracy' }], groundTruth: { kind: 'generated', mask: 'object' } });
     const scores = ok(await api['evaluations.scores']({ id: e.id }));
     const heatmaps = heatmapsOf(runs[0]!);
@@ -89,7 +132,7 @@ describe('evaluations', () => {
       let inside = 0;
       let total = 0;
       for (let p = 0; p < 1024; p++) {
-        const v = Math.max(0, heatmaps[i * 1024 + p]!);
+        const v = Math.abs(heatmaps[i * 1024 + p]!);
         total += v;
         if (masks.data[i * 1024 + p] !== 0) inside += v;
       }
@@ -161,7 +204,7 @@ describe('evaluations', () => {
     let inside = 0;
     let total = 0;
     for (let p = 0; p < 1024; p++) {
-      const v = Math.max(0, heatmaps[p]!);
+      const v = Math.abs(heatmaps[p]!);
       total += v;
       if (p >= 512 && p < 600) inside += v;
     }

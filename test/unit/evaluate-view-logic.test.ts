@@ -14,7 +14,7 @@ import { evaluateRequest, formProblem, type EvaluateForm } from '../../renderer/
 import { binCount, histogram, sharedRange } from '../../renderer/lib/evaluate/histogram.js';
 import { bandPath, barRects, paddedExtent } from '../../renderer/lib/evaluate/plot-paths.js';
 import { groupRuns, type GroupableRun } from '../../renderer/lib/evaluate/run-groups.js';
-import { perImageCsv, summaryCsv, testsCsv, validityCsv } from '../../renderer/lib/evaluate/score-csv.js';
+import { perImageCsv, reliabilityCsv, summaryCsv, testsCsv, validityCsv } from '../../renderer/lib/evaluate/score-csv.js';
 import { formatP, formatScore, significanceMark } from '../../renderer/lib/evaluate/score-format.js';
 import { tableRows } from '../../renderer/lib/evaluate/score-table.js';
 import { bestAndWorst, rowsByScore, scoresOf } from '../../renderer/lib/evaluate/scores.js';
@@ -260,6 +260,34 @@ describe('the removal checks export', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toBe('mass,uniform noise in 9×9-px grid regions,logit,64,16,0.52,0.7,0.8,-1.7,5.8,2,0.48,-3.5,32 32,0,0.5,0.96,0.99,0.94,10,0.05,false,It adds evidence. It carries the class.,');
     expect(validityCsv({ evidence: null }).trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('the reliability export', () => {
+  it('writes each metric’s α and mean inter-method ρ and each pair’s internal consistency, with the sentences', () => {
+    const agreement = (alpha: number | null, columns: number[]) => ({ alpha, columns, images: 3, incomplete: 1 });
+    const e = {
+      ...evaluation(),
+      evidence: {
+        validity: [],
+        reliability: {
+          level: 'ordinal' as const,
+          metrics: [
+            { metric: 'mass', interRater: { methods: agreement(0.5, [0, 1]), withBaseline: agreement(0.7, [0, 1, 2]) }, interMethod: { meanRho: 0.6, pairs: [] } },
+            // One method: judged against the baseline.
+            { metric: 'complexity', interRater: { methods: agreement(null, [0]), withBaseline: agreement(0.9, [0, 2]) }, interMethod: { meanRho: null, pairs: [] } },
+          ],
+          internalConsistency: [{ family: 'faithfulness' as const, a: 'mass', b: 'complexity', flipped: true, meanRho: -0.2, columns: [] }],
+        },
+      },
+    };
+    const lines = reliabilityCsv(e).trim().split('\n');
+    expect(lines).toHaveLength(1 + 2 * 2 + 1);
+    expect(lines[1]).toMatch(/^inter-rater alpha,mass,,0\.5,0\.7,3,1,unreliable,"Images disagree on how Mass ranks the methods/);
+    expect(lines[2]).toMatch(/^inter-method rho,mass,,0\.6,,,,,"On Mass, the methods' scores rise and fall together/);
+    expect(lines[3]).toMatch(/^inter-rater alpha,complexity,,0\.9,0\.9,3,1,reliable,Images agree on how Complexity ranks the method against the random baseline/);
+    expect(lines[5]).toMatch(/^internal consistency rho,mass,complexity,-0\.2,,,,,"Mass and Complexity contradict each other/);
+    expect(reliabilityCsv({ ...e, evidence: null }).trim().split('\n')).toHaveLength(1);
   });
 });
 

@@ -2,7 +2,7 @@
 // with missing scores last, Holm-adjusted paired tests, mean curves with their normal bands, and the
 // normal quantile against published table values.
 import { describe, expect, it } from 'vitest';
-import { curveBands, pairedTests, rankColumns, summariseEvaluation } from '../../main/evaluate/run/results.js';
+import { chanceVerdicts, curveBands, pairedTests, rankColumns, summariseEvaluation } from '../../main/evaluate/run/results.js';
 import { normalQuantile } from '../../main/evaluate/statistics/normal.js';
 
 describe('evaluation results', () => {
@@ -52,5 +52,36 @@ describe('evaluation results', () => {
     expect(normalQuantile(0.975)).toBeCloseTo(1.959963985, 8);
     expect(normalQuantile(0.995)).toBeCloseTo(2.575829304, 8);
     expect(normalQuantile(0.01)).toBeCloseTo(-2.326347874, 8);
+  });
+});
+
+describe('comparison with chance', () => {
+  // Eight images; the baseline scores 0 everywhere.
+  const baseline = new Float64Array(8);
+  const rising = Float64Array.from({ length: 8 }, (_, i) => i + 1); // every difference positive: W⁺ = 36, exact p = 2/2⁸
+  const falling = rising.map((v) => -v); // every difference negative: W⁺ = 0, same p
+  const mixed = Float64Array.from([1, -1, 2, -2, 3, -3, 4, -4]); // symmetric: W⁺ = half the rank sum
+  const same = new Float64Array(8); // no non-zero difference
+
+  it('calls a method better or worse than a random map only when the Holm-adjusted paired test says so, in the metric’s direction', () => {
+    const verdicts = chanceVerdicts([rising, falling, mixed, same, baseline], 4, true);
+    expect(verdicts.map((v) => v.column)).toEqual([0, 1, 2, 3]);
+    expect(verdicts.map((v) => v.verdict)).toEqual(['better', 'worse', 'indistinguishable', 'undefined']);
+    expect(verdicts[0]!.p).toBeCloseTo(2 / 256, 12);
+    // Holm over the three defined comparisons: the two smallest p are multiplied by 3 and 2, then the running maximum.
+    expect(verdicts[0]!.pHolm).toBeCloseTo(3 * (2 / 256), 12);
+    expect(verdicts[1]!.pHolm).toBeCloseTo(3 * (2 / 256), 12);
+    expect(verdicts[0]!.meanDifference).toBe(4.5);
+    expect(verdicts[3]!.n).toBe(0);
+    // Lower is better: the same differences swap the verdicts.
+    expect(chanceVerdicts([rising, falling, baseline], 2, false).map((v) => v.verdict)).toEqual(['worse', 'better']);
+  });
+
+  it('keeps a method that beats chance on few images indistinguishable once corrected for the other comparisons', () => {
+    // Six images: exact p = 2/64 alone, 0.09 after Holm over three methods.
+    const six = (v: Float64Array) => v.subarray(0, 6);
+    const verdicts = chanceVerdicts([six(rising), six(falling), six(mixed), six(baseline)], 3, true);
+    expect(verdicts[0]!.p).toBeCloseTo(2 / 64, 12);
+    expect(verdicts.map((v) => v.verdict)).toEqual(['indistinguishable', 'indistinguishable', 'indistinguishable']);
   });
 });

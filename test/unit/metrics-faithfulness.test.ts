@@ -59,6 +59,19 @@ describe('region perturbation on a linear model', () => {
     expect(Array.from(result.curves!.x)).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('ranks a map by magnitude when its method says its sign is no evidence, by value otherwise, or as the parameter says', async () => {
+    const heatmap = contribution.map((v) => -v);
+    const params = { regionSize: 2, steps: 8, perturbation: 'black' };
+    const score = async (relevance: 'signed' | 'absolute' | undefined, map: Float32Array, mode = 'method') =>
+      (await run(regionPerturbationMorf, { ...batchOf(w, x, map), relevance }, { ...params, relevance: mode })).scores[0]!;
+    const byMagnitude = await score(undefined, heatmap.map(Math.abs));
+    expect(await score('absolute', heatmap)).toBe(byMagnitude);
+    expect(await score(undefined, heatmap, 'absolute')).toBe(byMagnitude);
+    // Signed: the most negative contributions go last, so the curve is −contribution's own.
+    expect(await score('signed', heatmap)).toBe(await score(undefined, heatmap, 'signed'));
+    expect(await score('signed', heatmap)).not.toBe(byMagnitude);
+  });
+
   it('scores the model’s own Gradient × Input higher under MoRF than under LeRF, and ABPC as the gap between them', async () => {
     const batch = batchOf(w, x, contribution.slice());
     const params = { regionSize: 2, perturbation: 'black' };

@@ -289,8 +289,8 @@ describe('faithfulness metrics with perturbation road', () => {
     expect(correlation.scores[0]).toBeGreaterThan(0);
   });
 
-  it('declares roadNoise 0.01 and keeps every metric’s default perturbation', () => {
-    expect(regionPerturbationMorf.params.parse({})).toMatchObject({ perturbation: 'uniform', roadNoise: 0.01 });
+  it('declares roadNoise 0.01, the default of region perturbation, while the others keep their papers’ perturbations', () => {
+    expect(regionPerturbationMorf.params.parse({})).toMatchObject({ perturbation: 'road', roadNoise: 0.01 });
     expect(pixelFlipping.params.parse({})).toMatchObject({ perturbation: 'black', roadNoise: 0.01 });
     expect(deletion.params.parse({})).toMatchObject({ perturbation: 'zero', roadNoise: 0.01 });
     expect(faithfulnessCorrelation.params.parse({})).toMatchObject({ perturbation: 'black', roadNoise: 0.01 });

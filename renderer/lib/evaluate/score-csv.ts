@@ -1,8 +1,11 @@
 // An evaluation as CSV files: every heatmap's scores (one line per image row and column, one field
 // per metric), the summary table (one line per column and metric, with the comparison with the
-// random baseline), the paired tests, and the removal check of each perturbation.
+// random baseline), the paired tests, the removal check of each perturbation, and the rankings'
+// reliability.
 import { chanceOf } from '../../../shared/evaluation-words.js';
 import { isBaseline, type Evaluation, type EvaluationScores } from '../../../shared/evaluations.js';
+import { alphaVerdict, headlineAlpha } from '../../../shared/reliability.js';
+import { reliabilityWords } from '../../../shared/reliability-words.js';
 
 function cell(v: unknown): string {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
@@ -67,5 +70,22 @@ export function validityCsv(e: Pick<Evaluation, 'evidence'>): string {
     const f = v.full;
     out.push(line([v.metrics.join(' '), v.perturbation, v.output, v.images, v.regionsPerImage, v.raiseShare, v.materialShare, v.raiseP, v.meanDelta, v.meanAbsDelta, v.budgetRegions, v.budgetRaiseShare, v.budgetMeanDelta, f.predicted.join(' '), f.dominantClass, f.dominantShare, f.confidence, f.originalConfidence, f.confidenceRetained, f.meanDrop, f.notLoweredShare, v.removal, v.warnings.join(' '), v.notes.join(' ')]));
   }
+  return out.join('\n') + '\n';
+}
+
+/** One line per figure of the rankings' reliability (Tomsett et al. 2020): each metric's α and mean inter-method ρ, each pair's internal consistency, with its sentence. */
+export function reliabilityCsv(e: Pick<Evaluation, 'evidence' | 'metricDetails'>): string {
+  const head = ['figure', 'metric', 'metric_b', 'value', 'value_with_baseline', 'images', 'images_left_out', 'verdict', 'sentence'];
+  const out = [line(head)];
+  const report = e.evidence?.reliability;
+  if (report === undefined) return out.join('\n') + '\n';
+  const words = reliabilityWords(report, { metrics: Object.fromEntries(e.metricDetails.map((m) => [m.id, m.label])) });
+  report.metrics.forEach((m, k) => {
+    const { methods, withBaseline } = m.interRater;
+    const headline = methods.columns.length >= 2 ? methods : withBaseline;
+    out.push(line(['inter-rater alpha', m.metric, '', headlineAlpha(m), withBaseline.alpha, headline.images, headline.incomplete, alphaVerdict(headlineAlpha(m)), words.metrics[k]!.interRater]));
+    out.push(line(['inter-method rho', m.metric, '', m.interMethod.meanRho, '', '', '', '', words.metrics[k]!.interMethod]));
+  });
+  report.internalConsistency.forEach((p, k) => out.push(line(['internal consistency rho', p.a, p.b, p.meanRho, '', '', '', '', words.consistency[k]!.text])));
   return out.join('\n') + '\n';
 }
