@@ -6,7 +6,7 @@
 //  - inter-method: Spearman's ρ between two methods' scores across images, averaged over pairs;
 //  - internal consistency: Spearman's ρ between two metrics of one family on one method's heatmaps,
 //    averaged over methods, sign-aligned so that positive means "agree on which heatmaps are better".
-// See main/evaluate/reliability.md for the choices (ties, undefined scores, the baseline).
+// See main/evaluate/metrics.md, "Reliability of the rankings", for the choices (ties, undefined scores, the baseline).
 import { isBaseline, type EvaluatedColumn, type MetricFamilyName } from '../../../shared/evaluations.js';
 import type { ColumnCorrelation, EvaluationReliability, MetricPairConsistency, MetricReliability, RankAgreement } from '../../../shared/reliability.js';
 import { alphaFromCounts } from '../statistics/krippendorff.js';
