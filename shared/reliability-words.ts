@@ -17,10 +17,13 @@ export interface ReliabilityWords {
 /** α with 2 decimals, or 3 where 2 would round it onto the other side of a threshold. */
 function formatAlpha(alpha: number): string {
   const near = [alphaThresholds.reliable, alphaThresholds.tentative].some((t) => Math.abs(alpha - t) < 0.005);
-  return alpha.toFixed(near ? 3 : 2);
+  return signed(alpha.toFixed(near ? 3 : 2));
 }
 
-const formatRho = (rho: number) => rho.toFixed(2).replace('-', '−');
+/** A typographic minus, and no "−0.00" for a value that rounds to zero. */
+const signed = (fixed: string) => (/^-0\.0*$/.test(fixed) ? fixed.slice(1) : fixed.replace('-', '−'));
+
+const formatRho = (rho: number) => signed(rho.toFixed(2));
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** Whether images agree on how the metric ranks the methods (inter-rater reliability). */
@@ -53,7 +56,10 @@ export function interRaterSentence(label: string, reliability: MetricReliability
 /** Whether the methods' scores rise and fall together across images (inter-method reliability). */
 export function interMethodSentence(label: string, reliability: MetricReliability): string {
   const rho = reliability.interMethod.meanRho;
-  if (rho === null) return `On ${label}, fewer than two methods share enough scored images to tell whether their scores move together.`;
+  if (rho === null)
+    return reliability.interRater.methods.columns.length < 2
+      ? `On ${label}, fewer than two methods are scored, so there is no pair whose scores could move together.`
+      : `On ${label}, no two methods have scores that vary across the images both score, so whether their scores move together cannot be told.`;
   const r = `mean Spearman ρ = ${formatRho(rho)} between methods`;
   if (rho >= 0.5) return `On ${label}, the methods' scores rise and fall together from image to image (${r}): much of each score belongs to the image, so compare methods image by image (the paired tests) rather than by their means alone.`;
   if (rho >= 0.3) return `On ${label}, the methods' scores partly rise and fall together from image to image (${r}): the image accounts for part of each score.`;

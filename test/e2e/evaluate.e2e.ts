@@ -85,8 +85,21 @@ test('evaluates two methods against a generated ground truth, reads the table an
       const best = evaluation.rankings.find((r) => r.metric === m.id)!.best;
       await expect(table.locator(`[data-testid="score-cell"][data-metric="${m.id}"][data-best="true"]`)).toHaveCount(best === null ? 0 : 1);
       if (best !== null) await expect(cells.nth(best)).toContainText('★');
+      // Each method's comparison with the random baseline, as stored.
+      const chance = evaluation.rankings.find((r) => r.metric === m.id)!.chance!;
+      for (const v of chance) await expect(cells.nth(v.column)).toHaveAttribute('data-chance', v.verdict);
     }
     await expect(page.getByTestId('ranking').getByRole('listitem')).toHaveCount(3);
+    await expect(page.getByTestId('chance-sentence')).toContainText('random map');
+
+    // The evidence: region perturbation's removal check and how reliable each ranking is.
+    const evidence = page.getByTestId('evidence');
+    const check = evidence.getByTestId('removal-check');
+    await expect(check).toHaveCount(1);
+    await expect(check).toHaveAttribute('data-removal', String(evaluation.evidence!.validity[0]!.removal));
+    await expect(check).toContainText('Noisy linear imputation (ROAD) in 1×1-px grid regions');
+    await expect(evidence.getByTestId('reliability').getByRole('listitem')).toHaveCount(3);
+    await evidence.screenshot({ path: testInfo.outputPath('evaluate-evidence.png') });
 
     // The curve plot: a mean curve per column (the baseline dashed) over every step, with CI bands.
     const curves = value(await api['evaluations.curves']({ id: created.evaluation, metric: 'region-perturbation' }));
@@ -135,7 +148,8 @@ test('evaluates two methods against a generated ground truth, reads the table an
     await expect(page.getByTestId('export-saved')).toHaveText(`Saved ${summaryPath}`);
     const summary = readFileSync(summaryPath, 'utf8').trim().split('\n').map(fields);
     expect(summary).toHaveLength(1 + 3 * 3);
-    expect(number(summary[1]![7]!)).toBe(evaluation.table[0]![0]!.mean);
+    expect(summary[0]![8]).toBe('mean');
+    expect(number(summary[1]![8]!)).toBe(evaluation.table[0]![0]!.mean);
     await page.getByRole('button', { name: 'Perturbation curves as SVG' }).click();
     const svgPath = join(folder, `heatlab-evaluation-${created.evaluation}-region-perturbation-curves.svg`);
     await expect(page.getByTestId('export-saved')).toHaveText(`Saved ${svgPath}`);

@@ -247,6 +247,17 @@ describe('reliability in words', () => {
     expect(interMethodSentence('Sparseness', one)).toContain('fewer than two methods');
   });
 
+  it('tells two methods whose scores never vary from too few methods, and writes an α that rounds to zero without a sign', () => {
+    const flat: MetricReliability = {
+      metric: 'm',
+      interRater: { methods: { alpha: -0.0004, columns: [0, 1], images: 8, incomplete: 0 }, withBaseline: { alpha: null, columns: [0, 1], images: 8, incomplete: 0 } },
+      interMethod: { meanRho: null, pairs: [{ a: 0, b: 1, rho: null, n: 8 }] },
+    };
+    expect(interMethodSentence('Pointing game', flat)).toBe('On Pointing game, no two methods have scores that vary across the images both score, so whether their scores move together cannot be told.');
+    expect(interRaterSentence('Pointing game', flat)).toContain("Krippendorff's α = 0.00 < 0.667");
+    expect(interRaterSentence('Pointing game', metric(-0.25, {}))).toContain('α = −0.25');
+  });
+
   it('explains an undefined α: too few columns, too few images, or every image tied', () => {
     const lone = metric(null, { columns: [0] });
     lone.interRater.withBaseline = { alpha: null, columns: [0], images: 0, incomplete: 0 };

@@ -243,7 +243,9 @@ export function validityWarnings(v: Statistics, classNames: readonly string[]): 
 export function validityNotes(v: Statistics, classNames: readonly string[]): string[] {
   const f = v.full;
   const out: string[] = [];
-  if (f.confidenceRetained !== null && f.confidence !== null && f.confidenceRetained >= VALIDITY_THRESHOLDS.confidenceRetained)
+  // Only meaningful when the model is clearly surer of the originals than chance.
+  const sure = f.originalConfidence !== null && f.originalConfidence - chanceOf(f.predicted.length) >= 0.25 * (1 - chanceOf(f.predicted.length));
+  if (sure && f.confidenceRetained !== null && f.confidence !== null && f.confidenceRetained >= VALIDITY_THRESHOLDS.confidenceRetained)
     out.push(
       `With every pixel perturbed the model is still ${f.confidence.toFixed(2)} sure of a class (${f.originalConfidence?.toFixed(2)} on the originals): the perturbed canvas itself speaks to this model, so curves end above chance.`,
     );
@@ -252,4 +254,5 @@ export function validityNotes(v: Statistics, classNames: readonly string[]): str
   return out;
 }
 
+const chanceOf = (classes: number) => (classes > 0 ? 1 / classes : 0);
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
