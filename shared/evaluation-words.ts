@@ -10,7 +10,7 @@ export const chanceWords: Record<ChanceVerdict['verdict'], string> = {
 };
 
 /** Short marks for a table cell. */
-export const chanceMarks: Record<ChanceVerdict['verdict'], string> = { better: '', indistinguishable: '≈ chance', worse: '< chance', undefined: '' };
+export const chanceMarks: Record<ChanceVerdict['verdict'], string> = { better: '> chance', indistinguishable: '≈ chance', worse: '< chance', undefined: 'n/a vs chance' };
 
 /** A column's verdict against the baseline on one metric; undefined for the baseline itself or evaluations without verdicts. */
 export function chanceOf(ranking: MetricRanking | undefined, column: number): ChanceVerdict | undefined {
@@ -45,7 +45,7 @@ export function validityFacts(v: PerturbationValidity, classNames: readonly stri
   const f = v.full;
   const predicted = f.predicted.map((count, c) => `${classNames[c] ?? `class ${c}`} ${count}`).join(', ');
   return [
-    `Single random regions (${v.regionsPerImage} on each of ${v.images} images): the explained ${score} rises in ${percent(v.raiseShare)}, mean Δ ${fixed(v.meanDelta)}, mean |Δ| ${fixed(v.meanAbsDelta)}; ${percent(v.materialShare)} change it materially (by over 1 % of the image's drop with everything perturbed), and p = ${fixed(v.raiseP, 3)} that those rise less often than they fall (one-sided, images as units).`,
+    `Single random regions (${v.regionsPerImage} on each of ${v.images} images): the explained ${score} rises in ${percent(v.raiseShare)}, mean Δ ${fixed(v.meanDelta)}, mean |Δ| ${fixed(v.meanAbsDelta)}; ${percent(v.materialShare)} change it materially (by over 1 % of the image's drop with everything perturbed), and ${percent(v.materialRaiseShare)} of those raise it. One-sided sign test that images lean towards falls: p = ${fixed(v.raiseP, 3)} over the ${v.testedImages} images that lean either way.`,
     `${v.budgetRegions} random regions (a curve's length): the ${score} rises for ${percent(v.budgetRaiseShare)} of the images, mean Δ ${fixed(v.budgetMeanDelta)}.`,
     `Everything perturbed: predicted ${predicted}; confidence ${fixed(f.confidence)} against ${fixed(f.originalConfidence)} on the originals (${percent(f.confidenceRetained)} of the certainty above chance retained); the ${score} falls by ${fixed(f.meanDrop)} on average and does not fall for ${percent(f.notLoweredShare)} of the images.`,
   ];
@@ -53,7 +53,8 @@ export function validityFacts(v: PerturbationValidity, classNames: readonly stri
 
 /** One line: the perturbation and whether it behaves as removal. */
 export function validityHeadline(v: PerturbationValidity): string {
-  return `${capitalise(v.perturbation)}: ${v.removal ? 'behaves as removal for this model' : 'does NOT behave as removal for this model'}`;
+  const verdict = v.removal === true ? 'behaves as removal for this model' : v.removal === false ? 'does NOT behave as removal for this model' : 'shows no sign of adding evidence, but too few images changed materially to test single regions';
+  return `${capitalise(v.perturbation)}: ${verdict}`;
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -216,11 +216,15 @@ export interface PerturbationValidity {
   raiseShare: number | null;
   /** Share of single regions whose |Δ| is material: above 1 % of the image's drop with everything perturbed. */
   materialShare: number | null;
-  /** One-sided p that material single-region changes raise the score less than half the time (images as units). */
+  /** Share of those material changes that raise the score. */
+  materialRaiseShare: number | null;
+  /** Images whose material changes lean one way (mostly falls or mostly rises): the sign test's n. */
+  testedImages: number;
+  /** One-sided exact sign test that images lean towards falls: P(at least that many of testedImages under a fair coin); null when no image leans. */
   raiseP: number | null;
   meanAbsDelta: number | null;
   meanDelta: number | null;
-  /** The curve's L regions in a random order (a random map's curve end): share raised, mean Δ. */
+  /** The curve's L regions in a random order (a random map's curve end): regions perturbed (fewest over the images), share raised, mean Δ. */
   budgetRegions: number;
   budgetRaiseShare: number | null;
   budgetMeanDelta: number | null;
@@ -242,8 +246,8 @@ export interface PerturbationValidity {
     /** Share of images whose explained output is not lowered. */
     notLoweredShare: number | null;
   };
-  /** True when no threshold is crossed. */
-  removal: boolean;
+  /** true: behaves as removal; false: a threshold is crossed; null: no threshold crossed, but too few images changed materially to test the single regions. */
+  removal: boolean | null;
   /** Plain sentences for each threshold crossed. */
   warnings: string[];
   /** Plain sentences about what does not invalidate the curves (e.g. a collapse onto one class). */

@@ -86,7 +86,9 @@ export class EvaluationsService {
     const dataset = this.#datasets.ref(first.datasetId);
     const geometry = { height: dataset.height, width: dataset.width };
     // Parameters that follow the image size are filled here, so the record says what was run.
-    const metrics = request.metrics.map((m) => resolveMetric(m.id, m.params)).map(({ metric, params }) => ({ metric, params: (metric.fit?.(params, geometry) ?? params) as Record<string, unknown> }));
+    const metrics = request.metrics
+      .map((m) => resolveMetric(m.id, m.params))
+      .map(({ metric, params }) => ({ metric, params: metric.params.parse(metric.fit?.(params, geometry) ?? params) as Record<string, unknown> }));
     const twiceMetric = metrics.find((m, k) => metrics.findIndex((o) => o.metric.id === m.metric.id) !== k);
     if (twiceMetric !== undefined) throw new HeatlabError('invalid_request', `${twiceMetric.metric.label} is asked for twice; an evaluation scores each metric once.`);
     const needMask = metrics.filter((m) => m.metric.needs.mask === true);

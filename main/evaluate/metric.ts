@@ -23,6 +23,8 @@ export interface MetricBatch {
   channels?: number;
   /** Logits [n', K] of n' images [n', C, H, W]; present for metrics that run the model. */
   forward?: Forward;
+  /** What forward returns: logits (the default), or — for an imported model that holds nothing else — probabilities. */
+  scores?: 'logits' | 'probabilities';
   classes?: number;
   /** The model's input range per channel (pixels 0 … max through its preprocessing): where uniform noise is drawn. */
   inputBounds?: { low: number[]; high: number[] };

@@ -169,6 +169,8 @@ function validityRecord(): PerturbationValidity {
     regionsPerImage: 16,
     raiseShare: 0.52,
     materialShare: 0.7,
+    materialRaiseShare: 0.52,
+    testedImages: 60,
     raiseP: 0.8,
     meanAbsDelta: 5.8,
     meanDelta: -1.7,
@@ -258,7 +260,7 @@ describe('the removal checks export', () => {
   it('writes one line per perturbation with its figures, verdict and sentences', () => {
     const lines = validityCsv(evaluation()).trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toBe('mass,uniform noise in 9×9-px grid regions,logit,64,16,0.52,0.7,0.8,-1.7,5.8,2,0.48,-3.5,32 32,0,0.5,0.96,0.99,0.94,10,0.05,false,It adds evidence. It carries the class.,');
+    expect(lines[1]).toBe('mass,uniform noise in 9×9-px grid regions,logit,64,16,0.52,0.7,0.52,60,0.8,-1.7,5.8,2,0.48,-3.5,32 32,0,0.5,0.96,0.99,0.94,10,0.05,false,It adds evidence. It carries the class.,');
     expect(validityCsv({ evidence: null }).trim().split('\n')).toHaveLength(1);
   });
 });

@@ -43,7 +43,7 @@ export async function scoreCurves(batch: MetricBatch, request: CurveRequest, onP
     const call = callRows(filled, rows);
     buffer.fill(0, filled * size, call * size);
     const logits = await (forward as Forward)(buffer.subarray(0, call * size), call);
-    for (let r = 0; r < filled; r++) scores[owners[r]! * points + at[r]!] = targetScore(logits.subarray(r * classes, (r + 1) * classes), batch.targets[owners[r]!]!, request.output);
+    for (let r = 0; r < filled; r++) scores[owners[r]! * points + at[r]!] = targetScore(logits.subarray(r * classes, (r + 1) * classes), batch.targets[owners[r]!]!, request.output, batch.scores);
     filled = 0;
   };
   for (let i = 0; i < n; i++) {
@@ -76,9 +76,12 @@ export function callRows(filled: number, rows: number): number {
   return Math.min(call, rows);
 }
 
-/** The explained class's logit, or its softmax probability. */
-export function targetScore(logits: Float32Array, target: number, output: ScoreOutput): number {
-  if (output === 'logit') return logits[target]!;
+/**
+ * The explained class's logit, or its softmax probability. A model whose output is already
+ * probabilities has no logit: either output is its probability, taken as it is.
+ */
+export function targetScore(logits: Float32Array, target: number, output: ScoreOutput, scores: 'logits' | 'probabilities' = 'logits'): number {
+  if (output === 'logit' || scores === 'probabilities') return logits[target]!;
   let max = -Infinity;
   for (const v of logits) max = Math.max(max, v);
   let total = 0;

@@ -62,7 +62,7 @@ export const faithfulnessCorrelation = defineMetric({
       const call = callRows(filled, rows);
       buffer.fill(0, filled * size, call * size);
       const logits = await forward(buffer.subarray(0, call * size), call);
-      for (let r = 0; r < filled; r++) outputs[slots[r]!] = targetScore(logits.subarray(r * classes, (r + 1) * classes), batch.targets[Math.floor(slots[r]! / per)]!, p.output);
+      for (let r = 0; r < filled; r++) outputs[slots[r]!] = targetScore(logits.subarray(r * classes, (r + 1) * classes), batch.targets[Math.floor(slots[r]! / per)]!, p.output, batch.scores);
       filled = 0;
     };
     const queue = async (slot: number) => {

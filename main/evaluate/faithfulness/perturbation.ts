@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { gaussianBlur } from '../../numeric/blur.js';
 import type { Random } from '../../numeric/random.js';
 import type { MetricBatch } from '../metric.js';
+import type { PerturbationSource, Perturber } from './perturber.js';
 import { NoisyLinearImputation, ROAD_NOISE } from './road-imputation.js';
 
 export const perturbationKinds = ['uniform', 'black', 'zero', 'mean', 'blur', 'road'] as const;
@@ -18,32 +19,10 @@ export const perturbationChoices = 'uniform noise over the input range, the dark
 
 export const blurSigmaParam = z.number().min(0.1).max(64).default(5).describe('σ in pixels of the blur perturbation (Petsiuk et al. 2018 blur with σ 5).');
 
-/**
- * Removes pixels from one image [C, H, W]. A removal may depend on every pixel removed so far, not
- * only the new ones (ROAD imputes its whole mask from the kept pixels), so the perturber keeps
- * them: remove() must be given the running image, i.e. the original with every pixel removed
- * since the last reset() already removed — the cumulative steps of curves.ts — and reset() starts
- * over from the original (faithfulness correlation's independent subsets).
- */
-export interface Perturber {
-  remove(image: Float32Array, pixels: Int32Array): void;
-  reset(): void;
-}
-
 export interface PerturberOptions {
   blurSigma?: number;
   /** σ of ROAD's noise as a share of each channel's input range. */
   roadNoise?: number;
-}
-
-export interface PerturbationSource {
-  /** The original image [C, H, W]. */
-  image: Float32Array;
-  channels: number;
-  plane: number;
-  height: number;
-  width: number;
-  bounds: { low: number[]; high: number[] };
 }
 
 /** Image i of a batch as a perturbation source; the input range is [0, 1] per channel when the batch does not give one. */

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { defineMetric } from '../metric.js';
 import { scoreCurves } from './curves.js';
-import { blurSigmaParam, perturber, perturbationChoices, perturbationKinds, sourceOf, type Perturber } from './perturbation.js';
+import { blurSigmaParam, perturber, perturbationChoices, perturbationKinds, sourceOf } from './perturbation.js';
+import type { Perturber } from './perturber.js';
 import { roadNoiseParam } from './road-imputation.js';
 import { removal } from './validity.js';
 import { perturbationWords } from './perturbation-words.js';

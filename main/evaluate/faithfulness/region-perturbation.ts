@@ -9,18 +9,22 @@ import { z } from 'zod';
 import type { Random } from '../../numeric/random.js';
 import { defineMetric, type ImageGeometry, type MetricBatch, type MetricProgress, type MetricResult, type PerturbationProbe } from '../metric.js';
 import { scoreCurves } from './curves.js';
-import { blurSigmaParam, perturber, perturbationChoices, perturbationKinds, sourceOf, type Perturber } from './perturbation.js';
+import { blurSigmaParam, perturber, perturbationChoices, perturbationKinds, sourceOf } from './perturbation.js';
+import type { Perturber } from './perturber.js';
 import { roadNoiseParam } from './road-imputation.js';
 import { perturbationWords } from './perturbation-words.js';
 import { rankingMap, rankingParam } from './ranking.js';
 import { removal } from './validity.js';
 import { paperGeometry, rankedRegions, regionCount, shuffledRegions } from './regions.js';
 
+const MAX_REGION = 64;
+const MAX_STEPS = 10_000;
+
 export const regionPerturbationParams = z.object({
   regionSize: z
     .int()
     .min(1)
-    .max(64)
+    .max(MAX_REGION)
     .optional()
     .describe('Side s of a region in pixels. Default: the paper’s 9 px on 224-px images scaled to the image, max(1, round(9 · side / 224)) — 1 px on 32-px images, 3 px on 64-px ones.'),
   regions: z
@@ -30,7 +34,7 @@ export const regionPerturbationParams = z.object({
   steps: z
     .int()
     .min(1)
-    .max(10_000)
+    .max(MAX_STEPS)
     .optional()
     .describe('Regions removed, L; at most the regions the image has. Default: the paper’s share of the image (L = 100 regions of 9×9 px on 224 px ≈ 16 %) at the region size, and never the whole image.'),
   perturbation: z
@@ -47,8 +51,10 @@ type Params = z.output<typeof regionPerturbationParams>;
 /** The region side and steps as run: those asked for, else the paper's geometry scaled to the image. */
 export function regionGeometry(p: Pick<Params, 'regionSize' | 'steps'>, { height, width }: ImageGeometry): { size: number; steps: number } {
   const paper = paperGeometry(height, width);
-  const size = p.regionSize ?? paper.size;
-  const steps = Math.min(p.steps ?? (p.regionSize === undefined ? paper.steps : Math.max(1, Math.round((paper.steps * paper.size * paper.size) / (size * size)))), regionCount(height, width, size) - (p.steps === undefined ? 1 : 0));
+  // Defaults stay within the parameters' own ranges, so a fitted record always parses again.
+  const size = p.regionSize ?? Math.min(MAX_REGION, paper.size);
+  const share = p.steps ?? Math.round((paper.steps * paper.size * paper.size) / (size * size));
+  const steps = Math.min(share, MAX_STEPS, regionCount(height, width, size) - (p.steps === undefined ? 1 : 0));
   return { size, steps: Math.max(1, steps) };
 }
 

@@ -8,7 +8,7 @@
 // information leakage", the paper's §3).
 import { z } from 'zod';
 import type { Random } from '../../numeric/random.js';
-import type { PerturbationSource, Perturber } from './perturbation.js';
+import type { PerturbationSource, Perturber } from './perturber.js';
 
 /** Neighbour offsets [dy, dx] and weights (the paper's reference code): edges 1/6, corners 1/12, summing to 1. */
 export const ROAD_NEIGHBOURS: readonly (readonly [number, number, number])[] = [

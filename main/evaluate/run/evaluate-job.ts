@@ -19,7 +19,8 @@ import { DatasetFeed } from '../../workspace/dataset-feed.js';
 import { NpyReader } from '../../workspace/npy-stream.js';
 import { readNpy } from '../../workspace/npy.js';
 import { createExplainer } from '../explainer.js';
-import { checkPerturbation, PROBE_IMAGES, sampleRows } from '../faithfulness/validity.js';
+import { PROBE_IMAGES, sampleRows } from '../faithfulness/removal-probe.js';
+import { checkPerturbation } from '../faithfulness/validity.js';
 import type { Explainer, Metric, MetricBatch, PerturbationProbe } from '../metric.js';
 import { resolveMetric } from '../metric-catalogue.js';
 import { randomMaps } from './random-maps.js';
@@ -55,6 +56,7 @@ export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, en
     if (explained !== null && (explained.shape[0] !== channels || explained.shape[1] !== height || explained.shape[2] !== width))
       throw new HeatlabError('invalid_request', `Model "${model.name}" reads ${explained.shape.join('×')} images and dataset "${dataset.name}" has ${channels}×${height}×${width}.`);
     const classes = logits.length / count;
+    const modelScores = explained?.explains === 'probabilities' ? 'probabilities' : 'logits';
     // One random baseline: the user's Random map run when there is one, else the built-in maps.
     const builtInBaseline = !params.runs.some((r) => r.baseline);
     const columns: EvaluatedColumn[] = [
@@ -89,7 +91,7 @@ export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, en
         for (let c = 0; c < C; c++) {
           const column = columns[c]!;
           const maps = column.runId === null ? randomMaps(indices.subarray(first, first + images), rowTargets, perImage, plane, params.seed) : (heatmaps[c]!.readRange(first, images) as Float32Array);
-          const batch: MetricBatch = { n, height, width, heatmaps: maps, targets: rowTargets, masks: rowMasks, images: inputs, channels, forward, classes, inputBounds: bounds, explainer: explainers[c], relevance: relevance[c] };
+          const batch: MetricBatch = { n, height, width, heatmaps: maps, targets: rowTargets, masks: rowMasks, images: inputs, channels, forward, scores: modelScores, classes, inputBounds: bounds, explainer: explainers[c], relevance: relevance[c] };
           for (let m = 0; m < M; m++) {
             const { metric, params: metricParams } = chosen[m]!;
             const message = `${metric.label} of ${column.label}`;
@@ -123,11 +125,15 @@ export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, en
         probes.set(probe.key, entry);
       }
       if (probes.size === 0) return;
-      const sampleRng = new Random(validitySeed(params.seed));
-      const sample = sampleRows(rows, PROBE_IMAGES, sampleRng);
+      // One row per image, the one that explains the model's own prediction: removing another
+      // class's evidence may rightly raise the explained score. (Every row when none does.)
+      const predictedOf = argmaxRows(logits, classes);
+      let candidates = Int32Array.from({ length: rows }, (_, r) => r).filter((r) => targets[r] === predictedOf[Math.floor(r / perImage)]);
+      if (candidates.length === 0) candidates = Int32Array.from({ length: count }, (_, i) => i * perImage);
+      const sample = sampleRows(candidates, PROBE_IMAGES, new Random(validitySeed(params.seed)));
       const images = Int32Array.from(sample, (r) => indices[Math.floor(r / perImage)]!);
       const inputs = nhwcToNchw(feed.batch(images).x, [sample.length, height, width, channels]);
-      const batch: MetricBatch = { n: sample.length, height, width, heatmaps: new Float32Array(0), targets: Int32Array.from(sample, (r) => targets[r]!), images: inputs, channels, forward, classes, inputBounds: bounds };
+      const batch: MetricBatch = { n: sample.length, height, width, heatmaps: new Float32Array(0), targets: Int32Array.from(sample, (r) => targets[r]!), images: inputs, channels, forward, scores: modelScores, classes, inputBounds: bounds };
       for (const { probe, metrics } of probes.values()) {
         ctx.progress(0, total, `Checking that ${probe.label} removes information`, 'scores');
         validity.push({ metrics, ...(await checkPerturbation(batch, probe, new Random((validitySeed(params.seed) ^ hashKey(probe.key)) >>> 0), dataset.classNames)) });

@@ -64,11 +64,11 @@ export function testsCsv(e: Pick<Evaluation, 'columns' | 'rankings'>): string {
 
 /** One line per perturbation checked for removal: its figures, verdict and sentences. */
 export function validityCsv(e: Pick<Evaluation, 'evidence'>): string {
-  const head = ['metrics', 'perturbation', 'output', 'images', 'regions_per_image', 'raise_share', 'material_share', 'raise_p', 'mean_delta', 'mean_abs_delta', 'budget_regions', 'budget_raise_share', 'budget_mean_delta', 'full_predicted', 'full_dominant_class', 'full_dominant_share', 'full_confidence', 'original_confidence', 'confidence_retained', 'full_mean_drop', 'full_not_lowered_share', 'removal', 'warnings', 'notes'];
+  const head = ['metrics', 'perturbation', 'output', 'images', 'regions_per_image', 'raise_share', 'material_share', 'material_raise_share', 'tested_images', 'raise_p', 'mean_delta', 'mean_abs_delta', 'budget_regions', 'budget_raise_share', 'budget_mean_delta', 'full_predicted', 'full_dominant_class', 'full_dominant_share', 'full_confidence', 'original_confidence', 'confidence_retained', 'full_mean_drop', 'full_not_lowered_share', 'removal', 'warnings', 'notes'];
   const out = [line(head)];
   for (const v of e.evidence?.validity ?? []) {
     const f = v.full;
-    out.push(line([v.metrics.join(' '), v.perturbation, v.output, v.images, v.regionsPerImage, v.raiseShare, v.materialShare, v.raiseP, v.meanDelta, v.meanAbsDelta, v.budgetRegions, v.budgetRaiseShare, v.budgetMeanDelta, f.predicted.join(' '), f.dominantClass, f.dominantShare, f.confidence, f.originalConfidence, f.confidenceRetained, f.meanDrop, f.notLoweredShare, v.removal, v.warnings.join(' '), v.notes.join(' ')]));
+    out.push(line([v.metrics.join(' '), v.perturbation, v.output, v.images, v.regionsPerImage, v.raiseShare, v.materialShare, v.materialRaiseShare, v.testedImages, v.raiseP, v.meanDelta, v.meanAbsDelta, v.budgetRegions, v.budgetRaiseShare, v.budgetMeanDelta, f.predicted.join(' '), f.dominantClass, f.dominantShare, f.confidence, f.originalConfidence, f.confidenceRetained, f.meanDrop, f.notLoweredShare, v.removal, v.warnings.join(' '), v.notes.join(' ')]));
   }
   return out.join('\n') + '\n';
 }
