@@ -40,7 +40,7 @@ export const regionPerturbationParams = z.object({
   perturbation: z
     .enum(perturbationKinds)
     .default('road')
-    .describe(`What replaces a removed region: ${perturbationChoices}. Default road: the only one that behaved as removal on Heatlab's Triangles & Squares and circles-vs-triangles benchmarks (metrics.md); the paper used uniform noise.`),
+    .describe(`What replaces a removed region: ${perturbationChoices}. Default road: the one that behaved most like removal on Heatlab's Triangles & Squares and circles-vs-triangles benchmarks (metrics.md); the paper used uniform noise.`),
   blurSigma: blurSigmaParam,
   roadNoise: roadNoiseParam,
   output: z.enum(['logit', 'probability']).default('logit').describe('The score tracked: the explained class’s logit (the paper’s f(x)) or its softmax probability (Quantus).'),
