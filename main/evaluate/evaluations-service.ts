@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { HeatlabError } from '../../shared/errors.js';
+import type { Model } from '../../shared/models.js';
 import {
   evaluationRoles,
   type EvaluateJobParams,
@@ -24,7 +25,6 @@ import type { AnnotationSets } from '../annotate/annotation-sets.js';
 import { evaluationFolder, type EvaluationsRepository } from '../catalogue/evaluations-repository.js';
 import type { DatasetsService } from '../data/datasets-service.js';
 import type { ExplanationsService } from '../explain/explanations-service.js';
-import type { ModelsService } from '../train/models-service.js';
 import { NpyWriter } from '../workspace/npy-stream.js';
 import { readNpy } from '../workspace/npy.js';
 import { sweepFolders } from '../workspace/sweep.js';
@@ -38,11 +38,16 @@ const INPUT_PREFIX = 'input-';
 /** Masks read per call while writing them for the host. */
 const MASK_CHUNK = 1024;
 
+/** What an evaluation needs of the models domain: a model's catalogue record (the app passes its models service). */
+export interface ModelCatalogue {
+  get(id: number): Model;
+}
+
 export class EvaluationsService {
   readonly #workspace: string;
   readonly #repo: EvaluationsRepository;
   readonly #explanations: ExplanationsService;
-  readonly #models: ModelsService;
+  readonly #models: ModelCatalogue;
   readonly #datasets: DatasetsService;
   readonly #annotations: AnnotationSets;
   readonly #version: string;
@@ -51,7 +56,7 @@ export class EvaluationsService {
     workspace: string;
     repo: EvaluationsRepository;
     explanations: ExplanationsService;
-    models: ModelsService;
+    models: ModelCatalogue;
     datasets: DatasetsService;
     annotations: AnnotationSets;
     version: string;

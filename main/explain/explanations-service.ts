@@ -4,6 +4,7 @@
 import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { HeatlabError } from '../../shared/errors.js';
+import type { Model } from '../../shared/models.js';
 import {
   describeSelection,
   describeTarget,
@@ -24,7 +25,6 @@ import type { DatasetsService } from '../data/datasets-service.js';
 import type { IrModel } from '../onnx/ir.js';
 import { readModel } from '../onnx/model-reader.js';
 import { requireSupportedOps } from '../onnx/supported-ops.js';
-import type { ModelsService } from '../train/models-service.js';
 import { NpyReader } from '../workspace/npy-stream.js';
 import { readNpy } from '../workspace/npy.js';
 import { sweepFolders } from '../workspace/sweep.js';
@@ -33,17 +33,23 @@ import { candidateImages, selectImages } from './run/selection.js';
 
 export const explanationsFolder = (workspace: string) => join(workspace, 'data', 'explanations');
 
+/** What explaining needs of the models domain: a model's record and its ONNX file (the app passes its models service). */
+export interface ModelCatalogue {
+  get(id: number): Model;
+  onnxPath(id: number): string;
+}
+
 export class ExplanationsService {
   readonly #workspace: string;
   readonly #repo: ExplanationsRepository;
-  readonly #models: ModelsService;
+  readonly #models: ModelCatalogue;
   readonly #datasets: DatasetsService;
   readonly #version: string;
   /** Run ids recorded so far per running job, in method order. */
   readonly #recorded = new Map<number, number[]>();
   readonly #graphs = new Map<string, Pick<IrModel, 'nodes'>>();
 
-  constructor(options: { workspace: string; repo: ExplanationsRepository; models: ModelsService; datasets: DatasetsService; version: string }) {
+  constructor(options: { workspace: string; repo: ExplanationsRepository; models: ModelCatalogue; datasets: DatasetsService; version: string }) {
     this.#workspace = options.workspace;
     this.#repo = options.repo;
     this.#models = options.models;
