@@ -74,7 +74,7 @@ function describeRun(r: ExplanationRun): string {
 function describeMethod(m: ExplainMethodInfo): string {
   const props = (m.params.properties ?? {}) as Record<string, { default?: unknown }>;
   const params = Object.entries(props).map(([k, p]) => (p.default === undefined ? k : `${k}=${JSON.stringify(p.default)}`));
-  return `${m.id.padEnd(34)} ${m.label} (${m.kind}${m.random ? ', seeded' : ''})${params.length ? `: ${params.join(' ')}` : ''}`;
+  return `${m.id.padEnd(34)} ${m.label} (${m.kind}${m.random ? ', seeded' : ''}, ranked ${m.relevance === 'signed' ? 'by signed value' : 'by magnitude'})${params.length ? `: ${params.join(' ')}` : ''}`;
 }
 
 export async function explainCommand(options: Options, args: string[]): Promise<void> {

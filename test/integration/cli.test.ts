@@ -200,9 +200,9 @@ describe('heatlab explain', () => {
     expect((await heatlab('train', '--dataset', '1', '--arch', 'mlp', '--epochs', '1')).code).toBe(0);
     const methods = await heatlab('explain', 'methods');
     expect(methods.code).toBe(0);
-    expect(methods.stdout).toMatch(/^rise\s+RISE \(perturbation, seeded\): masks=1000 resolution=8 pKeep=0\.5 batchSize=64 output="probability"$/m);
-    expect(methods.stdout).toMatch(/^sensitivity\s+Sensitivity \(Simonyan et al\. 2014\) \(graph\): norm="max-abs"$/m);
-    expect(methods.stdout).toMatch(/^gradient\s+Gradient \(signed\) \(graph\): reduction="sum"$/m);
+    expect(methods.stdout).toMatch(/^rise\s+RISE \(perturbation, seeded, ranked by signed value\): masks=1000 resolution=8 pKeep=0\.5 batchSize=64 output="probability"$/m);
+    expect(methods.stdout).toMatch(/^sensitivity\s+Sensitivity \(Simonyan et al\. 2014\) \(graph, ranked by magnitude\): norm="max-abs"$/m);
+    expect(methods.stdout).toMatch(/^gradient\s+Gradient \(signed\) \(graph, ranked by magnitude\): reduction="sum"$/m);
     const run = await heatlab('explain', '--model', '1', '--dataset', '1', '--n', '4', '--methods', 'gradient,rise', '--set', 'rise.masks=20', '--target', 'true', '--json');
     expect(run.code, run.stderr).toBe(0);
     const runs = JSON.parse(run.stdout) as { id: number; method: string; count: number; params: { masks?: number }; target: unknown }[];

@@ -91,9 +91,11 @@ describe('method parameters', () => {
 
 describe('presets', () => {
   it('list only methods the registry has, and drop sets with none', () => {
-    const presets = presetsFor([method('gradient'), method('deconvnet'), method('lrp-z-plus'), method('lrp-epsilon'), method('occlusion')]);
-    expect(presets.find((p) => p.name === 'Samek 2015 set')?.ids).toEqual(['gradient', 'deconvnet', 'lrp-epsilon']);
-    expect(presetsFor([method('gradient'), method('lrp-alpha-beta')])[0]?.ids).toEqual(['gradient', 'lrp-alpha-beta']);
+    const presets = presetsFor([method('sensitivity'), method('gradient'), method('deconvnet'), method('lrp-z-plus'), method('lrp-epsilon'), method('occlusion')]);
+    // Samek et al.'s sensitivity is unsigned: the Sensitivity method, not the signed gradient.
+    expect(presets.find((p) => p.name === 'Samek 2015 set')?.ids).toEqual(['sensitivity', 'deconvnet', 'lrp-epsilon']);
+    expect(presets.find((p) => p.name === 'Gradients')?.ids).toEqual(['sensitivity', 'gradient']);
+    expect(presetsFor([method('sensitivity'), method('lrp-alpha-beta')])[0]?.ids).toEqual(['sensitivity', 'lrp-alpha-beta']);
     expect(presetsFor([method('deconvnet')])[0]?.ids).toEqual(['deconvnet']);
     expect(presets.find((p) => p.name === 'Perturbation')?.ids).toEqual(['occlusion']);
     expect(presets.some((p) => p.name === 'Class activation')).toBe(false);

@@ -18,12 +18,12 @@ const definitions: { name: string; description: string; wants: (id: string, all:
   {
     name: 'Samek 2015 set',
     description: 'Sensitivity, deconvolution and LRP, the three methods compared by Samek et al. (2015, IEEE TNNLS 2017).',
-    wants: (id, all) => id === 'gradient' || id === 'deconvnet' || id === oneLrp(all),
+    wants: (id, all) => id === 'sensitivity' || id === 'deconvnet' || id === oneLrp(all),
   },
   {
     name: 'Gradients',
-    description: 'Gradient, Gradient × Input, SmoothGrad and Integrated Gradients.',
-    wants: (id) => ['gradient', 'gradient-x-input', 'smoothgrad', 'integrated-gradients'].includes(id),
+    description: 'Sensitivity, the signed gradient, Gradient × Input, SmoothGrad and Integrated Gradients.',
+    wants: (id) => ['sensitivity', 'gradient', 'gradient-x-input', 'smoothgrad', 'integrated-gradients'].includes(id),
   },
   { name: 'Class activation', description: 'Grad-CAM and Guided Grad-CAM.', wants: (id) => id === 'grad-cam' || id === 'guided-grad-cam' },
   {
