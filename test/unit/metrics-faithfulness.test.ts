@@ -12,34 +12,10 @@ import { abpc, perturbationCurve, regionPerturbationLerf, regionPerturbationMorf
 import { callRows } from '../../main/evaluate/faithfulness/curves.js';
 import { pixelGroups } from '../../main/evaluate/faithfulness/pixel-order.js';
 import { rankedRegions } from '../../main/evaluate/faithfulness/regions.js';
-import type { Metric, MetricBatch } from '../../main/evaluate/metric.js';
 import { argsortDescending } from '../../main/evaluate/radix-sort.js';
 import { faithfulnessMetrics } from '../../main/evaluate/registry.js';
 import { Random } from '../../main/numeric/random.js';
-
-const H = 8;
-const W = 8;
-const PLANE = H * W;
-
-/** Logits [n, 2] of the linear model: class 0 scores Σ w·x, class 1 scores 0. */
-function linearModel(w: Float32Array): Forward {
-  return async (images, n) => {
-    const out = new Float32Array(n * 2);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let p = 0; p < PLANE; p++) s += w[p]! * images[i * PLANE + p]!;
-      out[i * 2] = s;
-    }
-    return out;
-  };
-}
-
-function batchOf(w: Float32Array, images: Float32Array, heatmaps: Float32Array): MetricBatch {
-  const n = images.length / PLANE;
-  return { n, height: H, width: W, heatmaps, targets: new Int32Array(n), images, channels: 1, forward: linearModel(w), classes: 2, inputBounds: { low: [0], high: [1] } };
-}
-
-const run = async (metric: Metric, batch: MetricBatch, params: object, seed = 1) => metric.score(batch, metric.params.parse(params), new Random(seed));
+import { batchOf, H, linearModel, PLANE, run, W } from '../fixtures/linear-model.js';
 
 const rng = new Random(5);
 const w = Float32Array.from({ length: PLANE }, () => rng.uniform(-1, 1));

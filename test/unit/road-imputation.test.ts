@@ -4,7 +4,6 @@
 // noise's statistics; cumulative removal against removing the union at once; the all-removed
 // fill; and region perturbation, pixel flipping, deletion and faithfulness correlation run with it.
 import { describe, expect, it } from 'vitest';
-import type { Forward } from '../../main/explain/forward.js';
 import { scoreCurves } from '../../main/evaluate/faithfulness/curves.js';
 import { deletion } from '../../main/evaluate/faithfulness/deletion-insertion.js';
 import { faithfulnessCorrelation } from '../../main/evaluate/faithfulness/faithfulness-correlation.js';
@@ -14,8 +13,8 @@ import { pixelFlipping } from '../../main/evaluate/faithfulness/pixel-flipping.j
 import { regionPerturbationMorf } from '../../main/evaluate/faithfulness/region-perturbation.js';
 import { rankedRegions } from '../../main/evaluate/faithfulness/regions.js';
 import { NoisyLinearImputation } from '../../main/evaluate/faithfulness/road-imputation.js';
-import type { Metric, MetricBatch } from '../../main/evaluate/metric.js';
 import { Random } from '../../main/numeric/random.js';
+import { batchOf, H, PLANE, run, W } from '../fixtures/linear-model.js';
 
 function sourceFrom(image: Float32Array, height: number, width: number, channels = 1, bounds = { low: Array<number>(channels).fill(0), high: Array<number>(channels).fill(1) }): PerturbationSource {
   return { image, channels, plane: height * width, height, width, bounds };
@@ -213,30 +212,6 @@ describe('noisy linear imputation (ROAD) noise', () => {
     for (let p = 0; p < 64; p++) if (!pixels.includes(p)) expect(out[p]).toBe(image[p]);
   });
 });
-
-const H = 8;
-const W = 8;
-const PLANE = H * W;
-
-/** Logits [n, 2] of a linear model: class 0 scores Σ w·x, class 1 scores 0. */
-function linearModel(w: Float32Array): Forward {
-  return async (images, n) => {
-    const out = new Float32Array(n * 2);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let p = 0; p < PLANE; p++) s += w[p]! * images[i * PLANE + p]!;
-      out[i * 2] = s;
-    }
-    return out;
-  };
-}
-
-function batchOf(w: Float32Array, images: Float32Array, heatmaps: Float32Array): MetricBatch {
-  const n = images.length / PLANE;
-  return { n, height: H, width: W, heatmaps, targets: new Int32Array(n), images, channels: 1, forward: linearModel(w), classes: 2, inputBounds: { low: [0], high: [1] } };
-}
-
-const run = async (metric: Metric, batch: MetricBatch, params: object, seed = 1) => metric.score(batch, metric.params.parse(params), new Random(seed));
 
 describe('faithfulness metrics with perturbation road', () => {
   const rng = new Random(5);
