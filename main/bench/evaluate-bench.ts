@@ -17,7 +17,10 @@ import { atLeast, record, type Row } from './table.js';
 // 256 heatmaps each (≈ 16,600 model rows): long enough to read through a loaded machine's noise.
 // The ROAD runs solve a sparse system per step (road-imputation.ts) on top of the same model calls.
 const perturbationRuns: { key: string; id: string; label: string; params: object; images: number; target: Row['target'] }[] = [
-  { key: 'region-perturbation', id: 'region-perturbation', label: 'region perturbation, 4×4 regions, 64 steps', params: { regionSize: 4, steps: 64 }, images: 256, target: atLeast(300) },
+  // Quantus's set-up with the paper's uniform noise: the row comparable across sessions and with Quantus.
+  { key: 'region-perturbation', id: 'region-perturbation', label: 'region perturbation, 4×4 regions, 64 steps, uniform noise', params: { regionSize: 4, steps: 64, perturbation: 'uniform' }, images: 256, target: atLeast(300) },
+  // What a user gets: the paper's geometry scaled to 32 px (1×1 regions, 165 steps) with ROAD imputation.
+  { key: 'region-perturbation-default', id: 'region-perturbation', label: 'region perturbation, defaults (1×1 regions, 165 steps, ROAD imputation)', params: {}, images: 256, target: atLeast(100) },
   { key: 'region-perturbation-road', id: 'region-perturbation', label: 'region perturbation, 4×4 regions, 64 steps, ROAD imputation', params: { regionSize: 4, steps: 64, perturbation: 'road' }, images: 256, target: undefined },
   { key: 'pixel-flipping', id: 'pixel-flipping', label: 'pixel flipping, 16 pixels per step', params: { pixelsPerStep: 16 }, images: 256, target: atLeast(300) },
   { key: 'pixel-flipping-uniform', id: 'pixel-flipping', label: 'pixel flipping, 16 pixels per step, uniform noise', params: { pixelsPerStep: 16, perturbation: 'uniform' }, images: 256, target: undefined },

@@ -13,7 +13,7 @@ const HEATMAPS = 10_000;
 const CHUNK = 500;
 // A perturbation metric with a short curve (17 model rows a heatmap) keeps the run near ten seconds;
 // its buffers are sized by the model call, not by the number of heatmaps, so longer curves hold no more.
-const PERTURBATION = { id: 'region-perturbation', params: { regionSize: 4, steps: 16 } };
+const PERTURBATION = { id: 'region-perturbation', params: { regionSize: 4, steps: 16, perturbation: 'uniform' } };
 
 interface StreamFigures {
   seconds: number;
