@@ -7,7 +7,8 @@ import { HeatlabError } from '../../shared/errors.js';
 import { formatDuration } from '../../shared/format.js';
 import { generatorIds, generatorSchemas, type GeneratorId } from '../../shared/generators.js';
 import type { Job } from '../../shared/jobs.js';
-import { failJob, followJob, numberOption, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
+import { COUNT, parseDecimal, parseId, SEED, wholeOption } from './cli-numbers.js';
+import { failJob, followJob, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
 
 export const dataUsage = `  data generate GEN      Generate a benchmark dataset; GEN is one of ${generatorIds.join(', ')}
                          (--n N --seed S --size PX --name NAME --split 0.5,0.2,0.3 --set key=value …)
@@ -18,8 +19,8 @@ export const dataUsage = `  data generate GEN      Generate a benchmark dataset;
 
 /** "0.5,0.2,0.3" → { train, validation, test }. */
 function parseSplit(text: string): { train: number; validation: number; test: number } {
-  const parts = text.split(',').map(Number);
-  if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p))) throw new UsageError(`--split takes three fractions such as 0.5,0.2,0.3, not "${text}".`);
+  const parts = text.split(',').map((p) => parseDecimal(p.trim()));
+  if (parts.length !== 3 || parts.some((p) => p === null)) throw new UsageError(`--split takes three fractions such as 0.5,0.2,0.3, not "${text}".`);
   const [train, validation, test] = parts as [number, number, number];
   return { train, validation, test };
 }
@@ -56,11 +57,11 @@ async function generate(options: Options, args: string[]): Promise<void> {
   }
   if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".`);
   const params: Record<string, unknown> = Object.fromEntries((options.set ?? []).map(parseSetting));
-  const count = numberOption(options.n, 'n');
+  const count = wholeOption(options.n, 'n', COUNT);
   if (count !== undefined) params.count = count;
-  const seed = numberOption(options.seed, 'seed');
+  const seed = wholeOption(options.seed, 'seed', SEED);
   if (seed !== undefined) params.seed = seed;
-  const size = numberOption(options.size, 'size');
+  const size = wholeOption(options.size, 'size', COUNT);
   if (size !== undefined) params.size = size;
   if (options.split !== undefined) params.split = parseSplit(options.split);
   // Validate here too, so a bad value is a usage error naming the option before anything starts.
@@ -92,7 +93,7 @@ async function importData(options: Options, args: string[]): Promise<void> {
   if (options.resize !== undefined) request.size = parseResize(options.resize);
   if (options.masks !== undefined) request.masksPath = resolve(options.masks);
   if (options.split !== undefined) request.split = parseSplit(options.split);
-  const seed = numberOption(options.seed, 'seed');
+  const seed = wholeOption(options.seed, 'seed', SEED);
   if (seed !== undefined) request.seed = seed;
   const dataset = await withHeatlab(options, async (api) => {
     const plan = unwrap(await api['datasets.inspect']({ path }));
@@ -125,8 +126,8 @@ async function list(options: Options): Promise<void> {
 }
 
 async function remove(options: Options, args: string[]): Promise<void> {
-  const id = Number(args[0]);
-  if (args.length !== 1 || !Number.isInteger(id) || id < 1) throw new UsageError('data rm needs one dataset id, such as `heatlab data rm 3`.');
+  const id = args.length === 1 ? parseId(args[0]) : null;
+  if (id === null) throw new UsageError('data rm needs one dataset id, such as `heatlab data rm 3`.');
   await withHeatlab(options, async (api) => unwrap(await api['datasets.delete']({ id })));
   if (options.json) out(JSON.stringify({ deleted: id }));
   else out(`Deleted dataset ${id} and its files.`);

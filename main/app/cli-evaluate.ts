@@ -6,7 +6,8 @@ import { reliabilityWords } from '../../shared/reliability-words.js';
 import { isBaseline, type Evaluation, type GroundTruth, type MetricInfo } from '../../shared/evaluations.js';
 import { formatDuration } from '../../shared/format.js';
 import { seedMaskKinds } from '../../shared/annotations.js';
-import { dottedParams, failJob, followJob, numberOption, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
+import { COUNT, ID, parseId, SEED, wholeOption } from './cli-numbers.js';
+import { dottedParams, failJob, followJob, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
 
 export const evaluateUsage = `  evaluate               Score explanation runs (--runs ID,ID --metrics a,b,c
                          --ground-truth ${seedMaskKinds.join('|')}|set:ID[:LABEL]
@@ -18,8 +19,8 @@ export const evaluateUsage = `  evaluate               Score explanation runs (-
 
 function idList(value: string | undefined, name: string): number[] {
   return (value ?? '').split(',').filter((v) => v.trim() !== '').map((v) => {
-    const id = Number(v);
-    if (!Number.isInteger(id) || id < 1) throw new UsageError(`--${name} takes ids separated by commas, not "${v}".`);
+    const id = parseId(v.trim());
+    if (id === null) throw new UsageError(`--${name} takes ids separated by commas, not "${v}".`);
     return id;
   });
 }
@@ -97,8 +98,8 @@ export async function evaluateCommand(options: Options, args: string[]): Promise
     if (from.length > 0) throw new UsageError(`Unexpected argument "${from[0]}".`);
   };
   const oneId = (what: string) => {
-    const id = numberOption(rest[0], 'ID');
-    if (id === undefined || rest.length !== 1) throw new UsageError(`evaluate ${what} takes one evaluation ID (see \`heatlab evaluate list\`).`);
+    const id = parseId(rest[0]);
+    if (id === null || rest.length !== 1) throw new UsageError(`evaluate ${what} takes one evaluation ID (see \`heatlab evaluate list\`).`);
     return id;
   };
   if (verb === 'metrics') {
@@ -110,7 +111,7 @@ export async function evaluateCommand(options: Options, args: string[]): Promise
   }
   if (verb === 'list' || verb === 'ls') {
     noMore(rest);
-    const filter = { modelId: numberOption(options.model, 'model'), datasetId: numberOption(options.dataset, 'dataset') };
+    const filter = { modelId: wholeOption(options.model, 'model', ID), datasetId: wholeOption(options.dataset, 'dataset', ID) };
     const list = await withHeatlab(options, async (api) => unwrap(await api['evaluations.list'](filter)));
     if (options.json) out(JSON.stringify(list, null, 2));
     else if (list.length === 0) out('No evaluations yet.');
@@ -143,8 +144,8 @@ export async function evaluateCommand(options: Options, args: string[]): Promise
     runIds,
     metrics: metrics.map((id) => ({ id, params: params[id] ?? {} })),
     groundTruth: parseGroundTruth(options['ground-truth']),
-    seed: numberOption(options.seed, 'seed'),
-    resamples: numberOption(options.resamples, 'resamples'),
+    seed: wholeOption(options.seed, 'seed', SEED),
+    resamples: wholeOption(options.resamples, 'resamples', COUNT),
     name: options.name,
   };
   const { evaluation, classNames } = await withHeatlab(options, async (api) => {

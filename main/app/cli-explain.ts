@@ -3,7 +3,8 @@
 import { splitNames } from '../../shared/datasets.js';
 import { describeTarget, type ExplainMethodInfo, type ExplainRequest, type ExplanationRun, type ExplanationTarget } from '../../shared/explanations.js';
 import { formatDuration } from '../../shared/format.js';
-import { dottedParams, failJob, followJob, numberOption, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
+import { COUNT, ID, parseDecimal, parseId, parseWholeNumber, SEED, wholeOption } from './cli-numbers.js';
+import { dottedParams, failJob, followJob, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
 
 export const explainUsage = `  explain                Explain a model's predictions (--model ID --dataset ID --methods a,b,c
                          --split test|train|validation|all --n N [--random] [--indices 3,14,15]
@@ -16,35 +17,35 @@ export const explainUsage = `  explain                Explain a model's predicti
 function parseTarget(value: string | undefined): ExplanationTarget {
   if (value === undefined) return 'predicted';
   if (value === 'predicted' || value === 'true' || value === 'all') return value;
-  const k = Number(value);
-  if (!Number.isInteger(k) || k < 0) throw new UsageError(`--target must be predicted, true, all or a class number, not "${value}".`);
+  const k = parseWholeNumber(value);
+  if (k === null || k < 0) throw new UsageError(`--target must be predicted, true, all or a class number, not "${value}".`);
   return { class: k };
 }
 
 /** "0.4-0.6" → { min: 0.4, max: 0.6 }. */
 function parseConfidence(value: string): { min: number; max: number } {
   const m = /^(\d*\.?\d+)-(\d*\.?\d+)$/.exec(value.trim());
-  const [min, max] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  const [min, max] = m ? [parseDecimal(m[1]!) ?? NaN, parseDecimal(m[2]!) ?? NaN] : [NaN, NaN];
   if (!(min >= 0 && max <= 1 && min <= max)) throw new UsageError(`--confidence takes a range of probabilities such as 0.4-0.6, not "${value}".`);
   return { min, max };
 }
 
 function request(options: Options): ExplainRequest {
-  const modelId = numberOption(options.model, 'model');
-  const datasetId = numberOption(options.dataset, 'dataset');
+  const modelId = wholeOption(options.model, 'model', ID);
+  const datasetId = wholeOption(options.dataset, 'dataset', ID);
   if (modelId === undefined || datasetId === undefined) throw new UsageError('explain needs --model ID and --dataset ID (see `heatlab models list` and `heatlab data list`).');
   if (!options.methods) throw new UsageError('explain needs --methods, e.g. --methods gradient,integrated-gradients,rise (see `heatlab explain methods`).');
   const methods = options.methods.split(',').map((m) => m.trim()).filter((m) => m !== '');
   const split = (options.split ?? 'test') as ExplainRequest['images']['split'];
   if (split !== 'all' && !(splitNames as readonly string[]).includes(split)) throw new UsageError(`--split must be one of ${splitNames.join(', ')} or all.`);
   const indices = options.indices?.split(',').map((v) => {
-    const k = Number(v);
-    if (!Number.isInteger(k) || k < 0) throw new UsageError(`--indices takes image numbers separated by commas, not "${v}".`);
+    const k = parseWholeNumber(v.trim());
+    if (k === null || k < 0) throw new UsageError(`--indices takes image numbers separated by commas, not "${v}".`);
     return k;
   });
-  const label = numberOption(options.class, 'class');
+  const label = wholeOption(options.class, 'class', { min: 0 });
   if (options.outcome !== undefined && options.outcome !== 'correct' && options.outcome !== 'incorrect') throw new UsageError(`--outcome must be correct or incorrect, not "${options.outcome}".`);
-  const seed = numberOption(options.seed, 'seed') ?? 1;
+  const seed = wholeOption(options.seed, 'seed', SEED) ?? 1;
   const params = dottedParams(options.set, methods, 'method', 'rise.masks=2000');
   return {
     modelId,
@@ -52,7 +53,7 @@ function request(options: Options): ExplainRequest {
     images: {
       split,
       pick: indices ? 'indices' : options.random ? 'random' : 'first',
-      n: numberOption(options.n, 'n'),
+      n: wholeOption(options.n, 'n', COUNT),
       indices,
       seed,
       ...(label !== undefined ? { label } : {}),
@@ -91,7 +92,7 @@ export async function explainCommand(options: Options, args: string[]): Promise<
   }
   if (verb === 'list' || verb === 'ls') {
     noMore(rest);
-    const filter = { modelId: numberOption(options.model, 'model'), datasetId: numberOption(options.dataset, 'dataset') };
+    const filter = { modelId: wholeOption(options.model, 'model', ID), datasetId: wholeOption(options.dataset, 'dataset', ID) };
     const runs = await withHeatlab(options, async (api) => unwrap(await api['explanations.list'](filter)));
     if (options.json) out(JSON.stringify(runs, null, 2));
     else if (runs.length === 0) out('No explanation runs yet.');
@@ -99,15 +100,17 @@ export async function explainCommand(options: Options, args: string[]): Promise<
     return;
   }
   if (verb === 'rm' || verb === 'delete') {
-    const id = numberOption(rest[0], 'ID');
-    if (id === undefined || rest.length !== 1) throw new UsageError('explain rm takes one run ID (see `heatlab explain list`).');
+    const id = parseId(rest[0]);
+    if (id === null || rest.length !== 1) throw new UsageError('explain rm takes one run ID (see `heatlab explain list`).');
     await withHeatlab(options, async (api) => unwrap(await api['explanations.delete']({ id })));
     if (!options.json) out(`Deleted explanation run ${id}.`);
     return;
   }
   if (verb !== undefined) throw new UsageError(`Unknown explain command "${verb}"; use explain (with --model …), explain methods, explain list or explain rm ID.`);
+  // Before the workspace opens: a usage mistake leaves no workspace behind.
+  const asked = request(options);
   const runs = await withHeatlab(options, async (api) => {
-    const job = await followJob(api, unwrap(await api['explain.start'](request(options))), options.json);
+    const job = await followJob(api, unwrap(await api['explain.start'](asked)), options.json);
     if (job.status !== 'done') failJob(job);
     const { runIds } = job.result as { runIds: number[] };
     return Promise.all(runIds.map(async (id) => unwrap(await api['explanations.get']({ id }))));

@@ -5,7 +5,8 @@ import type { ApiRequest } from '../../shared/api.js';
 import { formatCount, formatPercent } from '../../shared/format.js';
 import type { OnnxInspection, OnnxValueSummary } from '../../shared/model-import.js';
 import type { Model } from '../../shared/models.js';
-import { failJob, followJob, numberOption, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
+import { COUNT, decimalOption, ID, parseDecimal, wholeOption } from './cli-numbers.js';
+import { failJob, followJob, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
 
 export const importUsage = `  models inspect FILE    What an .onnx file holds and whether it can be imported (--dataset ID)
   models import FILE     Import an .onnx model (--name N --classes a,b,c | --labels FILE
@@ -16,9 +17,9 @@ const FORWARD_ONLY = 'forward-only methods (Occlusion, RISE, LIME, KernelSHAP) s
 
 function numberList(value: string | undefined, name: string): number[] | undefined {
   if (value === undefined) return undefined;
-  const values = value.split(',').map((v) => (v.trim() === '' ? Number.NaN : Number(v)));
-  if (values.some((v) => !Number.isFinite(v))) throw new UsageError(`--${name} must be numbers separated by commas, such as 0.485,0.456,0.406, not "${value}".`);
-  return values;
+  const values = value.split(',').map((v) => parseDecimal(v.trim()));
+  if (values.some((v) => v === null)) throw new UsageError(`--${name} must be numbers separated by commas, such as 0.485,0.456,0.406, not "${value}".`);
+  return values as number[];
 }
 
 function onePath(rest: string[], verb: string): string {
@@ -63,7 +64,7 @@ function describeImport(m: Model): string[] {
 
 export async function inspectCommand(options: Options, rest: string[]): Promise<void> {
   const path = onePath(rest, 'inspect');
-  const datasetId = numberOption(options.dataset, 'dataset');
+  const datasetId = wholeOption(options.dataset, 'dataset', ID);
   const inspection = await withHeatlab(options, async (api) => unwrap(await api['models.inspectOnnx']({ path, datasetId })));
   if (options.json) out(JSON.stringify(inspection, null, 2));
   else printInspection(inspection);
@@ -80,11 +81,11 @@ export async function importCommand(options: Options, rest: string[]): Promise<v
     input: options.input,
     output: options.output,
     layout,
-    preprocessing: { scale: numberOption(options.scale, 'scale'), mean: numberList(options.mean, 'mean'), std: numberList(options.std, 'std'), channelOrder: options.bgr ? 'bgr' : 'rgb' },
+    preprocessing: { scale: decimalOption(options.scale, 'scale'), mean: numberList(options.mean, 'mean'), std: numberList(options.std, 'std'), channelOrder: options.bgr ? 'bgr' : 'rgb' },
     classNames: options.classes?.split(',').map((c) => c.trim()),
     labelsFile: options.labels === undefined ? undefined : resolve(options.labels),
-    testDatasetId: numberOption(options['test-dataset'], 'test-dataset'),
-    testImages: numberOption(options.n, 'n'),
+    testDatasetId: wholeOption(options['test-dataset'], 'test-dataset', ID),
+    testImages: wholeOption(options.n, 'n', COUNT),
   };
   const model = await withHeatlab(options, async (api) => {
     const job = await followJob(api, unwrap(await api['models.import'](request)), options.json);

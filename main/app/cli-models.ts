@@ -4,7 +4,8 @@ import { HeatlabError } from '../../shared/errors.js';
 import { formatDuration, formatPercent } from '../../shared/format.js';
 import { architecturePresets, type ArchitecturePreset, type Model, type TrainingDetail } from '../../shared/models.js';
 import { importCommand, importUsage, inspectCommand } from './cli-import.js';
-import { failJob, followJob, numberOption, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
+import { COUNT, decimalOption, ID, parseId, SEED, wholeOption } from './cli-numbers.js';
+import { failJob, followJob, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
 
 export const modelsUsage = `  train                  Train a model (--dataset ID --arch ${architecturePresets.join('|')} --epochs N
                          --batch N --lr X --optimizer adam|sgd --seed S --name NAME)
@@ -18,17 +19,17 @@ function describe(m: Model): string {
 }
 
 export async function trainCommand(options: Options): Promise<void> {
-  const datasetId = numberOption(options.dataset, 'dataset');
+  const datasetId = wholeOption(options.dataset, 'dataset', ID);
   if (datasetId === undefined) throw new UsageError('train needs --dataset ID (see `heatlab data list`).');
   const preset = (options.arch ?? 'tiny-cnn') as ArchitecturePreset;
   if (!architecturePresets.includes(preset)) throw new UsageError(`--arch must be one of ${architecturePresets.join(', ')}.`);
   if (options.optimizer !== undefined && options.optimizer !== 'adam' && options.optimizer !== 'sgd') throw new UsageError('--optimizer must be adam or sgd.');
   const training: Record<string, unknown> = {};
   const set = (key: string, value: number | string | undefined) => value !== undefined && (training[key] = value);
-  set('epochs', numberOption(options.epochs, 'epochs'));
-  set('batchSize', numberOption(options.batch, 'batch'));
-  set('learningRate', numberOption(options.lr, 'lr'));
-  set('seed', numberOption(options.seed, 'seed'));
+  set('epochs', wholeOption(options.epochs, 'epochs', COUNT));
+  set('batchSize', wholeOption(options.batch, 'batch', COUNT));
+  set('learningRate', decimalOption(options.lr, 'lr'));
+  set('seed', wholeOption(options.seed, 'seed', SEED));
   set('optimizer', options.optimizer);
   const model = await withHeatlab(options, async (api) => {
     const started = unwrap(await api['models.train']({ datasetId, name: options.name, architecture: { kind: 'preset', preset }, training }));
@@ -71,8 +72,8 @@ export async function modelsCommand(options: Options, args: string[]): Promise<v
     return;
   }
   if (verb === 'export') {
-    const id = Number(rest[0]);
-    if (rest.length !== 2 || !Number.isInteger(id) || id < 1) throw new UsageError('models export needs a model id and a folder, such as `heatlab models export 2 ~/onnx`.');
+    const id = parseId(rest[0]);
+    if (rest.length !== 2 || id === null) throw new UsageError('models export needs a model id and a folder, such as `heatlab models export 2 ~/onnx`.');
     const { path } = await withHeatlab(options, async (api) => unwrap(await api['models.export']({ id, folder: resolve(rest[1]!) })));
     if (options.json) out(JSON.stringify({ path }));
     else out(`Wrote ${path}.`);

@@ -5,10 +5,11 @@ import type { Job } from '../../shared/jobs.js';
 import { createInProcessApi } from '../api/in-process.js';
 import { resolveWorkspaceDir } from '../workspace/location.js';
 import { progressBar } from './cli-format.js';
+import { parseDecimal } from './cli-numbers.js';
+import { UsageError } from './cli-options.js';
 import { openHeatlab, type Heatlab } from './heatlab.js';
 
-/** A mistake in the command line itself: exit code 2 with the usage. */
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface Options {
   json: boolean;
@@ -64,7 +65,8 @@ export function dottedParams(sets: string[] | undefined, ids: string[], what: 'm
     if (match === null) throw new UsageError(`--set takes ${what}.parameter=value (e.g. ${example}), not "${set}".`);
     const [, id, key, raw] = match as unknown as [string, string, string, string];
     if (!ids.includes(id)) throw new UsageError(`--set ${set} names ${id}, which is not in --${what}s.`);
-    const value = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    // Decimal numbers only: "0x10" stays text, which the entry's schema then refuses.
+    const value = raw === 'true' ? true : raw === 'false' ? false : (parseDecimal(raw) ?? raw);
     (params[id] ??= {})[key] = value;
   }
   return params;
@@ -77,13 +79,6 @@ export function out(line: string): void {
 export function unwrap<T>(result: Result<T>): T {
   if (!result.ok) throw new HeatlabError(result.error.code, result.error.message, result.error.details);
   return result.value;
-}
-
-export function numberOption(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, not "${value}".`);
-  return n;
 }
 
 export async function withHeatlab<T>(options: Options, body: (api: Api, heatlab: Heatlab) => Promise<T>): Promise<T> {

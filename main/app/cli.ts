@@ -2,7 +2,6 @@
 // Errors are one sentence on stderr and a non-zero exit; `--json` prints machine-readable output.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { ApiResults } from '../../shared/api.js';
 import type { EngineCheckResult } from '../../shared/engine.js';
 import { HeatlabError } from '../../shared/errors.js';
@@ -14,7 +13,9 @@ import { dataCommand, dataUsage } from './cli-data.js';
 import { evaluateCommand, evaluateUsage } from './cli-evaluate.js';
 import { explainCommand, explainUsage } from './cli-explain.js';
 import { modelsCommand, modelsUsage, trainCommand } from './cli-models.js';
-import { failJob, followJob, numberOption, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
+import { COUNT, decimalOption, wholeOption } from './cli-numbers.js';
+import { parseCommandLine } from './cli-options.js';
+import { failJob, followJob, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
 import { openHeatlab } from './heatlab.js';
 import { appVersion, rendererDir } from './paths.js';
 import { startServer } from './serve.js';
@@ -66,7 +67,7 @@ const commands: Record<string, (options: Options, args: string[]) => Promise<voi
       throw new HeatlabError('internal', 'The renderer is not built; run `npm run build` first.');
     }
     const heatlab = openHeatlab({ workspaceDir: options.workspace ?? resolveWorkspaceDir(), mode: 'browser', warmUp: true });
-    const server = await startServer({ router: heatlab.router, events: heatlab.events, rendererDir: rendererDir(), port: numberOption(options.port, 'port') });
+    const server = await startServer({ router: heatlab.router, events: heatlab.events, rendererDir: rendererDir(), port: wholeOption(options.port, 'port', { min: 0, max: 65535 }) });
     if (options.json) out(JSON.stringify({ url: server.url, port: server.port, workspace: heatlab.workspace.dir }));
     else {
       out(`Heatlab is running in browser mode at ${server.url}`);
@@ -88,7 +89,7 @@ const commands: Record<string, (options: Options, args: string[]) => Promise<voi
 
   async jobs(options) {
     const status = options.status?.split(',').map((s) => s.trim()) as JobStatus[] | undefined;
-    const jobs = await withHeatlab(options, async (api) => unwrap(await api['jobs.list']({ status, limit: numberOption(options.limit, 'limit') })));
+    const jobs = await withHeatlab(options, async (api) => unwrap(await api['jobs.list']({ status, limit: wholeOption(options.limit, 'limit', COUNT) })));
     if (options.json) out(JSON.stringify(jobs, null, 2));
     else if (jobs.length === 0) out('No jobs yet.');
     else for (const job of jobs) out(formatJobLine(job));
@@ -116,7 +117,7 @@ const commands: Record<string, (options: Options, args: string[]) => Promise<voi
 
   async 'engine-check'(options) {
     const job = await withHeatlab(options, async (api) => {
-      const started = unwrap(await api['engine.check']({ seconds: numberOption(options.seconds, 'seconds') }));
+      const started = unwrap(await api['engine.check']({ seconds: decimalOption(options.seconds, 'seconds', { min: 0 }) }));
       return followJob(api, started, options.json);
     });
     if (job.status !== 'done') failJob(job);
@@ -130,63 +131,20 @@ const commands: Record<string, (options: Options, args: string[]) => Promise<voi
   },
 };
 
+/** A usage mistake on stderr: its sentence and, unless it names a command to run, where the options are; one line, since the whole usage would bury the sentence. */
+function usageMistake(message: string): number {
+  process.stderr.write(`heatlab: ${message}${message.includes('`heatlab ') ? '' : ' See `heatlab help`.'}\n`);
+  return 2;
+}
+
 export async function runCli(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        workspace: { type: 'string' },
-        port: { type: 'string' },
-        seconds: { type: 'string' },
-        status: { type: 'string' },
-        limit: { type: 'string' },
-        n: { type: 'string' },
-        seed: { type: 'string' },
-        size: { type: 'string' },
-        name: { type: 'string' },
-        set: { type: 'string', multiple: true },
-        split: { type: 'string' },
-        grey: { type: 'boolean' },
-        resize: { type: 'string' },
-        masks: { type: 'string' },
-        dataset: { type: 'string' },
-        arch: { type: 'string' },
-        epochs: { type: 'string' },
-        batch: { type: 'string' },
-        lr: { type: 'string' },
-        optimizer: { type: 'string' },
-        model: { type: 'string' },
-        methods: { type: 'string' },
-        target: { type: 'string' },
-        indices: { type: 'string' },
-        random: { type: 'boolean' },
-        class: { type: 'string' },
-        outcome: { type: 'string' },
-        confidence: { type: 'string' },
-        classes: { type: 'string' },
-        labels: { type: 'string' },
-        layout: { type: 'string' },
-        input: { type: 'string' },
-        output: { type: 'string' },
-        scale: { type: 'string' },
-        mean: { type: 'string' },
-        std: { type: 'string' },
-        bgr: { type: 'boolean' },
-        'test-dataset': { type: 'string' },
-        runs: { type: 'string' },
-        metrics: { type: 'string' },
-        'ground-truth': { type: 'string' },
-        resamples: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    parsed = parseCommandLine(argv);
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${usage()}\n`);
-    return 2;
+    if (err instanceof UsageError) return usageMistake(err.message);
+    // parseArgs itself, should the first pass let a mistake through: its first line.
+    return usageMistake((err as Error).message.split('\n')[0]!);
   }
   const { values, positionals } = parsed;
   if (values.version) {
@@ -203,18 +161,13 @@ export async function runCli(argv: string[]): Promise<number> {
     return 2;
   }
   const command = commands[name];
-  if (command === undefined || (!['data', 'models', 'explain', 'evaluate'].includes(name) && rest.length > 0)) {
-    process.stderr.write(`${command === undefined ? `Unknown command "${name}".` : `Unexpected argument "${rest[0]}".`}\n${usage()}\n`);
-    return 2;
-  }
+  if (command === undefined) return usageMistake(`Unknown command "${name}".`);
+  if (!['data', 'models', 'explain', 'evaluate'].includes(name) && rest.length > 0) return usageMistake(`Unexpected argument "${rest[0]}".`);
   try {
-    await command(values as Options, rest);
+    await command(values as unknown as Options, rest);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
+    if (err instanceof UsageError) return usageMistake(err.message);
     const message = err instanceof Error ? err.message : String(err);
     if (values.json) process.stderr.write(`${JSON.stringify({ error: err instanceof HeatlabError ? err.toApiError() : { code: 'internal', message } })}\n`);
     else process.stderr.write(`heatlab: ${message}\n`);
