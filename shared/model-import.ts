@@ -28,6 +28,26 @@ export const importPreprocessingSchema = z
   })
   .strict();
 
+/**
+ * Why a list of class names cannot name a model's classes, in one sentence, or null. Each name must
+ * be distinct and not empty: views, run names and annotation labels tell the classes apart by name.
+ */
+export function classNamesProblem(names: readonly string[]): string | null {
+  const empty = names.findIndex((n) => n.trim() === '');
+  if (empty >= 0) return `Class names must not be empty; class ${empty} has none.`;
+  const seen = new Map<string, number[]>();
+  for (const [k, name] of names.entries()) {
+    const classes = seen.get(name);
+    if (classes === undefined) seen.set(name, [k]);
+    else classes.push(k);
+  }
+  const repeated = [...seen].find(([, classes]) => classes.length > 1);
+  if (repeated === undefined) return null;
+  const [name, classes] = repeated;
+  const times = classes.length === 2 ? 'twice' : `${classes.length} times`;
+  return `Class names must be distinct; "${name}" is given ${times} (classes ${classes.slice(0, -1).join(', ')} and ${classes.at(-1)}).`;
+}
+
 export const modelImportRequestSchemas = {
   /** Reads and checks an .onnx file without importing it. */
   'models.inspectOnnx': z.object({ path: onnxPath, datasetId: z.int().min(1).optional() }).strict(),

@@ -22,6 +22,15 @@ function numberList(value: string | undefined, name: string): number[] | undefin
   return values as number[];
 }
 
+/** "cat, dog" → names; an empty one is a slip of the typing (a doubled or trailing comma). Repeats are the API's to refuse, as they are from a form. */
+function classList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const names = value.split(',').map((c) => c.trim());
+  const empty = names.indexOf('');
+  if (empty >= 0) throw new UsageError(`--classes takes names separated by commas, and class ${empty} in "${value}" has none.`);
+  return names;
+}
+
 function onePath(rest: string[], verb: string): string {
   if (rest.length !== 1) throw new UsageError(`models ${verb} needs one .onnx file, such as \`heatlab models ${verb} ~/models/resnet.onnx\`.`);
   return resolve(rest[0]!);
@@ -82,7 +91,7 @@ export async function importCommand(options: Options, rest: string[]): Promise<v
     output: options.output,
     layout,
     preprocessing: { scale: decimalOption(options.scale, 'scale'), mean: numberList(options.mean, 'mean'), std: numberList(options.std, 'std'), channelOrder: options.bgr ? 'bgr' : 'rgb' },
-    classNames: options.classes?.split(',').map((c) => c.trim()),
+    classNames: classList(options.classes),
     labelsFile: options.labels === undefined ? undefined : resolve(options.labels),
     testDatasetId: wholeOption(options['test-dataset'], 'test-dataset', ID),
     testImages: wholeOption(options.n, 'n', COUNT),

@@ -1,6 +1,6 @@
 // The "Import ONNX model" form: the chosen file, what its inspection found, the user's choices
 // and the request they make, checked by the API's own schema before anything is sent.
-import { modelImportRequestSchemas, type ChannelOrder, type InputLayout, type OnnxInspection, type OutputKind } from '../../shared/model-import.js';
+import { classNamesProblem, modelImportRequestSchemas, type ChannelOrder, type InputLayout, type OnnxInspection, type OutputKind } from '../../shared/model-import.js';
 import { parentOf } from './paths.js';
 
 const schema = modelImportRequestSchemas['models.import'];
@@ -65,11 +65,13 @@ export class ModelImportDraft {
     const bad = [['mean', mean], ['standard deviation', std]].find(([, v]) => v !== undefined && v.length !== 1 && v.length !== channels);
     return bad ? `The ${bad[0] as string} has ${(bad[1] as number[]).length} values and the model reads ${channels} channel${channels === 1 ? '' : 's'}.` : null;
   });
+  /** Typed names the API would refuse (the same sentence): empty or repeated. */
+  readonly namesProblem = $derived(this.parsed.success && this.parsed.data.classNames ? classNamesProblem(this.parsed.data.classNames) : null);
   /** The first problem with the form, for the line above the Import button. */
   readonly problem = $derived(
-    this.parsed.success ? this.channelProblem : this.parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`)[0]!,
+    this.parsed.success ? (this.namesProblem ?? this.channelProblem) : this.parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`)[0]!,
   );
-  readonly ready = $derived(this.parsed.success && this.channelProblem === null);
+  readonly ready = $derived(this.parsed.success && this.namesProblem === null && this.channelProblem === null);
 
   /** The folder of the chosen file, where the labels picker starts. */
   get folder(): string | undefined {

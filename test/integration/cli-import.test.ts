@@ -82,6 +82,23 @@ describe('heatlab models import', () => {
     expect(readdirSync(join(home, 'data', 'models'))).toHaveLength(before);
   });
 
+  it('refuses class names given twice with exit code 1 and one sentence, and an empty one as a usage mistake', async () => {
+    const before = readdirSync(join(home, 'data', 'models')).length;
+    const twice = await heatlab('models', 'import', join(files, 'torch.onnx'), '--classes', 'a,a');
+    expect(twice.code).toBe(1);
+    expect(ownStderr(twice)).toBe('heatlab: Class names must be distinct; "a" is given twice (classes 0 and 1).');
+    const empty = await heatlab('models', 'import', join(files, 'torch.onnx'), '--classes', 'a,');
+    expect(empty.code).toBe(2);
+    expect(ownStderr(empty)).toBe('heatlab: --classes takes names separated by commas, and class 1 in "a," has none. See `heatlab help`.');
+    expect(readdirSync(join(home, 'data', 'models'))).toHaveLength(before);
+  });
+
+  it('accepts a negative mean, as the model was trained with it', async () => {
+    const run = await heatlab('models', 'import', join(files, 'torch.onnx'), '--classes', 'square,triangle', '--scale', '1', '--mean', '-0.5', '--std', '2', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as Model).preprocessing).toMatchObject({ scale: 1, mean: [-0.5], std: [2] });
+  });
+
   it('exits 1 with one sentence for a file that is not ONNX', async () => {
     const run = await heatlab('models', 'import', join(files, 'readme.onnx'));
     expect(run.code).toBe(1);

@@ -242,6 +242,13 @@ describe('refusing what cannot be imported', () => {
     expect(await refusal({ path: join(files, 'pytorch.onnx'), classNames: ['a', 'b', 'c'] })).toMatch(/The model's output output has 2 classes, and 3 class names were given/);
   });
 
+  it('refuses class names given twice, typed or in a labels file, naming the name and its classes', async () => {
+    expect(await refusal({ path: join(files, 'pytorch.onnx'), classNames: ['a', 'a'] })).toBe('Class names must be distinct; "a" is given twice (classes 0 and 1).');
+    expect(await refusal({ path: join(files, 'pytorch.onnx'), labelsFile: write('twice.txt', 'crane\ncrane\n') })).toBe(
+      'The labels file twice.txt cannot be used: class names must be distinct; "crane" is given twice (classes 0 and 1).',
+    );
+  });
+
   it('refuses a labels file it cannot read', async () => {
     expect(await refusal({ path: join(files, 'pytorch.onnx'), labelsFile: join(files, 'no-labels.txt') })).toMatch(/labels file no-labels.txt cannot be used: it does not exist/);
     expect(await refusal({ path: join(files, 'pytorch.onnx'), labelsFile: write('empty.txt', '\n\n') })).toMatch(/holds no names/);

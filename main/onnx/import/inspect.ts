@@ -4,7 +4,7 @@
 // way is listed in `problems`.
 import type { DatasetRef } from '../../../shared/datasets.js';
 import { HeatlabError } from '../../../shared/errors.js';
-import type { DatasetFit, OnnxInspection } from '../../../shared/model-import.js';
+import { classNamesProblem, type DatasetFit, type OnnxInspection } from '../../../shared/model-import.js';
 import type { Preprocessing } from '../../../shared/models.js';
 import { unsupportedOps } from '../supported-ops.js';
 import { guessLayout, imageInputsOf, metadataClassNames, planImport, softmaxBefore } from './plan.js';
@@ -77,7 +77,8 @@ export function inspectOnnx(path: string, datasets: readonly DatasetShape[]): On
     outputHolds: head === 'Softmax' ? 'probabilities' : head === 'LogSoftmax' ? 'log-probabilities' : 'logits',
     classes,
     unsupportedOps: unsupportedOps(ir),
-    classNames: stored !== null && (classes === null || stored.length === classes) ? stored : null,
+    // As the import takes them: names that repeat are no names.
+    classNames: stored !== null && (classes === null || stored.length === classes) && classNamesProblem(stored) === null ? stored : null,
     preprocessing,
     datasets: fits,
     problems,

@@ -3,6 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute } from 'node:path';
 import { HeatlabError } from '../../../shared/errors.js';
+import { classNamesProblem } from '../../../shared/model-import.js';
 
 /** Far more than any classifier's labels; a larger file is not a labels file. */
 const MAX_BYTES = 16 * 1024 * 1024;
@@ -39,5 +40,7 @@ export function readLabelsFile(path: string): string[] {
   const empty = names.findIndex((n) => n === '');
   if (empty >= 0) throw unreadable(path, `name ${empty + 1} is empty`);
   if (names.some((n) => n.length > 200)) throw unreadable(path, 'a name is longer than 200 characters');
+  const problem = classNamesProblem(names);
+  if (problem !== null) throw unreadable(path, problem.charAt(0).toLowerCase() + problem.slice(1, -1));
   return names;
 }

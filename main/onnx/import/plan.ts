@@ -4,7 +4,7 @@
 // preprocessing with one value per channel, and a test dataset whose images fit the input.
 import type { DatasetRef } from '../../../shared/datasets.js';
 import { HeatlabError } from '../../../shared/errors.js';
-import type { ChannelOrder, InputLayout, OutputKind } from '../../../shared/model-import.js';
+import { classNamesProblem, type ChannelOrder, type InputLayout, type OutputKind } from '../../../shared/model-import.js';
 import type { Preprocessing } from '../../../shared/models.js';
 import { formatShape } from '../dims.js';
 import { producersOf, type Dim, type IrModel, type IrValueInfo } from '../ir.js';
@@ -144,12 +144,15 @@ export function planImport(ir: IrModel, choices: ImportChoices, dataset: Pick<Da
   const k = output.shape?.[1];
   const classes = typeof k === 'number' ? k : null;
   let classNames = choices.classNames ?? null;
+  const namesProblem = classNames === null ? null : classNamesProblem(classNames);
+  if (namesProblem !== null) throw refuse(namesProblem);
   if (classNames !== null && classes !== null && classNames.length !== classes) {
     throw refuse(`The model's output ${output.name} has ${classes} classes, and ${classNames.length} class name${classNames.length === 1 ? ' was' : 's were'} given.`);
   }
   if (classNames === null && classes !== null) {
     const stored = metadataClassNames(ir);
-    classNames = stored?.length === classes ? stored : Array.from({ length: classes }, (_, i) => `class ${i}`);
+    // Names the file's metadata repeats cannot tell its classes apart: numbered names instead, as for a wrong count.
+    classNames = stored?.length === classes && classNamesProblem(stored) === null ? stored : Array.from({ length: classes }, (_, i) => `class ${i}`);
   }
   const p = choices.preprocessing;
   return {
