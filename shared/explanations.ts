@@ -265,4 +265,4 @@ export interface ExplainProgressDetail {
 
 export const explanationRoles = { heatmaps: 'heatmaps', logits: 'logits', indices: 'indices', targets: 'targets' } as const;
 
-export { describeSelection, describeTarget, selectsByPrediction } from './explanation-words.js';
+export { describeSelection, describeTarget, selectionShortfall, selectsByPrediction } from './explanation-words.js';

@@ -1,7 +1,7 @@
 // `heatlab explain …`: run attribution methods on a model and dataset images, list the methods and
 // the recorded runs, delete a run.
 import { splitNames } from '../../shared/datasets.js';
-import { describeTarget, type ExplainMethodInfo, type ExplainRequest, type ExplanationRun, type ExplanationTarget } from '../../shared/explanations.js';
+import { describeTarget, selectionShortfall, type ExplainMethodInfo, type ExplainRequest, type ExplanationRun, type ExplanationTarget } from '../../shared/explanations.js';
 import { formatDuration } from '../../shared/format.js';
 import { COUNT, ID, parseDecimal, parseId, parseWholeNumber, SEED, wholeOption } from './cli-numbers.js';
 import { dottedParams, failJob, followJob, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
@@ -115,6 +115,9 @@ export async function explainCommand(options: Options, args: string[]): Promise<
     const { runIds } = job.result as { runIds: number[] };
     return Promise.all(runIds.map(async (id) => unwrap(await api['explanations.get']({ id }))));
   });
+  // On stderr, so --json output stays one document; every run of the job explained the same images.
+  const shortfall = runs[0] && selectionShortfall(runs[0].selection, runs[0].count, runs[0].classNames);
+  if (shortfall) process.stderr.write(`${shortfall}\n`);
   if (options.json) out(JSON.stringify(runs, null, 2));
   else for (const r of runs) out(describeRun(r));
 }

@@ -125,7 +125,7 @@ export class ExplanationsService {
     if (fresh.length === 0) return known;
     const ids = this.#repo.insertAll(
       fresh.map((run) => ({
-        name: `${run.methodLabel} · ${describeSelection(request.images, request.model.classNames)} · ${describeTarget(request.target, request.model.classNames)}`,
+        name: `${run.methodLabel} · ${describeSelection(request.images, request.model.classNames, run.count)} · ${describeTarget(request.target, request.model.classNames)}`,
         modelId: request.model.id,
         datasetId: request.dataset.id,
         method: run.method,

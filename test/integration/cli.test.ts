@@ -75,13 +75,21 @@ describe('the heatlab command', () => {
     expect(run.stdout.trim()).toBe('No jobs yet.');
   });
 
-  it('exits 2 with the usage on stderr for an unknown command', async () => {
+  it('exits 2 with one line pointing to heatlab help for an unknown command', async () => {
     const run = await heatlab('frobnicate');
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^Unknown command "frobnicate"\./);
-    expect(run.stderr).toContain('Usage: heatlab <command>');
+    expect(run.stderr).toBe('heatlab: Unknown command "frobnicate". See `heatlab help`.\n');
     expect(readdirSync(home)).toEqual([]);
+  });
+
+  it('prints the usage for heatlab help, and on stderr when no command is given', async () => {
+    const help = await heatlab('help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: heatlab <command>');
+    const none = await heatlab();
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Usage: heatlab <command>');
   });
 
   it('exits 1 with one sentence naming the field for a bad --status', async () => {
@@ -237,4 +245,55 @@ describe('heatlab explain', () => {
     expect(ownStderr(badRange)).toContain('--confidence takes a range of probabilities such as 0.4-0.6, not "0.9-0.2".');
   });
 
+});
+
+describe('bad input on the command line', () => {
+  /** Exit code 2, one line on stderr (the sentence and a hint, no usage dump), nothing written to the workspace. */
+  async function usageMistake(args: string[]): Promise<string> {
+    const run = await heatlab(...args);
+    expect(run.code, args.join(' ')).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.split('\n')).toHaveLength(2);
+    expect(run.stderr).not.toContain('Usage:');
+    expect(readdirSync(home)).toEqual([]);
+    return ownStderr(run);
+  }
+
+  it('names an option given without a value and what it takes, at the end or before another option', async () => {
+    expect(await usageMistake(['explain', '--model', '1', '--dataset', '1', '--methods', 'gradient', '--n'])).toBe('heatlab: --n needs a value: a number of images. See `heatlab help`.');
+    expect(await usageMistake(['jobs', '--limit', '--json'])).toBe('heatlab: --limit needs a value: a number of jobs. See `heatlab help`.');
+  });
+
+  it('reads a value that starts with "-" as the value, and says why a negative one is wrong', async () => {
+    expect(await usageMistake(['data', 'generate', 'triangles-squares', '--seed', '-1'])).toBe('heatlab: --seed takes a whole number from 0 to 4294967295, not "-1". See `heatlab help`.');
+    expect(await usageMistake(['explain', '--model', '1', '--dataset', '1', '--methods', 'gradient', '--confidence', '-0.1-0.5'])).toBe(
+      'heatlab: --confidence takes a range of probabilities such as 0.4-0.6, not "-0.1-0.5". See `heatlab help`.',
+    );
+    expect(await usageMistake(['data', 'rm', '-1'])).toBe('heatlab: data rm needs one dataset id, such as `heatlab data rm 3`.');
+  });
+
+  it('takes whole numbers in decimal digits only: no hex, exponent, fraction, empty value or infinity', async () => {
+    for (const value of ['0x10', '1e3', '1.5', '', 'Infinity']) {
+      expect(await usageMistake(['data', 'generate', 'triangles-squares', '--n', value])).toBe(`heatlab: --n takes a whole number from 1, not "${value}". See \`heatlab help\`.`);
+    }
+    expect(await usageMistake(['evaluate', '--runs', '0x10', '--metrics', 'sparseness'])).toBe('heatlab: --runs takes ids separated by commas, not "0x10". See `heatlab help`.');
+    expect(await usageMistake(['train', '--dataset', '1', '--lr', '0x1'])).toBe('heatlab: --lr takes a number, not "0x1". See `heatlab help`.');
+  });
+
+  it('names an option that does not exist', async () => {
+    expect(await usageMistake(['jobs', '--frobnicate'])).toBe('heatlab: There is no option --frobnicate. See `heatlab help`.');
+  });
+
+  it('explains all the images of the split when --n asks for more, and says so', async () => {
+    const generated = await heatlab('data', 'generate', 'triangles-squares', '--n', '100', '--seed', '3', '--json');
+    const test = (JSON.parse(generated.stdout) as { splitCounts: { test: number } }).splitCounts.test;
+    expect((await heatlab('train', '--dataset', '1', '--arch', 'mlp', '--epochs', '1')).code).toBe(0);
+    const run = await heatlab('explain', '--model', '1', '--dataset', '1', '--methods', 'gradient', '--n', '100000', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(ownStderr(run)).toBe(`The test split has ${test} images, so all ${test} were explained, not 100000.`);
+    const [recorded] = JSON.parse(run.stdout) as { count: number; name: string; selection: { n: number } }[];
+    expect(recorded).toMatchObject({ count: test, name: `Gradient (signed) · all ${test} of test split · predicted class`, selection: { n: 100000 } });
+    const enough = await heatlab('explain', '--model', '1', '--dataset', '1', '--methods', 'gradient', '--n', '2');
+    expect(ownStderr(enough)).toBe('');
+  });
 });

@@ -38,7 +38,7 @@ export function groupRuns(runs: readonly GroupableRun[]): RunGroup[] {
     const key = groupKey(r);
     let g = groups.get(key);
     if (!g) {
-      const images = r.selection ? describeSelection(r.selection) : `${formatCount(r.count)} images`;
+      const images = r.selection ? describeSelection(r.selection, [], r.count) : `${formatCount(r.count)} images`;
       const label = `${r.datasetName ?? `dataset ${r.datasetId}`} · ${images} · ${describeTarget(r.target)}`;
       g = { key, modelId: r.modelId, datasetId: r.datasetId, datasetName: r.datasetName, count: r.count, perImage: r.perImage, label, runs: [] };
       groups.set(key, g);
