@@ -66,9 +66,10 @@ export function inUseError(ref: EntityRef, job: Pick<Job, 'id' | 'kind' | 'statu
   });
 }
 
-/** The first of `active` (queued or running jobs) that uses `ref`, or null. */
+/** The job of `active` (queued or running jobs) that uses `ref`, a running one before queued ones, or null. */
 export function jobUsing(ref: EntityRef, active: readonly Job[]): Job | null {
-  return active.find((job) => entitiesUsedBy(job).some((r) => r.kind === ref.kind && r.id === ref.id)) ?? null;
+  const order = (job: Job) => (job.status === 'running' ? 0 : 1);
+  return [...active].sort((a, b) => order(a) - order(b) || a.id - b.id).find((job) => entitiesUsedBy(job).some((r) => r.kind === ref.kind && r.id === ref.id)) ?? null;
 }
 
 /** A guard over the jobs that are queued or running now (in this process or another on the same workspace). */
