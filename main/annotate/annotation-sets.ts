@@ -14,6 +14,7 @@ import { HeatlabError } from '../../shared/errors.js';
 import type { z } from 'zod';
 import type { AnnotationSetsRepository } from '../catalogue/annotation-sets-repository.js';
 import type { DatasetsService } from '../data/datasets-service.js';
+import { noDeleteGuard, type DeleteGuard } from '../jobs/in-use.js';
 import { NpyReader } from '../workspace/npy-stream.js';
 
 type CreateRequest = z.output<(typeof annotationRequestSchemas)['annotations.create']>;
@@ -24,7 +25,10 @@ export class AnnotationSets {
   readonly #datasets: DatasetsService;
   readonly #readers = new Map<number, NpyReader>();
 
-  constructor(workspace: string, repo: AnnotationSetsRepository, datasets: DatasetsService) {
+  readonly #inUse: DeleteGuard;
+
+  constructor(workspace: string, repo: AnnotationSetsRepository, datasets: DatasetsService, inUse: DeleteGuard = noDeleteGuard) {
+    this.#inUse = inUse;
     this.#workspace = workspace;
     this.#repo = repo;
     this.#datasets = datasets;
@@ -131,6 +135,7 @@ export class AnnotationSets {
   /** Removes the row (and its saved masks) first, then its files (DESIGN.md: a row never points at missing files). */
   delete(id: number): void {
     const set = this.#set(id);
+    this.#inUse.refuseIfInUse({ kind: 'annotationSet', id });
     this.#readers.get(id)?.close();
     this.#readers.delete(id);
     this.#repo.delete(id);

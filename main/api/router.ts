@@ -68,9 +68,12 @@ function invalidRequest(method: MethodName, error: z.ZodError): HeatlabError {
 
 export class Router {
   readonly #handlers: Handlers;
+  readonly #explain: (err: unknown) => unknown;
 
-  constructor(handlers: Handlers) {
+  /** `explain` may reword what a handler throws before it becomes the error value (e.g. a full disk as a sentence naming it). */
+  constructor(handlers: Handlers, explain: (err: unknown) => unknown = (err) => err) {
     this.#handlers = handlers;
+    this.#explain = explain;
   }
 
   async dispatch(method: unknown, request: unknown): Promise<Result<unknown>> {
@@ -83,7 +86,7 @@ export class Router {
       const handler = this.#handlers[method] as (r: unknown) => Promise<unknown> | unknown;
       return { ok: true, value: await handler(parsed.data) };
     } catch (err) {
-      return { ok: false, error: toApiError(err) };
+      return { ok: false, error: toApiError(this.#explain(err)) };
     }
   }
 }

@@ -21,7 +21,9 @@ import { JobsRepository } from '../catalogue/jobs-repository.js';
 import { DatasetsService } from '../data/datasets-service.js';
 import { removeStaleStaging, stagingPrefix } from '../data/staging.js';
 import { forkHostLauncher, type HostLauncher } from '../jobs/host-launcher.js';
+import { activeJobsGuard } from '../jobs/in-use.js';
 import { JobService } from '../jobs/job-service.js';
+import { explainDiskFull } from '../workspace/disk-full.js';
 import { openWorkspace, type Workspace } from '../workspace/workspace.js';
 import { appVersion, hostEntry } from './paths.js';
 
@@ -48,21 +50,40 @@ export interface HeatlabOptions {
 
 export function openHeatlab(options: HeatlabOptions): Heatlab {
   const workspace = openWorkspace(options.workspaceDir);
+  try {
+    return assemble(workspace, options);
+  } catch (err) {
+    workspace.close();
+    throw explainDiskFull(err, workspace.dir, 'Heatlab cannot start');
+  }
+}
+
+function assemble(workspace: Workspace, options: HeatlabOptions): Heatlab {
   const events = new EventBus();
   const version = appVersion();
+  const jobRows = new JobsRepository(workspace.catalogue.db);
+  // A delete is refused while a queued or running job uses the entity (its result would fail to record).
+  const inUse = activeJobsGuard(() => jobRows.active());
   const annotationRows = new AnnotationSetsRepository(workspace.catalogue.db);
   const datasets = new DatasetsService({
     workspace: workspace.dir,
     repo: new DatasetsRepository(workspace.catalogue.db),
     annotations: annotationRows,
     version,
+    inUse,
   });
-  const annotations = new AnnotationSets(workspace.dir, annotationRows, datasets);
-  const models = new ModelsService({ workspace: workspace.dir, repo: new ModelsRepository(workspace.catalogue.db), version });
-  const explanations = new ExplanationsService({ workspace: workspace.dir, repo: new ExplanationsRepository(workspace.catalogue.db), models, datasets, version });
+  const annotations = new AnnotationSets(workspace.dir, annotationRows, datasets, inUse);
+  const models = new ModelsService({ workspace: workspace.dir, repo: new ModelsRepository(workspace.catalogue.db), version, inUse });
+  const explanations = new ExplanationsService({ workspace: workspace.dir, repo: new ExplanationsRepository(workspace.catalogue.db), models, datasets, version, inUse });
   const evaluations = new EvaluationsService({ workspace: workspace.dir, repo: new EvaluationsRepository(workspace.catalogue.db), explanations, models, datasets, annotations, version });
+  sweepOrphans(workspace, () => {
+    datasets.sweep();
+    models.sweep();
+    explanations.sweep();
+    evaluations.sweep();
+  });
   const jobs = new JobService({
-    repo: new JobsRepository(workspace.catalogue.db),
+    repo: jobRows,
     launcher: options.launcher ?? forkHostLauncher(hostEntry()),
     events,
     workspace: workspace.dir,
@@ -91,7 +112,9 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
     const status = jobs.statusOf(id);
     return status === 'queued' || status === 'running';
   });
-  const router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models, explanations, evaluations }));
+  const router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models, explanations, evaluations }), (err) =>
+    explainDiskFull(err, workspace.dir, 'Heatlab cannot write what this request needs'),
+  );
   if (options.warmUp) jobs.warmUp();
   let closing: Promise<void> | null = null;
   return {
@@ -110,6 +133,19 @@ export function openHeatlab(options: HeatlabOptions): Heatlab {
         workspace.close();
       })),
   };
+}
+
+/**
+ * Removes entity folders without a row, under the catalogue's write lock: another Heatlab on this
+ * workspace holds that lock from moving a folder into place until its row is committed, so a folder
+ * without a row here is truly left over. If the lock is busy the sweep waits for the next start.
+ */
+function sweepOrphans(workspace: Workspace, sweep: () => void): void {
+  try {
+    workspace.catalogue.db.transaction(sweep).immediate();
+  } catch (err) {
+    console.error(`Left-over folders were not swept this time: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /** Removes what an unsuccessful job may have staged under data/<kind>/. */

@@ -43,7 +43,7 @@ export class AnnotationSetsRepository {
     this.#db = db;
     this.#insert = db.prepare(
       `INSERT INTO annotation_sets (dataset_id, name, annotator, labels, source, created_at, seed)
-       VALUES (@datasetId, @name, @annotator, @labels, @source, @createdAt, @seed) RETURNING id`,
+       VALUES (@datasetId, @name, @annotator, @labels, @source, @createdAt, @seed)`,
     );
     this.#insertArray = db.prepare(
       `INSERT INTO arrays (annotation_set_id, role, path, dtype, shape, sha256, bytes) VALUES (@setId, @role, @path, @dtype, @shape, @sha256, @bytes)`,
@@ -62,7 +62,8 @@ export class AnnotationSetsRepository {
 
   /** Call inside the caller's transaction when the set comes with its dataset. */
   insert(set: Omit<AnnotationSetSummary, 'id' | 'createdAt'>, files: ArrayFile[], seed: AnnotationSeed = { kind: set.source === 'imported' ? 'imported' : 'empty' }): number {
-    const { id } = this.#insert.get({ ...set, labels: JSON.stringify(set.labels), createdAt: new Date().toISOString(), seed: JSON.stringify(seed) }) as { id: number };
+    // run(), not get() with RETURNING: outside a transaction better-sqlite3 would drop the commit's error (a full disk).
+    const id = Number(this.#insert.run({ ...set, labels: JSON.stringify(set.labels), createdAt: new Date().toISOString(), seed: JSON.stringify(seed) }).lastInsertRowid);
     for (const f of files) this.#insertArray.run({ setId: id, role: f.role, path: f.path, dtype: f.dtype, shape: JSON.stringify(f.shape), sha256: f.sha256, bytes: f.bytes });
     return id;
   }

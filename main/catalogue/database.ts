@@ -1,8 +1,10 @@
 // The catalogue: one SQLite file per workspace, opened with WAL and foreign keys, checked before
 // any write, and brought to the latest schema by numbered migrations.
 import { existsSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { HeatlabError } from '../../shared/errors.js';
+import { diskFullError, hasNoSpace, isDiskFull } from '../workspace/disk-full.js';
 import { latestSchemaVersion, migrations, type Migration } from './migrations.js';
 
 export interface Catalogue {
@@ -14,6 +16,15 @@ export interface Catalogue {
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * A full disk while opening is not damage: SQLite then reports "disk I/O error" (it cannot size its
+ * -shm file) or "database or disk is full", and the catalogue is fine once there is space.
+ */
+function fullDiskInstead(err: unknown, path: string): HeatlabError | null {
+  const folder = dirname(path);
+  return isDiskFull(err) || hasNoSpace(folder) ? diskFullError(folder, 'the catalogue cannot be opened') : null;
 }
 
 /** SQLite's own complaint in a few words: quick_check reports start with a "*** in database main ***" line. */
@@ -48,6 +59,8 @@ function inspectExisting(path: string, known: number): void {
     const wal = `${path}-wal`;
     if (!existsSync(wal) || statSync(wal).size === 0) for (const p of companions) rmSync(p, { force: true });
     if (err instanceof HeatlabError) throw err;
+    const full = fullDiskInstead(err, path);
+    if (full) throw full;
     throw new HeatlabError('workspace', `The catalogue ${path} cannot be read as a SQLite database (${describe(err)}), so Heatlab will not write to it; restore it from a backup or move it aside.`);
   } finally {
     db?.close();
@@ -78,7 +91,7 @@ export function openCatalogue(path: string, list: readonly Migration[] = migrati
   try {
     db = new BetterSqlite3(path);
   } catch (err) {
-    throw new HeatlabError('workspace', `The catalogue ${path} cannot be opened (${describe(err)}).`);
+    throw fullDiskInstead(err, path) ?? new HeatlabError('workspace', `The catalogue ${path} cannot be opened (${describe(err)}).`);
   }
   try {
     db.pragma('journal_mode = WAL');
@@ -90,6 +103,8 @@ export function openCatalogue(path: string, list: readonly Migration[] = migrati
   } catch (err) {
     db.close();
     if (err instanceof HeatlabError) throw err;
+    const full = fullDiskInstead(err, path);
+    if (full) throw full;
     throw new HeatlabError('workspace', `The catalogue ${path} could not be prepared (${describe(err)}).`);
   }
 }

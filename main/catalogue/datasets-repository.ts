@@ -71,6 +71,7 @@ export class DatasetsRepository {
   readonly #delete: Statement<[number]>;
   readonly #rename: Statement<[string, number]>;
   readonly #setReport: Statement<[string, number]>;
+  readonly #ids: Statement<[], { id: number }>;
 
   constructor(db: Database) {
     this.#db = db;
@@ -89,6 +90,7 @@ export class DatasetsRepository {
     this.#delete = db.prepare(`DELETE FROM datasets WHERE id = ?`);
     this.#rename = db.prepare(`UPDATE datasets SET name = ? WHERE id = ?`);
     this.#setReport = db.prepare(`UPDATE datasets SET report = ? WHERE id = ?`);
+    this.#ids = db.prepare(`SELECT id FROM datasets`);
   }
 
   /**
@@ -124,6 +126,11 @@ export class DatasetsRepository {
       place(id);
       return id;
     })();
+  }
+
+  /** Every id: folders without one are left over. */
+  ids(): Set<number> {
+    return new Set(this.#ids.all().map((r) => r.id));
   }
 
   list(): DatasetSummary[] {

@@ -45,11 +45,12 @@ export class JobsRepository {
   readonly #start: Statement<[string, number]>;
   readonly #progress: Statement<[string, number]>;
   readonly #finish: Statement<[string, string, string | null, string | null, number]>;
+  readonly #finishLean: Statement<[string, string, string | null, string | null, number]>;
   readonly #unfinished: Statement<[], JobRow>;
 
   constructor(db: Database) {
     this.#insert = db.prepare(
-      `INSERT INTO jobs (kind, status, params, created_at, owner_pid) VALUES (?, 'queued', ?, ?, ?) RETURNING id`,
+      `INSERT INTO jobs (kind, status, params, created_at, owner_pid) VALUES (?, 'queued', ?, ?, ?)`,
     );
     this.#get = db.prepare(`SELECT * FROM jobs WHERE id = ?`);
     this.#list = db.prepare(
@@ -60,11 +61,17 @@ export class JobsRepository {
     this.#finish = db.prepare(
       `UPDATE jobs SET status = ?, finished_at = ?, error = ?, result = ? WHERE id = ?`,
     );
+    this.#finishLean = db.prepare(
+      `UPDATE jobs SET status = ?, finished_at = ?, error = ?, result = ?, progress = NULL WHERE id = ?`,
+    );
     this.#unfinished = db.prepare(`SELECT * FROM jobs WHERE status IN ('queued', 'running')`);
   }
 
   create(kind: JobKind, params: unknown, ownerPid = process.pid): Job {
-    const { id } = this.#insert.get(kind, JSON.stringify(params), now(), ownerPid) as { id: number };
+    // run(), not get() with RETURNING: on its own (autocommit) a RETURNING statement hands back the
+    // new id before the commit, and better-sqlite3 drops the commit's error (a full disk), so the
+    // row would silently not exist.
+    const id = Number(this.#insert.run(kind, JSON.stringify(params), now(), ownerPid).lastInsertRowid);
     return this.get(id)!;
   }
 
@@ -85,8 +92,12 @@ export class JobsRepository {
     this.#progress.run(JSON.stringify(progress), id);
   }
 
-  finish(id: number, status: Exclude<JobStatus, 'queued' | 'running'>, outcome: { error?: ApiError; result?: unknown } = {}): Job {
-    this.#finish.run(
+  /**
+   * Records how a job ended. `lean` also drops its last progress report: a full catalogue may have
+   * no room for the outcome beside it (training's progress carries the whole epoch history).
+   */
+  finish(id: number, status: Exclude<JobStatus, 'queued' | 'running'>, outcome: { error?: ApiError; result?: unknown } = {}, lean = false): Job {
+    (lean ? this.#finishLean : this.#finish).run(
       status,
       now(),
       outcome.error === undefined ? null : JSON.stringify(outcome.error),
@@ -94,6 +105,11 @@ export class JobsRepository {
       id,
     );
     return this.get(id)!;
+  }
+
+  /** Queued or running jobs, of any process. */
+  active(): Job[] {
+    return this.#unfinished.all().map(toJob);
   }
 
   /** Queued or running jobs whose owning process is no longer alive. */

@@ -65,6 +65,7 @@ export class ModelsRepository {
   readonly #arrays: Statement<[number], { role: string; path: string; dtype: string; shape: string; sha256: string; bytes: number }>;
   readonly #delete: Statement<[number]>;
   readonly #rename: Statement<[string, number]>;
+  readonly #ids: Statement<[], { id: number }>;
 
   constructor(db: Database) {
     this.#db = db;
@@ -84,6 +85,12 @@ export class ModelsRepository {
     this.#arrays = db.prepare(`SELECT role, path, dtype, shape, sha256, bytes FROM arrays WHERE model_id = ? ORDER BY id`);
     this.#delete = db.prepare(`DELETE FROM models WHERE id = ?`);
     this.#rename = db.prepare(`UPDATE models SET name = ? WHERE id = ?`);
+    this.#ids = db.prepare(`SELECT id FROM models`);
+  }
+
+  /** Every id: folders without one are left over. */
+  ids(): Set<number> {
+    return new Set(this.#ids.all().map((r) => r.id));
   }
 
   /** Inserts the model and its array files in one transaction with `place(id)` (moving its folder). */

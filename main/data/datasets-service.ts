@@ -1,6 +1,6 @@
 // Datasets in main: the catalogue rows, their files in data/datasets/<id>/, and fast reads of any
 // selection of images, masks and per-image parameters for the UI and other services.
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   Dataset,
@@ -19,6 +19,9 @@ import { HeatlabError } from '../../shared/errors.js';
 import { generatorInfo, maskOptionsSchema, type GeneratorId, type GeneratorParams, type MaskKind, type MaskOptions } from '../../shared/generators.js';
 import type { AnnotationSetsRepository } from '../catalogue/annotation-sets-repository.js';
 import type { DatasetsRepository } from '../catalogue/datasets-repository.js';
+import { noDeleteGuard, type DeleteGuard } from '../jobs/in-use.js';
+import { recordWithFolders } from '../workspace/entity-folder.js';
+import { sweepFolders } from '../workspace/sweep.js';
 import { readNpy } from '../workspace/npy.js';
 import { NpyReader } from '../workspace/npy-stream.js';
 import { generatorFor } from './generators/index.js';
@@ -47,8 +50,10 @@ export class DatasetsService {
   readonly #annotations: AnnotationSetsRepository;
   readonly #version: string;
   readonly #open = new Map<number, OpenDataset>();
+  readonly #inUse: DeleteGuard;
 
-  constructor(options: { workspace: string; repo: DatasetsRepository; annotations: AnnotationSetsRepository; version: string }) {
+  constructor(options: { workspace: string; repo: DatasetsRepository; annotations: AnnotationSetsRepository; version: string; inUse?: DeleteGuard }) {
+    this.#inUse = options.inUse ?? noDeleteGuard;
     this.#workspace = options.workspace;
     this.#repo = options.repo;
     this.#annotations = options.annotations;
@@ -73,7 +78,7 @@ export class DatasetsService {
     const stagingDir = join(this.#workspace, staged.stagingDir);
     const finalPath = (id: number, file: string) => join('data', 'datasets', String(id), file);
     let annotationSetId: number | null = null;
-    const id = this.#repo.insert(
+    const id = recordWithFolders((move) => this.#repo.insert(
       {
         name: staged.name,
         source: staged.source,
@@ -104,18 +109,24 @@ export class DatasetsService {
           ]);
           if (staged.report) this.#repo.setReport(id, { ...staged.report, annotationSetId });
         }
-        renameSync(stagingDir, join(datasetsFolder(this.#workspace), String(id)));
+        move(stagingDir, join(datasetsFolder(this.#workspace), String(id)));
       },
-    );
+    ));
     return { dataset: this.get(id), annotationSetId };
   }
 
   /** Removes the row first, then the files (DESIGN.md: a row never points at missing files). */
   delete(id: number): void {
     this.get(id);
+    this.#inUse.refuseIfInUse({ kind: 'dataset', id });
     this.#close(id);
     this.#repo.delete(id);
     rmSync(join(datasetsFolder(this.#workspace), String(id)), { recursive: true, force: true });
+  }
+
+  /** Removes dataset folders without a row (a crash between moving a folder into place and committing its row); staging folders are not numbered, so they stay. */
+  sweep(): void {
+    sweepFolders(datasetsFolder(this.#workspace), this.#repo.ids());
   }
 
   rename(id: number, name: string): Dataset {

@@ -4,7 +4,7 @@
 // SQLite, which the host never opens), and finished evaluations are recorded with their files
 // moved into data/evaluations/<id>/.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { HeatlabError } from '../../shared/errors.js';
 import type { Model } from '../../shared/models.js';
@@ -27,6 +27,7 @@ import type { DatasetsService } from '../data/datasets-service.js';
 import type { ExplanationsService } from '../explain/explanations-service.js';
 import { NpyWriter } from '../workspace/npy-stream.js';
 import { readNpy } from '../workspace/npy.js';
+import { recordWithFolders } from '../workspace/entity-folder.js';
 import { sweepFolders } from '../workspace/sweep.js';
 import { methodById } from '../explain/methods.js';
 import { resolveMetric } from './metric-catalogue.js';
@@ -171,7 +172,7 @@ export class EvaluationsService {
   /** Records a finished evaluation, moving its folder into place; returns its id. */
   register(staged: StagedEvaluation, jobId: number | null): number {
     const r = staged.request;
-    const id = this.#repo.insert(
+    const id = recordWithFolders((move) => this.#repo.insert(
       {
         name: r.name ?? `${staged.metricDetails.map((m) => m.label).join(', ')} · ${r.runs.length} method${r.runs.length === 1 ? '' : 's'} · ${r.count} images`,
         modelId: r.model.id,
@@ -195,8 +196,8 @@ export class EvaluationsService {
         seconds: staged.seconds,
         files: staged.files,
       },
-      (id) => renameSync(join(this.#workspace, staged.stagingDir), join(this.#workspace, evaluationFolder(id))),
-    );
+      (id) => move(join(this.#workspace, staged.stagingDir), join(this.#workspace, evaluationFolder(id))),
+    ));
     this.forgetJob(r);
     return id;
   }

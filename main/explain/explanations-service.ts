@@ -1,7 +1,7 @@
 // Explanation runs in main: a request is checked against the catalogue before it becomes a job
 // (a bad request now, not a failed job later), finished runs are recorded with their files moved
 // into data/explanations/<id>/, and heatmaps are read back by row for the viewer.
-import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { HeatlabError } from '../../shared/errors.js';
 import type { Model } from '../../shared/models.js';
@@ -27,6 +27,8 @@ import { readModel } from '../onnx/model-reader.js';
 import { requireSupportedOps } from '../onnx/supported-ops.js';
 import { NpyReader } from '../workspace/npy-stream.js';
 import { readNpy } from '../workspace/npy.js';
+import { noDeleteGuard, type DeleteGuard } from '../jobs/in-use.js';
+import { recordWithFolders } from '../workspace/entity-folder.js';
 import { sweepFolders } from '../workspace/sweep.js';
 import { resolveMethod } from './methods.js';
 import { candidateImages, selectImages } from './run/selection.js';
@@ -49,7 +51,10 @@ export class ExplanationsService {
   readonly #recorded = new Map<number, number[]>();
   readonly #graphs = new Map<string, Pick<IrModel, 'nodes'>>();
 
-  constructor(options: { workspace: string; repo: ExplanationsRepository; models: ModelCatalogue; datasets: DatasetsService; version: string }) {
+  readonly #inUse: DeleteGuard;
+
+  constructor(options: { workspace: string; repo: ExplanationsRepository; models: ModelCatalogue; datasets: DatasetsService; version: string; inUse?: DeleteGuard }) {
+    this.#inUse = options.inUse ?? noDeleteGuard;
     this.#workspace = options.workspace;
     this.#repo = options.repo;
     this.#models = options.models;
@@ -123,7 +128,7 @@ export class ExplanationsService {
     const known = jobId === null ? [] : (this.#recorded.get(jobId) ?? []);
     const fresh = runs.slice(known.length);
     if (fresh.length === 0) return known;
-    const ids = this.#repo.insertAll(
+    const ids = recordWithFolders((move) => this.#repo.insertAll(
       fresh.map((run) => ({
         name: `${run.methodLabel} · ${describeSelection(request.images, request.model.classNames, run.count)} · ${describeTarget(request.target, request.model.classNames)}`,
         modelId: request.model.id,
@@ -147,8 +152,8 @@ export class ExplanationsService {
         seconds: run.seconds,
         files: run.files,
       })),
-      (id, k) => renameSync(join(this.#workspace, fresh[k]!.stagingDir), join(this.#workspace, runFolder(id))),
-    );
+      (id, k) => move(join(this.#workspace, fresh[k]!.stagingDir), join(this.#workspace, runFolder(id))),
+    ));
     const all = [...known, ...ids];
     if (jobId !== null) this.#recorded.set(jobId, all);
     return all;
@@ -229,6 +234,7 @@ export class ExplanationsService {
   /** Removes the row first, then the files (DESIGN.md: a row never points at missing files). */
   delete(id: number): void {
     this.get(id);
+    this.#inUse.refuseIfInUse({ kind: 'run', id });
     this.#repo.delete(id);
     rmSync(join(explanationsFolder(this.#workspace), String(id)), { recursive: true, force: true });
   }

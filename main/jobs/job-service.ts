@@ -1,12 +1,13 @@
 // Jobs: rows in the catalogue, a serial queue in main, and one compute host that runs them.
 // If the host dies, its job fails with the reason and the next job gets a fresh host; main and the
-// UI stay up.
+// UI stay up. Nothing a job's end throws (a full catalogue included) escapes into main's event loop.
 import type { EngineInfo } from '../../shared/engine.js';
 import { HeatlabError, toApiError, type ApiError } from '../../shared/errors.js';
 import type { HostToMain } from '../../shared/host-protocol.js';
 import { isFinalStatus, type Job, type JobKind, type JobParams, type JobResult, type JobStaged, type JobStatus } from '../../shared/jobs.js';
 import type { EventBus } from '../api/events.js';
 import type { JobsRepository } from '../catalogue/jobs-repository.js';
+import { explainDiskFull } from '../workspace/disk-full.js';
 import type { HostChannel, HostLauncher } from './host-launcher.js';
 
 export interface EngineStatus {
@@ -82,9 +83,14 @@ export class JobService {
     this.#events = options.events;
     this.#workspace = options.workspace;
     for (const job of this.#repo.orphans(isAlive)) {
-      this.#repo.finish(job.id, 'interrupted', {
-        error: { code: 'interrupted', message: `Heatlab stopped while this job was ${job.status}; run it again.` },
-      });
+      try {
+        this.#repo.finish(job.id, 'interrupted', {
+          error: { code: 'interrupted', message: `Heatlab stopped while this job was ${job.status}; run it again.` },
+        }, true);
+      } catch (err) {
+        // A full catalogue: the row stays as it is and is marked at a later start; Heatlab still opens.
+        console.error(`Job ${job.id} could not be marked interrupted: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
   }
 
@@ -115,7 +121,12 @@ export class JobService {
 
   submit<K extends JobKind>(kind: K, params: JobParams<K>): Job {
     if (this.#closed) throw new HeatlabError('conflict', 'Heatlab is shutting down and accepts no new jobs.');
-    const job = this.#repo.create(kind, params);
+    let job: Job;
+    try {
+      job = this.#repo.create(kind, params);
+    } catch (err) {
+      throw explainDiskFull(err, this.#workspace, 'the job cannot be recorded in the catalogue');
+    }
     this.#queue.push(job.id);
     this.#events.emit('job.updated', job);
     this.#pump();
@@ -222,6 +233,18 @@ export class JobService {
 
   #onHostMessage(message: Exclude<HostToMain, { type: 'ready' }>): void {
     if (message.id !== this.#running) return; // a late message about a job main has already settled
+    try {
+      this.#handleHostMessage(message);
+    } catch (err) {
+      // Main could not record the job's start or progress (a full catalogue): the job could not
+      // record its result either, so it stops now rather than after hours of work.
+      if (this.#running !== message.id) return;
+      this.#host?.channel.send({ type: 'cancel', id: message.id });
+      this.#settle(message.id, 'failed', { error: this.#failure(err, 'the catalogue cannot record the job as it runs') });
+    }
+  }
+
+  #handleHostMessage(message: Exclude<HostToMain, { type: 'ready' }>): void {
     switch (message.type) {
       case 'started': {
         this.#repo.markRunning(message.id);
@@ -270,8 +293,10 @@ export class JobService {
       return;
     }
     if (this.#running !== null) {
+      // The host is started again only when there is work: say which case this is.
+      const next = this.#queue.length > 0 ? 'a new one is starting for the next queued job' : 'a new one will start with the next job';
       this.#settle(this.#running, 'failed', {
-        error: { code: 'interrupted', message: `The compute host stopped unexpectedly (${reason}) while running this job; it has been restarted.` },
+        error: { code: 'interrupted', message: `The compute host stopped unexpectedly (${reason}) while running this job; ${next}.` },
       });
       return; // #settle pumps, which starts a new host for the next job
     }
@@ -294,10 +319,15 @@ export class JobService {
     try {
       result = finalize ? finalize(staged, job) : staged;
     } catch (err) {
-      this.#settle(id, 'failed', { error: toApiError(err) });
+      this.#settle(id, 'failed', { error: this.#failure(err, 'the result cannot be recorded, so the job failed and its files were removed') });
       return;
     }
     this.#settle(id, 'done', { result });
+  }
+
+  /** An error as the job's failure: a full disk as the sentence naming the workspace's disk. */
+  #failure(err: unknown, what: string): ApiError {
+    return toApiError(explainDiskFull(err, this.#workspace, what));
   }
 
   #settle(id: number, status: 'done' | 'failed' | 'cancelled' | 'interrupted', outcome: { error?: ApiError; result?: unknown }): void {
@@ -307,18 +337,38 @@ export class JobService {
   }
 
   #finish(id: number, status: 'done' | 'failed' | 'cancelled' | 'interrupted', outcome: { error?: ApiError; result?: unknown }): Job {
-    const job = this.#repo.finish(id, status, outcome);
+    const before = this.get(id);
+    // Partial files go before the row is written: on a full disk they hold the space the catalogue needs.
     if (status !== 'done') {
       try {
-        this.#onUnsuccessful(job);
+        this.#onUnsuccessful(before);
       } catch (err) {
         console.error(`Cleaning up after job ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
+    const job = this.#record(id, status, outcome) ?? { ...before, status, finishedAt: new Date().toISOString(), error: outcome.error ?? null, result: outcome.result ?? null };
     this.#events.emit('job.finished', job);
     for (const resolve of this.#waiters.get(id) ?? []) resolve(job);
     this.#waiters.delete(id);
     return job;
+  }
+
+  /**
+   * Writes the job's end to its row; if the catalogue is full, again without its progress report,
+   * which frees room. Null when even that fails: the row then stays "running" until the next start
+   * marks it interrupted, while this process reports the real outcome.
+   */
+  #record(id: number, status: 'done' | 'failed' | 'cancelled' | 'interrupted', outcome: { error?: ApiError; result?: unknown }): Job | null {
+    try {
+      return this.#repo.finish(id, status, outcome);
+    } catch {
+      try {
+        return this.#repo.finish(id, status, outcome, true);
+      } catch (err) {
+        console.error(`Job ${id} ended ${status}, but the catalogue could not record it: ${err instanceof Error ? err.message : String(err)}`);
+        return null;
+      }
+    }
   }
 
   #pump(): void {

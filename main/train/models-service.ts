@@ -1,11 +1,14 @@
 // Models in main: the catalogue rows, their files in data/models/<id>/, ONNX export to a folder the
 // user picks, and the misclassified test images.
-import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { HeatlabError } from '../../shared/errors.js';
 import type { StagedImport } from '../../shared/model-import.js';
 import type { Misclassified, Model, ModelSummary, StagedModel } from '../../shared/models.js';
 import { modelFolder, type ModelsRepository } from '../catalogue/models-repository.js';
+import { noDeleteGuard, type DeleteGuard } from '../jobs/in-use.js';
+import { recordWithFolders } from '../workspace/entity-folder.js';
+import { sweepFolders } from '../workspace/sweep.js';
 import { readNpy } from '../workspace/npy.js';
 
 export const modelsFolder = (workspace: string) => join(workspace, 'data', 'models');
@@ -19,8 +22,10 @@ export class ModelsService {
   readonly #workspace: string;
   readonly #repo: ModelsRepository;
   readonly #version: string;
+  readonly #inUse: DeleteGuard;
 
-  constructor(options: { workspace: string; repo: ModelsRepository; version: string }) {
+  constructor(options: { workspace: string; repo: ModelsRepository; version: string; inUse?: DeleteGuard }) {
+    this.#inUse = options.inUse ?? noDeleteGuard;
     this.#workspace = options.workspace;
     this.#repo = options.repo;
     this.#version = options.version;
@@ -40,7 +45,7 @@ export class ModelsService {
   /** Records a trained model and moves its staged folder into place, atomically with the row. */
   register(staged: StagedModel, jobId: number | null): Model {
     const folder = modelFolder;
-    const id = this.#repo.insert(
+    const id = recordWithFolders((move) => this.#repo.insert(
       {
         name: staged.name,
         source: 'trained',
@@ -66,14 +71,14 @@ export class ModelsService {
         seconds: staged.seconds,
       },
       (id) => staged.files.map((f) => ({ ...f, path: join(folder(id), f.path) })),
-      (id) => renameSync(join(this.#workspace, staged.stagingDir), join(this.#workspace, folder(id))),
-    );
+      (id) => move(join(this.#workspace, staged.stagingDir), join(this.#workspace, folder(id))),
+    ));
     return this.get(id);
   }
 
   /** Records an imported model and moves its staged .onnx into place, atomically with the row. */
   registerImported(staged: StagedImport, jobId: number | null): Model {
-    const id = this.#repo.insert(
+    const id = recordWithFolders((move) => this.#repo.insert(
       {
         name: staged.name,
         source: 'imported',
@@ -99,8 +104,8 @@ export class ModelsService {
         seconds: staged.seconds,
       },
       () => [],
-      (id) => renameSync(join(this.#workspace, staged.stagingDir), join(this.#workspace, modelFolder(id))),
-    );
+      (id) => move(join(this.#workspace, staged.stagingDir), join(this.#workspace, modelFolder(id))),
+    ));
     return this.get(id);
   }
 
@@ -112,8 +117,14 @@ export class ModelsService {
 
   delete(id: number): void {
     this.get(id);
+    this.#inUse.refuseIfInUse({ kind: 'model', id });
     this.#repo.delete(id);
     rmSync(join(modelsFolder(this.#workspace), String(id)), { recursive: true, force: true });
+  }
+
+  /** Removes model folders without a row (a crash between moving a folder into place and committing its row); staging folders are not numbered, so they stay. */
+  sweep(): void {
+    sweepFolders(modelsFolder(this.#workspace), this.#repo.ids());
   }
 
   /** The model's ONNX file, absolute. */

@@ -193,6 +193,9 @@ describe('when the compute host dies', () => {
     expect(failed.status).toBe('failed');
     expect(failed.error?.code).toBe('interrupted');
     expect(failed.error?.message).toContain('SIGKILL');
+    // Not "it has been restarted": with nothing queued, no host runs until the next job.
+    expect(failed.error?.message).toMatch(/; a new one will start with the next job\.$/);
+    expect(heatlab.jobs.hostPid).toBeUndefined();
     expect(failed.result).toBeNull();
 
     const next = value(await api['engine.check']({}));

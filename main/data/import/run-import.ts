@@ -7,6 +7,7 @@ import { splitCodes, type ArrayFile, type ImportFormat, type ImportOptions, type
 import { HeatlabError } from '../../../shared/errors.js';
 import type { JobContext } from '../../jobs/host/job-context.js';
 import { writeFileAtomic } from '../../workspace/atomic-write.js';
+import { isDiskFull } from '../../workspace/disk-full.js';
 import type { WrittenFile } from '../../workspace/npy-stream.js';
 import { classCountsBySplit } from '../generate-job.js';
 import { StagingArea } from '../staging.js';
@@ -43,8 +44,13 @@ interface Prepared {
   read(sink: DatasetSink): Promise<{ skipped: Skipped[]; resized: number; parts: ArrayPartName[] | null }>;
 }
 
-/** Problems with the source (and file-system errors met reading it) become invalid_request sentences. */
+/**
+ * Problems with the source (and file-system errors met reading it) become invalid_request sentences.
+ * A full disk is met writing the dataset, not reading the source: it passes through, and the
+ * compute host words it as the workspace's disk being full.
+ */
 function asRequestError(err: unknown): unknown {
+  if (isDiskFull(err)) return err;
   const problem = err instanceof SourceProblem ? err : fileSystemProblem(err);
   return problem === null ? err : new HeatlabError('invalid_request', problem.message);
 }

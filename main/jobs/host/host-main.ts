@@ -1,6 +1,7 @@
 // The compute host: one long-lived process that loads tfjs and ONNX Runtime once and runs jobs
 // one at a time. Forked by main with child_process.fork (Node) or utilityProcess.fork (Electron).
 import { HeatlabError, toApiError } from '../../../shared/errors.js';
+import { explainDiskFull } from '../../workspace/disk-full.js';
 import type { HostToMain, MainToHost } from '../../../shared/host-protocol.js';
 import type { JobKind } from '../../../shared/jobs.js';
 import { loadEngines, type Engines } from './engines.js';
@@ -71,7 +72,8 @@ async function main(): Promise<void> {
       ctx.flushProgress();
       parent.send({ type: 'done', id, result });
     } catch (err) {
-      const error = toApiError(err);
+      // Every runner removes its staging folder on the way out, so a full disk left nothing behind.
+      const error = toApiError(explainDiskFull(err, message.workspace, "the job's files cannot be written, so it stopped and its partial files were removed"));
       if (error.code === 'cancelled') parent.send({ type: 'cancelled', id });
       else parent.send({ type: 'failed', id, error });
     } finally {
