@@ -11,7 +11,7 @@ import { decodeMessage, encodeMessage, wireLimits, type ClientMessage, type Serv
 import type { EventBus } from '../api/events.js';
 import type { Router } from '../api/router.js';
 
-export type SocketLimits = { [K in keyof typeof wireLimits]: number };
+type SocketLimits = { [K in keyof typeof wireLimits]: number };
 
 const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20).toLocaleString('en-US')} MiB`;
 

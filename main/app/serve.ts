@@ -7,10 +7,9 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { resolve } from 'node:path';
-import { wireLimits } from '../../shared/wire.js';
 import type { EventBus } from '../api/events.js';
 import type { Router } from '../api/router.js';
-import { createApiSocketServer, type SocketLimits } from './api-socket.js';
+import { createApiSocketServer } from './api-socket.js';
 import { contentTypeOf, rendererFile } from './renderer-files.js';
 
 /** Cookies are not port-scoped: two servers on one machine need names of their own, or each would overwrite the other's. */
@@ -24,8 +23,6 @@ export interface ServeOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   token?: string;
-  /** Browser mode's WebSocket limits; tests lower them. */
-  limits?: Partial<SocketLimits>;
 }
 
 export interface RunningServer {
@@ -68,7 +65,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const token = options.token ?? randomBytes(24).toString('hex');
   const rendererDir = resolve(options.rendererDir);
   const server = createServer();
-  const sockets = createApiSocketServer(options.router, options.events, { ...wireLimits, ...options.limits });
+  const sockets = createApiSocketServer(options.router, options.events);
   let port = 0;
 
   // Exactly the two names of the loopback address the server listens on; [::1] is refused, since
