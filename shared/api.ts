@@ -57,10 +57,15 @@ export const requestSchemas = {
       hidden: z.boolean().default(false),
     })
     .strict(),
+  /**
+   * The user chose this folder to write into (the folder picker's "Choose this folder" for an export).
+   * Exports write only into granted folders; the workspace and hidden folders are never granted.
+   */
+  'files.grant': z.object({ path: z.string().min(1) }).strict(),
   /** Writes a file the renderer made (an exported figure or array) into a folder the user picked. */
   'files.save': z
     .object({
-      /** Absolute path of the folder. */
+      /** Absolute path of the folder; it must have been granted with files.grant. */
       folder: z.string().min(1),
       /** A plain file name; a numbered name is used when it exists. */
       name: z.string().min(1).max(255),
@@ -166,6 +171,8 @@ export interface ApiResults {
   'evaluations.rename': Evaluation;
   'evaluations.delete': { deleted: number };
   'files.browse': FolderListing;
+  /** The folder's real path (links resolved), granted until Heatlab stops. */
+  'files.grant': { folder: string };
   'files.save': { path: string };
 }
 

@@ -10,6 +10,7 @@ export const errorCodes = [
   'engine_unavailable', // tfjs or ONNX Runtime could not run the work
   'workspace', // the workspace or catalogue cannot be used
   'unauthorized', // browser mode: missing or wrong token
+  'busy', // browser mode: the connection has too many calls waiting for an answer
   'internal', // a bug: the message says what failed
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -6,6 +6,22 @@
 import type { ApiEvents, EventName, MethodName } from './api.js';
 import type { Result } from './errors.js';
 
+/**
+ * Browser mode's limits (main/app/api-socket.ts enforces them; shared/ws-client.ts keeps within them,
+ * so the app's own client gets a sentence rather than a closed connection).
+ */
+export const wireLimits = {
+  // The largest message a real client sends is the Explain grid's .npy export of one page through
+  // files.save: its heatmaps are what the page budget holds (320 MiB, renderer/lib/explain/pages.ts);
+  // 1 MiB more leaves room for the frame's header. Masks (annotations.save, 16 MiB at 4096²) and
+  // explain.start's index lists (about 8 MB of JSON at a million images) are far smaller.
+  messageBytes: 321 * 2 ** 20,
+  // One renderer tab holds one connection; 64 is many tabs and scripts, not thousands of sockets.
+  connections: 64,
+  // Calls one connection may have unanswered; the client queues the rest (a view may ask for every run at once).
+  inFlight: 64,
+} as const;
+
 export type ClientMessage = { t: 'call'; id: number; method: MethodName | string; request: unknown };
 export type ServerMessage =
   // First on every connection: the methods main answers, so a client names them without evaluating

@@ -3,7 +3,7 @@
 // from main's hello, so this module imports only types from the contract (no zod at start).
 import type { Api, ApiEvents, ApiMethods, EventName, Listener } from './api.js';
 import type { Result } from './errors.js';
-import { decodeMessage, encodeMessage, type ServerMessage } from './wire.js';
+import { decodeMessage, encodeMessage, wireLimits, type ServerMessage } from './wire.js';
 
 /** The subset of the WebSocket constructor this client needs (the browser's, or `ws` in Node tests). */
 export type WebSocketConstructor = new (url: string) => WebSocket;
@@ -21,6 +21,14 @@ const lost = (): Result<never> => ({
   error: { code: 'interrupted', message: 'The connection to Heatlab was lost; reload the page once it is running again.' },
 });
 
+const size = (bytes: number) => (bytes < 2 ** 30 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 2 ** 30).toFixed(2)} GiB`);
+
+/** The frame's size in bytes, or a lower bound where that is surely within the limit (measuring a long string costs a copy). */
+function frameBytes(frame: string | Uint8Array): number {
+  if (typeof frame !== 'string') return frame.byteLength;
+  return frame.length * 3 <= wireLimits.messageBytes ? frame.length : new TextEncoder().encode(frame).byteLength;
+}
+
 /** Opens the socket and resolves once it is connected; rejects with a sentence if it cannot. */
 export function connectWebSocketApi(url: string, WS: WebSocketConstructor = WebSocket): Promise<WebSocketApi> {
   return new Promise((resolve, reject) => {
@@ -37,12 +45,29 @@ export function connectWebSocketApi(url: string, WS: WebSocketConstructor = WebS
       for (const l of stateListeners) l(next);
     };
 
+    // Calls past main's in-flight limit wait here, so a view that asks for many things at once is slowed, not refused.
+    const waiting: (() => void)[] = [];
+    const sendNext = () => {
+      while (waiting.length > 0 && pending.size < wireLimits.inFlight) waiting.shift()!();
+    };
+
     const call = (method: string, request: unknown): Promise<Result<unknown>> => {
       if (state !== 'open') return Promise.resolve(lost());
       const id = nextId++;
+      const frame = encodeMessage({ t: 'call', id, method, request: request ?? {} });
+      const bytes = frameBytes(frame);
+      if (bytes > wireLimits.messageBytes) {
+        const message = `This ${method} request is ${size(bytes)}, more than the ${wireLimits.messageBytes / 2 ** 20} MiB browser mode carries in one message.`;
+        return Promise.resolve({ ok: false, error: { code: 'invalid_request', message } });
+      }
       return new Promise((done) => {
-        pending.set(id, done);
-        socket.send(encodeMessage({ t: 'call', id, method, request: request ?? {} }));
+        const go = () => {
+          if (state !== 'open') return done(lost());
+          pending.set(id, done);
+          socket.send(frame);
+        };
+        waiting.push(go);
+        sendNext();
       });
     };
 
@@ -73,6 +98,7 @@ export function connectWebSocketApi(url: string, WS: WebSocketConstructor = WebS
       } else if (message.t === 'result') {
         pending.get(message.id)?.(message.result);
         pending.delete(message.id);
+        sendNext();
       } else if (message.t === 'event') {
         // An event no one listens to (or main's newer one) finds no listeners.
         for (const l of listeners.get(message.name) ?? []) l(message.payload as ApiEvents[typeof message.name]);
@@ -80,12 +106,14 @@ export function connectWebSocketApi(url: string, WS: WebSocketConstructor = WebS
     });
     // The 'close' that follows every error reports it; without a listener Node's `ws` would throw instead.
     socket.addEventListener('error', () => undefined);
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', (event: { reason?: string }) => {
       const wasOpen = state === 'open';
       setState('closed');
       for (const done of pending.values()) done(lost());
       pending.clear();
-      if (!wasOpen) reject(new Error(`Could not connect to Heatlab at ${url}.`));
+      for (const go of waiting.splice(0)) go();
+      // main says why it closed a connection it accepted (e.g. too many connections) in the close reason.
+      if (!wasOpen) reject(new Error(`Could not connect to Heatlab at ${url}${event.reason ? `: ${event.reason.replace(/\.$/, '')}` : ''}.`));
     });
   });
 }

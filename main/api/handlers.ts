@@ -5,6 +5,7 @@ import type { DatasetsService } from '../data/datasets-service.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { browseFolder } from '../workspace/folder-browser.js';
+import { FolderGrants } from '../workspace/folder-grants.js';
 import { saveFile } from '../workspace/save-file.js';
 import type { ModelsService } from '../train/models-service.js';
 import type { ExplanationsService } from '../explain/explanations-service.js';
@@ -32,6 +33,9 @@ export function createHandlers(s: Services): Handlers {
   const data = datasetHandlers(s.datasets, s.annotations, s.jobs);
   const models = modelHandlers(s.models, s.datasets, s.jobs);
   const explanations = explanationHandlers(s.explanations, s.datasets, s.jobs);
+  const annotations = annotationHandlers(s.annotations);
+  // Every write outside the workspace goes into a folder the user chose in the picker (DESIGN.md, "Security and offline promise").
+  const grants = new FolderGrants(s.workspace.dir);
   return {
     'app.info': async () => {
       const { engines, error } = await s.jobs.engines();
@@ -53,15 +57,18 @@ export function createHandlers(s: Services): Handlers {
     'engine.check': (params) => s.jobs.submit('engine.check', params),
     ...data,
     ...models,
+    'models.export': (request) => models['models.export']({ ...request, folder: grants.writable(request.folder) }),
     // Deleting a model or dataset cascades to its explanation runs' and evaluations' rows (deleting a run, to the evaluations that scored it); their folders follow.
     'datasets.delete': (request) => sweepingAfter(data['datasets.delete'](request)),
     'models.delete': (request) => sweepingAfter(models['models.delete'](request)),
     ...explanations,
     'explanations.delete': (request) => sweepingAfter(explanations['explanations.delete'](request)),
     ...evaluationHandlers(s.evaluations, s.jobs),
-    ...annotationHandlers(s.annotations),
+    ...annotations,
+    'annotations.export': (request) => annotations['annotations.export']({ ...request, folder: grants.writable(request.folder) }),
     'files.browse': ({ path, hidden }) => browseFolder(path, hidden, s.workspace.dir),
-    'files.save': ({ folder, name, data }) => saveFile(folder, name, data),
+    'files.grant': ({ path }) => grants.grant(path),
+    'files.save': ({ folder, name, data }) => saveFile(grants.writable(folder), name, data),
   };
 
   async function sweepingAfter<T>(result: T | Promise<T>): Promise<T> {

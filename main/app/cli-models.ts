@@ -74,7 +74,11 @@ export async function modelsCommand(options: Options, args: string[]): Promise<v
   if (verb === 'export') {
     const id = parseId(rest[0]);
     if (rest.length !== 2 || id === null) throw new UsageError('models export needs a model id and a folder, such as `heatlab models export 2 ~/onnx`.');
-    const { path } = await withHeatlab(options, async (api) => unwrap(await api['models.export']({ id, folder: resolve(rest[1]!) })));
+    // The folder typed on the command line is the user's choice, as the picker's is in the app.
+    const { path } = await withHeatlab(options, async (api) => {
+      const { folder } = unwrap(await api['files.grant']({ path: resolve(rest[1]!) }));
+      return unwrap(await api['models.export']({ id, folder }));
+    });
     if (options.json) out(JSON.stringify({ path }));
     else out(`Wrote ${path}.`);
     return;

@@ -1,19 +1,19 @@
 // Browser mode: the same router behind HTTP (the built renderer) and a WebSocket (the Api) on
 // 127.0.0.1 only. Like Jupyter, a random token comes with the printed URL; the first visit trades
-// it for a same-site cookie. Requests without the token get 401; a foreign Host or Origin, 403.
+// it for a same-site cookie and is redirected to the same address without it, so the token leaves
+// the address bar and history. Requests without the token get 401; a foreign Host or Origin, 403.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { resolve } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { eventNames, methodNames } from '../../shared/api.js';
-import { decodeMessage, encodeMessage, type ClientMessage, type ServerMessage } from '../../shared/wire.js';
 import type { EventBus } from '../api/events.js';
 import type { Router } from '../api/router.js';
+import { createApiSocketServer } from './api-socket.js';
 import { contentTypeOf, rendererFile } from './renderer-files.js';
 
-export const tokenCookie = 'heatlab_token';
+/** Cookies are not port-scoped: two servers on one machine need names of their own, or each would overwrite the other's. */
+export const tokenCookie = (port: number) => `heatlab_token_${port}`;
 export const apiPath = '/api';
 
 export interface ServeOptions {
@@ -47,6 +47,15 @@ function sameToken(given: string | undefined | null, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The request's URL, or null when its target cannot be parsed (answered 400, never thrown). */
+function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    return null;
+  }
+}
+
 export function contentSecurityPolicy(port: number): string {
   const ws = `ws://127.0.0.1:${port} ws://localhost:${port}`;
   return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ${ws}; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
@@ -56,31 +65,49 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const token = options.token ?? randomBytes(24).toString('hex');
   const rendererDir = resolve(options.rendererDir);
   const server = createServer();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 512 * 1024 * 1024 });
+  const sockets = createApiSocketServer(options.router, options.events);
   let port = 0;
 
+  // Exactly the two names of the loopback address the server listens on; [::1] is refused, since
+  // nothing listens there and a browser would never send it for this server.
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
   /** null when the request may proceed, else the HTTP status to refuse it with. */
-  function refusal(req: IncomingMessage, url: URL): 401 | 403 | null {
+  function refusal(req: IncomingMessage, url: URL | null): 400 | 401 | 403 | null {
+    if (url === null) return 400;
     if (!allowedHosts().has(req.headers.host ?? '')) return 403;
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins().has(origin)) return 403;
-    const given = url.searchParams.get('token') ?? cookieValue(req.headers.cookie, tokenCookie);
+    const given = url.searchParams.get('token') ?? cookieValue(req.headers.cookie, tokenCookie(port));
     return sameToken(given, token) ? null : 401;
   }
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const url = requestUrl(req);
     const refused = refusal(req, url);
-    if (refused !== null) {
-      res.writeHead(refused, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(refused === 401 ? 'Heatlab needs the token printed with its URL.\n' : 'Request refused: foreign host or origin.\n');
+    if (refused !== null || url === null) {
+      const status = refused ?? 400;
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(status === 401 ? 'Heatlab needs the token printed with its URL.\n' : status === 400 ? 'Bad request path.\n' : 'Request refused: foreign host or origin.\n');
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (url.searchParams.has('token')) {
+      // The token has done its work once traded for the cookie: the same address without it (303, so
+      // the browser follows with a GET) keeps it out of the address bar and history; the fragment
+      // (the view, e.g. #/explain) survives the redirect.
+      url.searchParams.delete('token');
+      res.writeHead(303, {
+        location: `${url.pathname}${url.search}`,
+        'set-cookie': `${tokenCookie(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+      });
+      res.end();
       return;
     }
     const headers: Record<string, string> = {
@@ -89,9 +116,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       'referrer-policy': 'no-referrer',
       'cross-origin-opener-policy': 'same-origin',
     };
-    if (url.searchParams.has('token')) {
-      headers['set-cookie'] = `${tokenCookie}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-    }
     const found = rendererFile(rendererDir, url.pathname);
     if ('problem' in found) {
       // A broken percent escape is a bad request; everything else names no file.
@@ -108,35 +132,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const refused = url.pathname === apiPath ? refusal(req, url) : 404;
+    // Node's HTTP server drops its own error handling of an upgraded socket: a reset would otherwise end the process.
+    socket.on('error', () => socket.destroy());
+    const url = requestUrl(req);
+    const refused = url !== null && url.pathname !== apiPath ? 404 : refusal(req, url);
     if (refused !== null) {
-      const text = refused === 401 ? 'Unauthorized' : refused === 403 ? 'Forbidden' : 'Not Found';
+      const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[refused];
       socket.end(`HTTP/1.1 ${refused} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  });
-
-  const send = (ws: WebSocket, message: ServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeMessage(message));
-  };
-
-  wss.on('connection', (ws: WebSocket) => {
-    send(ws, { t: 'hello', methods: methodNames });
-    const off = options.events.onAny((name, payload) => send(ws, { t: 'event', name, payload }), eventNames);
-    ws.on('close', off);
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      let message: ClientMessage;
-      try {
-        message = decodeMessage<ClientMessage>(isBinary ? new Uint8Array(data) : data.toString('utf8'));
-        if (message.t !== 'call' || typeof message.id !== 'number') throw new Error('not a call');
-      } catch {
-        ws.close(1003, 'Malformed message.');
-        return;
-      }
-      void options.router.dispatch(message.method, message.request).then((result) => send(ws, { t: 'result', id: message.id, result }));
-    });
+    sockets.accept(req, socket, head);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -152,8 +157,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     token,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close();
+        sockets.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -11,6 +11,7 @@ import { benchEvaluate, childEvaluate } from './evaluate-bench.js';
 import { benchEvaluateJob, childEvaluate10k } from './evaluate-job-bench.js';
 import { benchEvaluateStream, childEvaluateStream } from './evaluate-stream-bench.js';
 import { benchExplainView } from './explain-view-bench.js';
+import { benchLoad } from './load-bench.js';
 import { benchTraining, childTrain100k, childTrainSpeed } from './train-bench.js';
 import { printTable, record, rows } from './table.js';
 
@@ -40,6 +41,7 @@ const areas: Record<string, () => Promise<void>> = {
   },
   'evaluate-job': benchEvaluateJob,
   'explain-view': benchExplainView,
+  load: benchLoad,
 };
 
 async function main(): Promise<void> {

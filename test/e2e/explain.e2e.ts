@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeNpy } from '../../main/workspace/npy.js';
@@ -178,6 +178,12 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
     try {
       await page.getByRole('radio', { name: 'A folder…' }).check();
       const path = page.getByRole('textbox', { name: 'Go to path' });
+      // A hidden folder is refused in the dialog, which stays open for another choice.
+      mkdirSync(join(folder, '.config'));
+      await path.fill(join(folder, '.config'));
+      await path.press('Enter');
+      await page.getByRole('button', { name: 'Choose this folder' }).click();
+      await expect(page.getByRole('dialog').getByRole('alert')).toHaveText('Heatlab does not write into hidden folders such as .config; choose another folder.');
       await path.fill(folder);
       await path.press('Enter');
       await page.getByRole('button', { name: 'Choose this folder' }).click();

@@ -42,6 +42,17 @@ test('shows the workspace and the resolved engines', async ({ page }) => {
   await expect(page.getByText(/ONNX Runtime \d+\.\d+/).first()).toBeVisible();
 });
 
+test('takes the token out of the address once it is traded for the cookie, keeping the view', async ({ page }) => {
+  await page.goto(`${appUrl()}#/catalogue`);
+  await expect(page.getByTestId('workspace-path')).toBeVisible();
+  expect(page.url()).toBe(`${originOnly()}#/catalogue`);
+  // A reload finds the app through the cookie alone.
+  await page.reload();
+  await expect(page.getByTestId('workspace-path')).toBeVisible();
+  const cookies = await page.context().cookies();
+  expect(cookies.map((c) => c.name)).toEqual([`heatlab_token_${new URL(appUrl()).port}`]);
+});
+
 test('refuses a page request without the token', async ({ browser, request }) => {
   const response = await request.get(originOnly(), { headers: { cookie: '' } });
   expect(response.status()).toBe(401);

@@ -35,6 +35,8 @@ beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'heatlab-annotation-out-'));
   heatlab = openHeatlab({ workspaceDir: workspace, mode: 'cli' });
   api = createInProcessApi(heatlab.router, heatlab.events);
+  // As the folder picker does when the user chooses the folder to export into.
+  ok(await api['files.grant']({ path: out }));
   const job = await heatlab.jobs.waitFor(ok(await api['datasets.generate']({ generator: 'triangles-squares', params: { count: 12, seed: 2 } })).id);
   datasetId = (job.result as { datasetId: number }).datasetId;
 });

@@ -177,14 +177,15 @@ describe('browser mode over HTTP', () => {
   });
 
   it('trades the token for an HttpOnly SameSite=Strict cookie and sends a Content-Security-Policy', async () => {
-    const res = await get(`/?token=${server.token}`);
+    const traded = await get(`/?token=${server.token}`);
+    const cookie = traded.headers['set-cookie']?.[0] ?? '';
+    expect(cookie).toMatch(new RegExp(`^heatlab_token_${server.port}=${server.token};`));
+    expect(cookie).toMatch(/;\s*HttpOnly/i);
+    expect(cookie).toMatch(/;\s*SameSite=Strict/i);
+    const res = await get('/', { cookie: cookie.split(';')[0]! });
     expect(res.status).toBe(200);
     expect(res.body).toBe(indexHtml);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
-    const cookie = res.headers['set-cookie']?.[0] ?? '';
-    expect(cookie).toMatch(new RegExp(`^heatlab_token=${server.token};`));
-    expect(cookie).toMatch(/;\s*HttpOnly/i);
-    expect(cookie).toMatch(/;\s*SameSite=Strict/i);
     const csp = res.headers['content-security-policy'] ?? '';
     expect(csp).toMatch(/default-src 'self'/);
     expect(csp).toMatch(/object-src 'none'/);
@@ -202,22 +203,22 @@ describe('browser mode over HTTP', () => {
     expect((await get(`/?token=${wrong}`)).status).toBe(401);
     expect((await get('/?token=short')).status).toBe(401);
     expect((await get('/?token=')).status).toBe(401);
-    expect((await get('/', { cookie: `heatlab_token=${wrong}` })).status).toBe(401);
+    expect((await get('/', { cookie: `heatlab_token_${server.port}=${wrong}` })).status).toBe(401);
   });
 
   it('refuses a foreign Host header with 403, even with the token', async () => {
     expect((await get(`/?token=${server.token}`, { host: `evil.example:${server.port}` })).status).toBe(403);
     expect((await get(`/?token=${server.token}`, { host: '127.0.0.1' })).status).toBe(403);
-    expect((await get(`/?token=${server.token}`, { host: `localhost:${server.port}` })).status).toBe(200);
+    expect((await get(`/?token=${server.token}`, { host: `localhost:${server.port}` })).status).toBe(303);
   });
 
   it('refuses a foreign Origin with 403', async () => {
     expect((await get(`/?token=${server.token}`, { origin: 'http://evil.example' })).status).toBe(403);
-    expect((await get(`/?token=${server.token}`, { origin: `http://127.0.0.1:${server.port}` })).status).toBe(200);
+    expect((await get(`/?token=${server.token}`, { origin: `http://127.0.0.1:${server.port}` })).status).toBe(303);
   });
 
   it('serves nothing outside the renderer folder, however the path is written', async () => {
-    const auth = { cookie: `heatlab_token=${server.token}` };
+    const auth = { cookie: `heatlab_token_${server.port}=${server.token}` };
     for (const path of [
       '/../secret.txt',
       '/assets/../../secret.txt',
@@ -237,7 +238,7 @@ describe('browser mode over HTTP', () => {
   });
 
   it('answers a path with broken percent-encoding with an error and keeps serving', async () => {
-    const auth = { cookie: `heatlab_token=${server.token}` };
+    const auth = { cookie: `heatlab_token_${server.port}=${server.token}` };
     const res = await get('/%E0%A4%A', auth);
     expect([400, 404]).toContain(res.status);
     expect((await get('/', auth)).status).toBe(200);
@@ -268,7 +269,7 @@ describe('browser mode over HTTP', () => {
 describe('browser mode WebSocket upgrades', () => {
   it('accepts the token in the URL or in the cookie', async () => {
     expect(await upgradeStatus(`ws://127.0.0.1:${server.port}/api?token=${server.token}`)).toBe(101);
-    expect(await upgradeStatus(`ws://127.0.0.1:${server.port}/api`, { headers: { cookie: `heatlab_token=${server.token}` } })).toBe(101);
+    expect(await upgradeStatus(`ws://127.0.0.1:${server.port}/api`, { headers: { cookie: `heatlab_token_${server.port}=${server.token}` } })).toBe(101);
     expect(await upgradeStatus(`ws://127.0.0.1:${server.port}/api?token=${server.token}`, { origin: `http://localhost:${server.port}` })).toBe(101);
   });
 

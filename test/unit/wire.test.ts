@@ -1,7 +1,8 @@
 // WebSocket framing: JSON text frames for plain messages, one binary frame with raw bytes when a
 // message carries typed arrays (layout documented at the top of shared/wire.ts).
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, encodeMessage, type ClientMessage, type ServerMessage } from '../../shared/wire.js';
+import { decodeMessage, encodeMessage, wireLimits, type ClientMessage, type ServerMessage } from '../../shared/wire.js';
+import { PAGE_BYTES } from '../../renderer/lib/explain/pages.js';
 
 type AnyTypedArray =
   | Uint8Array
@@ -184,5 +185,16 @@ describe('binary frames', () => {
     expect(() => decodeMessage(frame.subarray(0, 3))).toThrow(/too short/);
     expect(() => decodeMessage(frame.subarray(0, 10))).toThrow(/header is truncated/);
     expect(() => decodeMessage(frame.subarray(0, frame.length - 1))).toThrow(/part is truncated/);
+  });
+});
+
+describe('the message limit', () => {
+  it('carries the largest message the app sends: a files.save of one Explain page’s heatmaps as .npy', () => {
+    // The page budget holds a page's heatmaps to PAGE_BYTES; the .npy header and the frame's header are a few hundred bytes.
+    const frame = encodeMessage({ t: 'call', id: 1, method: 'files.save', request: { folder: `/${'x'.repeat(4096)}`, name: 'n'.repeat(255), data: new Uint8Array(1024) } });
+    const overhead = (frame as Uint8Array).byteLength - 1024 + 128;
+    expect(PAGE_BYTES + overhead).toBeLessThanOrEqual(wireLimits.messageBytes);
+    // …and no more than a mebibyte beyond it: the limit is not a round number picked large.
+    expect(wireLimits.messageBytes - PAGE_BYTES).toBeLessThanOrEqual(2 ** 20);
   });
 });
