@@ -84,6 +84,12 @@ export interface ImportPlan {
   hidden: number;
   /** Files with an extension Heatlab does not read. */
   ignored: number;
+  /**
+   * Entries of a folder source not followed or read, each with why: symbolic links to folders
+   * inside the imported folder (never followed, so classes cannot merge), links to special files,
+   * broken links, devices and FIFOs. The import's report lists them among its skipped files.
+   */
+  passedOver: { path: string; reason: string }[];
   /** Sentences about what stands in the way, e.g. "Only one class folder was found". Empty when the import can run. */
   problems: string[];
 }

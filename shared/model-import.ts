@@ -32,6 +32,17 @@ export const importPreprocessingSchema = z
  * Why a list of class names cannot name a model's classes, in one sentence, or null. Each name must
  * be distinct and not empty: views, run names and annotation labels tell the classes apart by name.
  */
+/**
+ * A published labels file may repeat a name for two classes (ImageNet's list names "crane" for the
+ * bird and the machine): each repeated name is told apart by its class number, "crane (class 134)",
+ * so every class can still be named. Names typed by the user are refused instead (classNamesProblem).
+ */
+export function distinguishRepeatedNames(names: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return names.map((name, k) => (counts.get(name)! > 1 ? `${name} (class ${k})` : name));
+}
+
 export function classNamesProblem(names: readonly string[]): string | null {
   const empty = names.findIndex((n) => n.trim() === '');
   if (empty >= 0) return `Class names must not be empty; class ${empty} has none.`;

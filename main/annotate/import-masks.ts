@@ -9,6 +9,7 @@ import type { MaskImport } from '../../shared/annotations.js';
 import { HeatlabError } from '../../shared/errors.js';
 import { decodeImage } from '../data/import/image-file.js';
 import { flattenOnBlack, is16Bit, type Raster } from '../data/import/raster.js';
+import { FileRefused } from '../workspace/read-regular-file.js';
 import type { AnnotationSets } from './annotation-sets.js';
 import { maskPalette } from './mask-png.js';
 
@@ -67,7 +68,8 @@ export async function importMasks(sets: AnnotationSets, id: number, folder: stri
       try {
         raster = flattenOnBlack(await decodeImage(join(root, file)));
       } catch (err) {
-        skipped.push({ file, reason: `it could not be read (${err instanceof Error ? err.message : String(err)})` });
+        // A FIFO, a device or an oversized file says why in its own words; a decoder's reason is wrapped.
+        skipped.push({ file, reason: err instanceof FileRefused ? err.reason : `it could not be read (${err instanceof Error ? err.message : String(err)})` });
         continue;
       }
       if (raster.width !== size.width || raster.height !== size.height) {

@@ -2,8 +2,8 @@
 // attributes, float32/int64 initializers (Constant nodes become initializers too), the graph's
 // real inputs (initializers listed as inputs, as IR version < 4 files do, are dropped) and the
 // default-domain opset. Every refusal is HeatlabError('invalid_request') in one sentence.
-import { readFile } from 'node:fs/promises';
 import onnxProto from 'onnx-proto';
+import { fileKinds, readRegularFile } from '../workspace/read-regular-file.js';
 import { describeNode, invalidModel, type IrAttribute, type IrModel, type IrNode, type IrTensor } from './ir.js';
 import { decodeAttribute, decodeTensor, decodeValueInfo, int } from './proto-decode.js';
 
@@ -137,7 +137,7 @@ export function readModel(bytes: Uint8Array): IrModel {
   };
 }
 
-/** Reads and decodes an .onnx file. */
+/** Reads and decodes an .onnx file (a regular file within the ONNX cap). */
 export async function readModelFile(path: string): Promise<IrModel> {
-  return readModel(new Uint8Array(await readFile(path)));
+  return readModel(new Uint8Array(readRegularFile(path, fileKinds.onnx)));
 }

@@ -39,6 +39,7 @@ describe('inspectImport', () => {
       total: 4,
       hidden: 1,
       ignored: 1,
+      passedOver: [],
       problems: [],
     });
   });

@@ -29,9 +29,11 @@ describe('class names', () => {
     expect(classNamesProblem(['a', ' ', 'b'])).toBe('Class names must not be empty; class 1 has none.');
   });
 
-  it('refuses a labels file that repeats a name, in one sentence naming the file', () => {
-    expect(() => readLabelsFile(labelsFile('twice.txt', 'crane\nheron\ncrane\n'))).toThrow('The labels file twice.txt cannot be used: class names must be distinct; "crane" is given twice (classes 0 and 2).');
-    expect(() => readLabelsFile(labelsFile('twice.json', '["a", "b", "a"]'))).toThrow('The labels file twice.json cannot be used: class names must be distinct; "a" is given twice (classes 0 and 2).');
+  it('tells a labels file’s repeated names apart by their class numbers, as ImageNet’s two "crane" classes need', () => {
+    expect(readLabelsFile(labelsFile('twice.txt', 'crane\nheron\ncrane\n'))).toEqual(['crane (class 0)', 'heron', 'crane (class 2)']);
+    expect(readLabelsFile(labelsFile('twice.json', '["a", "b", "a"]'))).toEqual(['a (class 0)', 'b', 'a (class 2)']);
+    // Told apart, a name must still not collide with one the file already has.
+    expect(() => readLabelsFile(labelsFile('clash.txt', 'a\na\na (class 1)\n'))).toThrow('The labels file clash.txt cannot be used: class names must be distinct; "a (class 1)" is given twice (classes 1 and 2).');
   });
 
   it('refuses a labels file with an empty name in its JSON list', () => {

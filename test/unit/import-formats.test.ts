@@ -6,7 +6,7 @@ import { zipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { splitCodes } from '../../shared/datasets.js';
 import { classifyArrayName } from '../../main/data/import/array-names.js';
-import { readAll } from '../../main/data/import/byte-stream.js';
+import { readPrefix } from '../../main/data/import/byte-stream.js';
 import { GrowingNpyWriter } from '../../main/data/import/growing-npy.js';
 import { parseIdxHeader } from '../../main/data/import/idx.js';
 import { fileSystemProblem } from '../../main/data/import/source-problem.js';
@@ -54,8 +54,8 @@ describe('zip entries', () => {
       ['a.npy', 0, 5000],
       ['dir/b.npy', 8, b.length],
     ]);
-    expect(new Uint8Array(await readAll(openZipEntry(file, entries[0]!)))).toEqual(a);
-    expect(new Uint8Array(await readAll(openZipEntry(file, entries[1]!)))).toEqual(b);
+    expect(new Uint8Array(await readPrefix(openZipEntry(file, entries[0]!), Number.MAX_SAFE_INTEGER))).toEqual(a);
+    expect(new Uint8Array(await readPrefix(openZipEntry(file, entries[1]!), Number.MAX_SAFE_INTEGER))).toEqual(b);
   });
 
   it('refuses a file that is not a zip archive', () => {

@@ -9,6 +9,7 @@ import { SourceProblem } from './source-problem.js';
 import { rowChunks } from './byte-stream.js';
 import type { DatasetSink, SinkItem } from './dataset-sink.js';
 import { fitToSize, type TargetSize } from './fit.js';
+import { MAX_DECODED_BYTES } from './image-limits.js';
 import { toFormat, type PixelFormat, type Raster } from './raster.js';
 import { settleAll } from './settle-all.js';
 
@@ -38,6 +39,11 @@ export function describeImages(header: ArrayHeader, label: string): ArrayImages 
   }
   if (!['u1', 'u2', 'f4', 'f8'].includes(header.type)) {
     throw new SourceProblem(`The array ${label} holds ${dtypeNames[header.type]} values; Heatlab reads images stored as uint8, uint16, or float with values in [0, 1].`);
+  }
+  // One row is read and converted whole, so it obeys the image limit (on its stored bytes, up to 8 per sample).
+  const rowBytes = height * width * channels * elementBytes(header.type);
+  if (rowBytes > MAX_DECODED_BYTES) {
+    throw new SourceProblem(`The array ${label} holds ${height}×${width}×${channels} ${dtypeNames[header.type]} images of ${(rowBytes / 2 ** 20).toFixed(0)} MiB each; Heatlab reads images up to ${MAX_DECODED_BYTES / 2 ** 20} MiB.`);
   }
   return { count, height, width, channels, bits: header.type === 'u2' ? 16 : 8, header };
 }

@@ -4,14 +4,15 @@
 // t10k-images/-labels as the test part; x_train.npy brings y_train.npy, x_test.npy, y_test.npy.
 // A source with two or more parts keeps its own split (validation carved from train unless it
 // has a validation part); a lone pair — x/y, or only x_train/y_train — is split by the seed.
-import { createReadStream, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ImportFormat } from '../../../shared/datasets.js';
 import { HeatlabError, sentence } from '../../../shared/errors.js';
+import { fileKinds, regularFileStream } from '../../workspace/read-regular-file.js';
 import { parseNpyArrayHeader, readValues, type ArrayHeader } from './array-header.js';
 import { classifyArrayName, type ArrayName, type ArrayPartName } from './array-names.js';
-import { readAll, readPrefix } from './byte-stream.js';
+import { readPrefix } from './byte-stream.js';
 import { SourceProblem } from './source-problem.js';
 import { looksLikeIdx, openIdx, parseIdxHeader } from './idx.js';
 import { openZipEntry, readZipEntries } from './zip.js';
@@ -93,7 +94,7 @@ export function locateIdx(path: string): ArraySource {
 }
 
 export function locateNpy(path: string): ArraySource {
-  const open = (file: string) => createReadStream(file, { highWaterMark: 1 << 20 });
+  const open = (file: string) => regularFileStream(file, fileKinds.array);
   return fromFamily(path, 'npy', siblings(path, 'npy', (f) => f.toLowerCase().endsWith('.npy'), open));
 }
 
@@ -133,9 +134,17 @@ export async function readArrayHeader(array: StoredArray): Promise<ArrayHeader> 
   return parse(await readPrefix(array.open(), array.kind === 'idx' ? 4 + 4 * 255 : 65536 + 12), array);
 }
 
+/** The most a labels array's header and values can take (an .npy header of 64 KiB, 8-byte values). */
+const labelBytes = (count: number) => 65536 + 12 + 8 * count;
+
+/** 2^27 images (134 million): ten times ImageNet-21k; a header claiming more is damaged. */
+const MAX_IMAGES = 2 ** 27;
+
 /** Labels as int32: any integer type (or floats holding whole numbers), shape [N] or [N, 1]. */
 export async function readLabels(array: StoredArray, count: number): Promise<Int32Array> {
-  const bytes = await readAll(array.open());
+  if (count > MAX_IMAGES) throw new SourceProblem(`The array ${array.label} is paired with ${count} images; Heatlab imports up to ${MAX_IMAGES} images from one array.`);
+  // Never more than N labels can use: a labels file that inflates without end stops here.
+  const bytes = await readPrefix(array.open(), labelBytes(count));
   const header = parse(bytes, array);
   const [n, extra = 1, ...more] = header.shape;
   if (n === undefined || extra !== 1 || more.length > 0) throw new SourceProblem(`The array ${array.label} has shape (${header.shape.join(', ')}); labels must be one number per image.`);

@@ -1,8 +1,9 @@
 // A BMP decoder (sharp/libvips cannot read BMP). Reads the Windows bitmap headers (CORE, INFO,
 // V2–V5), 1/4/8-bit palette images, 16/24/32-bit images, BI_RGB and BI_BITFIELDS (also
 // BI_ALPHABITFIELDS), bottom-up and top-down rows. Compressed BMPs (RLE, JPEG/PNG inside) are refused.
-import { closeSync, openSync, readSync } from 'node:fs';
-import { MAX_PIXELS } from './png.js';
+import { closeSync, readSync } from 'node:fs';
+import { fileKinds, openRegularFile } from '../../workspace/read-regular-file.js';
+import { checkDecodedSize } from './image-limits.js';
 import type { ImageHeader, Raster } from './raster.js';
 
 export function isBmp(bytes: Uint8Array): boolean {
@@ -41,8 +42,8 @@ function parseInfo(bytes: Uint8Array): BmpInfo {
   const compression = core ? BI_RGB : view.getUint32(30, true);
   const height = Math.abs(rawHeight);
   if (width <= 0 || height === 0) throw new Error(`its header gives an invalid size of ${width}×${rawHeight}`);
-  if (width * height > MAX_PIXELS) throw new Error(`it is ${width}×${height}, larger than the ${MAX_PIXELS} pixels Heatlab reads`);
   if (![1, 4, 8, 16, 24, 32].includes(bpp)) throw new Error(`it has ${bpp} bits per pixel, which Heatlab does not read`);
+  checkDecodedSize(width, height, bpp >= 16 ? 4 : 3, 8);
   if (compression !== BI_RGB && compression !== BI_BITFIELDS && compression !== BI_ALPHABITFIELDS) {
     throw new Error(`it is compressed (compression type ${compression}); Heatlab reads uncompressed BMPs`);
   }
@@ -82,7 +83,7 @@ function parseInfo(bytes: Uint8Array): BmpInfo {
 const HEADER_BYTES = 14 + 124 + 16 + 256 * 4;
 
 export function readBmpHeader(path: string): ImageHeader {
-  const fd = openSync(path, 'r');
+  const { fd } = openRegularFile(path, fileKinds.image);
   try {
     const head = new Uint8Array(HEADER_BYTES);
     const got = readSync(fd, head, 0, head.length, 0);

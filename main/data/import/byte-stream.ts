@@ -1,7 +1,33 @@
 // Reading array files (IDX, .npy, entries of an .npz) as byte streams, so that an array of any
 // size passes through in chunks of whole rows and is never held in memory at once.
-import type { Readable } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import { SourceProblem } from './source-problem.js';
+
+/** zlib's complaints ("Unexpected end of file.") as sentences naming the file; other errors as they are. */
+function zlibProblem(err: unknown, label: string, format: string): unknown {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'Z_BUF_ERROR') return new SourceProblem(`The file ${label} is truncated: its ${format} data ends before the array does.`);
+  if (code === 'Z_DATA_ERROR') return new SourceProblem(`The file ${label} is damaged: its ${format} data cannot be decompressed (${(err as Error).message.replace(/\.$/, '')}).`);
+  return err;
+}
+
+/** `file` through a zlib decompressor, its errors said in sentences; closing the result closes the file. */
+export function decompressed(file: Readable, inflater: Transform, label: string, format: string): Readable {
+  // A read error of the file must reach whoever reads the decompressed stream.
+  file.on('error', (err) => inflater.destroy(err));
+  inflater.on('close', () => file.destroy());
+  const out = file.pipe(inflater);
+  async function* translated(): AsyncGenerator<Buffer> {
+    try {
+      for await (const chunk of out) yield chunk as Buffer;
+    } catch (err) {
+      throw zlibProblem(err, label, format);
+    } finally {
+      out.destroy();
+    }
+  }
+  return Readable.from(translated(), { objectMode: false });
+}
 
 /** The first `length` bytes of a stream (fewer if it ends sooner); the stream is then closed. */
 export async function readPrefix(stream: Readable, length: number): Promise<Buffer> {
@@ -17,13 +43,6 @@ export async function readPrefix(stream: Readable, length: number): Promise<Buff
     stream.destroy();
   }
   return Buffer.concat(parts).subarray(0, length);
-}
-
-/** The whole stream in one buffer (for small arrays such as labels). */
-export async function readAll(stream: Readable): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of stream) parts.push(chunk as Buffer);
-  return Buffer.concat(parts);
 }
 
 /**

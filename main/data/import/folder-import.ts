@@ -8,6 +8,7 @@ import type { JobContext } from '../../jobs/host/job-context.js';
 import type { SinkItem, DatasetSink } from './dataset-sink.js';
 import { fitToSize, type TargetSize } from './fit.js';
 import { decodeImage, readImageHeader, unreadableReason } from './image-file.js';
+import { DecodeBudget, decodedBytes } from './image-limits.js';
 import type { MaskFolder } from './masks.js';
 import { toFormat, type ImageHeader, type PixelFormat } from './raster.js';
 import type { FolderScan } from './scan-folder.js';
@@ -119,11 +120,14 @@ export async function readFolder(
   let resized = 0;
   const imageBytes = sink.width * sink.height * sink.format.channels * (sink.format.dtype === 'uint16' ? 2 : 1);
   const perBatch = Math.max(1, Math.min(512, Math.floor(BATCH_BYTES / imageBytes)));
+  const budget = new DecodeBudget();
+  // Counted with an alpha channel, which the header does not tell.
+  const decoding = (item: FolderItem) => decodedBytes(item.header.width, item.header.height, item.header.channels + 1, item.header.bits);
   const message = `Importing ${items.length.toLocaleString('en-US')} images`;
   ctx.progress(0, items.length, message, 'images');
   for (let first = 0; first < items.length; first += perBatch) {
     const batch = items.slice(first, first + perBatch);
-    const results = await settleAll(batch, IN_FLIGHT, (item) => importOne(root, item, sink.format, target, masks));
+    const results = await settleAll(batch, IN_FLIGHT, (item) => budget.use(decoding(item), () => importOne(root, item, sink.format, target, masks)));
     const good: SinkItem[] = [];
     results.forEach((r, k) => {
       if (!r.ok) {

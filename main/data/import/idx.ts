@@ -2,32 +2,25 @@
 // two zero bytes, a type code, the number of dimensions, each dimension as a big-endian uint32,
 // then the values, big-endian. Gzipped copies (.gz, told by their magic bytes) are read through
 // node:zlib's streaming gunzip.
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { fileKinds, readRegularFileRange, regularFileStream } from '../../workspace/read-regular-file.js';
 import type { ArrayHeader, ElementType } from './array-header.js';
+import { decompressed } from './byte-stream.js';
 
 const typeCodes: Record<number, ElementType> = { 0x08: 'u1', 0x09: 'i1', 0x0b: 'i2', 0x0c: 'i4', 0x0d: 'f4', 0x0e: 'f8' };
 
 function isGzip(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const head = new Uint8Array(2);
-    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    closeSync(fd);
-  }
+  const head = readRegularFileRange(path, fileKinds.array, 0, 2);
+  return head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
 /** The file's bytes, gunzipped when it is gzipped. */
 export function openIdx(path: string): Readable {
-  const file = createReadStream(path, { highWaterMark: 1 << 20 });
-  if (!isGzip(path)) return file;
-  const gunzip = createGunzip();
-  // A read error of the file must reach whoever reads the gunzipped stream.
-  file.on('error', (err) => gunzip.destroy(err));
-  gunzip.on('close', () => file.destroy());
-  return file.pipe(gunzip);
+  const gzipped = isGzip(path);
+  const file = regularFileStream(path, fileKinds.array);
+  return gzipped ? decompressed(file, createGunzip(), basename(path), 'gzip') : file;
 }
 
 /** Throws a reason when the bytes do not start like an IDX file. */

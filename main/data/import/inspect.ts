@@ -31,7 +31,7 @@ function sizesOf(entries: { width: number; height: number; count: number }[]): I
 /** The problems that stop a folder import, from its classes and readable images. */
 export function folderProblems(scan: FolderScan, readable: FolderItem[]): string[] {
   const classNames = scan.classes.map((c) => c.name);
-  if (classNames.length === 0 && scan.hidden + scan.ignored + scan.emptyFolders.length === 0) return ['The folder is empty.'];
+  if (classNames.length === 0 && scan.hidden + scan.ignored + scan.emptyFolders.length + scan.passedOver.length === 0) return ['The folder is empty.'];
   if (classNames.length === 0) return ['The folder has no class sub-folders with images; an import needs one sub-folder of images per class.'];
   if (classNames.length === 1) return [`The folder has only one class sub-folder (${classNames[0]}); an import needs at least two classes.`];
   if (readable.length === 0) return ['No readable images were found.'];
@@ -44,6 +44,7 @@ async function inspectFolder(plan: ImportPlan): Promise<void> {
   const scan = scanFolder(plan.path);
   plan.hidden = scan.hidden;
   plan.ignored = scan.ignored;
+  plan.passedOver = scan.passedOver;
   const { items } = await probeFolder(scan, yieldToEventLoop);
   plan.classes = scan.classes.map((c, k) => ({ name: c.name, count: items.filter((i) => i.classIndex === k).length }));
   plan.sizes = sizesOf(items.map((i) => ({ width: i.header.width, height: i.header.height, count: 1 })));
@@ -80,7 +81,7 @@ async function inspectArrays(plan: ImportPlan, format: Exclude<ImportFormat, 'fo
 }
 
 export async function inspectImport(path: string): Promise<ImportPlan> {
-  const plan: ImportPlan = { path: resolve(path), format: 'folder', classes: [], sizes: [], channels: [], bitDepths: [], total: 0, hidden: 0, ignored: 0, problems: [] };
+  const plan: ImportPlan = { path: resolve(path), format: 'folder', classes: [], sizes: [], channels: [], bitDepths: [], total: 0, hidden: 0, ignored: 0, passedOver: [], problems: [] };
   try {
     plan.format = detectFormat(plan.path);
     if (plan.format === 'folder') await inspectFolder(plan);

@@ -9,7 +9,7 @@ import { basename, extname, join } from 'node:path';
 import { decodeImage } from './image-file.js';
 import { fitToSize, type TargetSize } from './fit.js';
 import { flattenOnBlack, is16Bit, type Raster } from './raster.js';
-import { collectImages } from './scan-folder.js';
+import { walkFiles } from './scan-folder.js';
 
 const stripExtension = (path: string): string => path.slice(0, path.length - extname(path).length);
 
@@ -28,15 +28,14 @@ export class MaskFolder {
     }
   }
 
-  /** Indexes the PNG files of a folder (hidden files passed over); null when it is not a folder. */
+  /** Indexes the PNG files of a folder (hidden files passed over, links as scan-folder.ts follows them); null when it is not a folder. */
   static scan(root: string): MaskFolder | null {
     try {
       if (!statSync(root).isDirectory()) return null;
     } catch {
       return null;
     }
-    const files = collectImages(root, '', { hidden: 0, ignored: 0 }, new Set(), (name) => extname(name).toLowerCase() === '.png');
-    return new MaskFolder(root, files);
+    return new MaskFolder(root, walkFiles(root, (name) => extname(name).toLowerCase() === '.png').files);
   }
 
   /** The mask file (relative to the mask folder) of an image given by its relative path, or null. */

@@ -2,12 +2,11 @@
 // common case of non-interlaced images. sharp needs about 0.6 ms of CPU per small PNG, too slow
 // for ≥ 2,000 images/s on two cores; native zlib plus this unfiltering loop needs a fraction.
 // Interlaced (Adam7) PNGs are left to sharp: decodePng returns null for them.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { crc32, inflateSync } from 'node:zlib';
+import { fileKinds, openRegularFile } from '../../workspace/read-regular-file.js';
+import { checkDecodedSize } from './image-limits.js';
 import type { ImageHeader, Raster } from './raster.js';
-
-/** sharp's default limit on input pixels (0x3FFF²), so that a damaged header cannot ask for gigabytes. */
-export const MAX_PIXELS = 268402689;
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -31,8 +30,9 @@ function parseIhdr(data: Uint8Array): Ihdr {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const ihdr = { width: view.getUint32(0), height: view.getUint32(4), depth: data[8]!, colourType: data[9]!, interlaced: data[12] === 1 };
   if (ihdr.width === 0 || ihdr.height === 0) throw new Error('its header gives a size of zero');
-  if (ihdr.width * ihdr.height > MAX_PIXELS) throw new Error(`it is ${ihdr.width}×${ihdr.height}, larger than the ${MAX_PIXELS} pixels Heatlab reads`);
   if (!(allowedDepths[ihdr.colourType] ?? []).includes(ihdr.depth)) throw new Error(`its header has an invalid colour type ${ihdr.colourType} with bit depth ${ihdr.depth}`);
+  // Before any IDAT is inflated: a palette decodes to RGB samples.
+  checkDecodedSize(ihdr.width, ihdr.height, ihdr.colourType === 3 ? 3 : samplesPerPixel[ihdr.colourType]!, ihdr.depth);
   return ihdr;
 }
 
@@ -49,7 +49,7 @@ function headerOf(ihdr: Ihdr, plte: Uint8Array | null): ImageHeader {
 
 /** Header fields from the chunks before the image data, read with a few small positioned reads. */
 export function readPngHeader(path: string): ImageHeader {
-  const fd = openSync(path, 'r');
+  const { fd } = openRegularFile(path, fileKinds.image);
   try {
     const head = new Uint8Array(8 + 8 + 13 + 4);
     if (readSync(fd, head, 0, head.length, 0) < head.length || !isPng(head)) throw new Error('it is not a PNG file');

@@ -71,7 +71,8 @@ async function prepareFolder(path: string, options: ImportOptions, masks: MaskFo
     height,
     target,
     hidden: scan.hidden,
-    skipped: probed.skipped,
+    // Links not followed and special files come first: they are why a class may look smaller than its folder.
+    skipped: [...scan.passedOver.map((p) => ({ file: p.path, reason: p.reason })), ...probed.skipped],
     classNames: scan.classes.map((c) => c.name),
     dropEmptyClasses: true,
     ownSplit: false,

@@ -2,9 +2,12 @@
 // (PKWARE APPNOTE 6.3: end of central directory, ZIP64 records, which numpy writes with
 // force_zip64), and a stream of one entry's bytes: stored entries straight from the file,
 // deflated ones through node:zlib's raw inflate — never the whole archive in memory.
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
+import { fileKinds, openRegularFile, readRegularFileRange, regularFileStream } from '../../workspace/read-regular-file.js';
+import { decompressed } from './byte-stream.js';
 import { SourceProblem } from './source-problem.js';
 
 export interface ZipEntry {
@@ -52,9 +55,9 @@ function findDirectory(fd: number, fileSize: number): { offset: number; size: nu
 
 /** Every entry of the archive at `path`, in directory order. Throws a reason when it is damaged. */
 export function readZipEntries(path: string): ZipEntry[] {
-  const fd = openSync(path, 'r');
+  const { fd, size: fileSize } = openRegularFile(path, fileKinds.array);
   try {
-    const { offset, size, entries: count } = findDirectory(fd, fstatSync(fd).size);
+    const { offset, size, entries: count } = findDirectory(fd, fileSize);
     const dir = readAt(fd, offset, size);
     const entries: ZipEntry[] = [];
     for (let at = 0, k = 0; k < count; k++) {
@@ -95,20 +98,11 @@ export function readZipEntries(path: string): ZipEntry[] {
 /** The uncompressed bytes of one entry, as a stream. */
 export function openZipEntry(path: string, entry: ZipEntry): Readable {
   if (entry.method !== 0 && entry.method !== 8) throw new SourceProblem(`The archive entry ${entry.name} uses compression method ${entry.method}; Heatlab reads stored and deflated entries.`);
-  const fd = openSync(path, 'r');
-  let local: Buffer;
-  try {
-    local = readAt(fd, entry.localHeaderOffset, 30);
-  } finally {
-    closeSync(fd);
-  }
+  const local = readRegularFileRange(path, fileKinds.array, entry.localHeaderOffset, 30);
   if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50) throw new SourceProblem(`The archive entry ${entry.name} has a damaged local header.`);
   const start = entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
   if (entry.compressedSize === 0) return Readable.from([]);
-  const file = createReadStream(path, { start, end: start + entry.compressedSize - 1, highWaterMark: 1 << 20 });
+  const file = regularFileStream(path, fileKinds.array, { start, end: start + entry.compressedSize - 1 });
   if (entry.method === 0) return file;
-  const inflate = createInflateRaw();
-  file.on('error', (err) => inflate.destroy(err));
-  inflate.on('close', () => file.destroy());
-  return file.pipe(inflate);
+  return decompressed(file, createInflateRaw(), `${basename(path)}: ${entry.name}`, 'deflate');
 }

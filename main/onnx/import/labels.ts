@@ -1,12 +1,9 @@
 // Class names from a labels file: a JSON array of names, or one name per line (blank lines and
 // surrounding spaces ignored), as torchvision's and DIANNA's label files are written.
-import { readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute } from 'node:path';
 import { HeatlabError } from '../../../shared/errors.js';
-import { classNamesProblem } from '../../../shared/model-import.js';
-
-/** Far more than any classifier's labels; a larger file is not a labels file. */
-const MAX_BYTES = 16 * 1024 * 1024;
+import { classNamesProblem, distinguishRepeatedNames } from '../../../shared/model-import.js';
+import { FileRefused, fileKinds, readRegularFile } from '../../workspace/read-regular-file.js';
 
 const unreadable = (path: string, why: string) => new HeatlabError('invalid_request', `The labels file ${basename(path)} cannot be used: ${why}.`);
 
@@ -14,9 +11,9 @@ export function readLabelsFile(path: string): string[] {
   if (!isAbsolute(path)) throw new HeatlabError('invalid_request', `"${path}" is not an absolute path.`);
   let text: string;
   try {
-    if (statSync(path).size > MAX_BYTES) throw unreadable(path, 'it is larger than 16 MB');
-    text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(path));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(readRegularFile(path, fileKinds.labels));
   } catch (err) {
+    if (err instanceof FileRefused) throw unreadable(path, err.reason);
     if (err instanceof HeatlabError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === undefined) throw unreadable(path, 'it is not UTF-8 text');
@@ -40,7 +37,9 @@ export function readLabelsFile(path: string): string[] {
   const empty = names.findIndex((n) => n === '');
   if (empty >= 0) throw unreadable(path, `name ${empty + 1} is empty`);
   if (names.some((n) => n.length > 200)) throw unreadable(path, 'a name is longer than 200 characters');
-  const problem = classNamesProblem(names);
+  const distinct = distinguishRepeatedNames(names);
+  // A name that is already "crane (class 134)" in the file could still collide.
+  const problem = classNamesProblem(distinct);
   if (problem !== null) throw unreadable(path, problem.charAt(0).toLowerCase() + problem.slice(1, -1));
-  return names;
+  return distinct;
 }

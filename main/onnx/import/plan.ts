@@ -8,6 +8,7 @@ import { classNamesProblem, type ChannelOrder, type InputLayout, type OutputKind
 import type { Preprocessing } from '../../../shared/models.js';
 import { formatShape } from '../dims.js';
 import { producersOf, type Dim, type IrModel, type IrValueInfo } from '../ir.js';
+import { versionProblem } from '../runtime-limits.js';
 
 export interface ImportChoices {
   input?: string;
@@ -39,6 +40,22 @@ export interface ImportPlan {
 }
 
 const refuse = (message: string) => new HeatlabError('invalid_request', message);
+
+/**
+ * The most one image's input may hold: 2^26 float32 values (256 MiB), e.g. 3×4096×4096. Every
+ * method runs batches of perturbed copies, and a typed array for a larger one cannot even be made
+ * (3×100000×100000 failed with "Invalid typed array length").
+ */
+export const MAX_INPUT_VALUES = 2 ** 26;
+
+function checkInputSize(input: IrValueInfo, channels: number, height: number, width: number): void {
+  const values = channels * height * width;
+  if (values <= MAX_INPUT_VALUES) return;
+  const gib = (values * 4) / 2 ** 30;
+  throw refuse(
+    `The input ${input.name} takes ${channels}×${height}×${width} images, ${gib >= 10 ? Math.round(gib) : gib.toFixed(1)} GiB of float32 per image, too large to run; Heatlab runs models whose input holds up to ${MAX_INPUT_VALUES * 4 / 2 ** 20} MiB per image.`,
+  );
+}
 
 const describeValue = (v: IrValueInfo) => `${v.name} ${v.shape === null ? '(no shape)' : formatShape(v.shape)} ${v.elemType}`;
 
@@ -116,6 +133,9 @@ function perChannel(values: number[] | undefined, fallback: number, channels: nu
 
 /** The import as it would run; throws the first reason it cannot, in one sentence. */
 export function planImport(ir: IrModel, choices: ImportChoices, dataset: Pick<DatasetRef, 'id' | 'name' | 'channels' | 'height' | 'width'> | null): ImportPlan {
+  // ONNX Runtime would refuse the file with its C++ source path: say it first.
+  const version = versionProblem(ir);
+  if (version !== null) throw refuse(version);
   const input = pickInput(ir, choices.input);
   const output = pickOutput(ir, choices.output);
   const shape = input.shape!;
@@ -136,6 +156,7 @@ export function planImport(ir: IrModel, choices: ImportChoices, dataset: Pick<Da
   if (typeof size[0] !== 'number' || typeof size[1] !== 'number') {
     throw new HeatlabError('invalid_request', `The input ${input.name} ${formatShape(shape)} has no fixed height and width, so a test dataset must be chosen to fix them to its image size.`, { sizeFromDataset: true });
   }
+  checkInputSize(input, channels, size[0], size[1]);
   const channelOrder = choices.preprocessing.channelOrder;
   if (channelOrder === 'bgr' && channels !== 3) throw refuse(`The BGR channel order needs a 3-channel input, and the model's input has ${channels} channel${channels === 1 ? '' : 's'}.`);
 

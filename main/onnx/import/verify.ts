@@ -5,6 +5,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { HeatlabError } from '../../../shared/errors.js';
 import { Random } from '../../numeric/random.js';
 import type { LoadedOrt } from '../runtime.js';
+import { ortMessage } from '../runtime-limits.js';
 import { NORMALISED_NAMES, exposeValue } from './normalize.js';
 import type { ImportPlan } from './plan.js';
 
@@ -38,7 +39,9 @@ export async function createSession(ort: LoadedOrt, bytes: Uint8Array, what: str
   try {
     return await ort.ort.InferenceSession.create(bytes, ort.sessionOptions);
   } catch (err) {
-    throw new HeatlabError('invalid_request', `ONNX Runtime cannot load ${what}: ${(err as Error).message.split('\n')[0]!.replace(/\.$/, '')}.`);
+    const words = ortMessage((err as Error).message);
+    // The version refusals are whole sentences about the file already.
+    throw new HeatlabError('invalid_request', /^This ONNX file/.test(words) ? words : `ONNX Runtime cannot load ${what}: ${words.replace(/\.$/, '')}.`);
   }
 }
 
@@ -46,7 +49,7 @@ export async function runSession(session: InferenceSession, ort: LoadedOrt, inpu
   try {
     return await session.run({ [input]: new ort.ort.Tensor('float32', data, dims) });
   } catch (err) {
-    throw new HeatlabError('invalid_request', `ONNX Runtime cannot run ${what}: ${(err as Error).message.split('\n')[0]!.replace(/\.$/, '')}.`);
+    throw new HeatlabError('invalid_request', `ONNX Runtime cannot run ${what}: ${ortMessage((err as Error).message).replace(/\.$/, '')}.`);
   }
 }
 
