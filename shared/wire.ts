@@ -20,6 +20,9 @@ export const wireLimits = {
   connections: 64,
   // Calls one connection may have unanswered; the client queues the rest (a view may ask for every run at once).
   inFlight: 64,
+  // Answers main may hold for a client that does not read them: three of the largest (a page of
+  // heatmaps, 320 MiB). Past that the connection is dropped rather than main's memory growing.
+  sendBacklogBytes: 3 * 321 * 2 ** 20,
 } as const;
 
 export type ClientMessage = { t: 'call'; id: number; method: MethodName | string; request: unknown };

@@ -47,7 +47,14 @@ export function createApiSocketServer(router: Router, events: EventBus, limits: 
   let connections = 0;
 
   const send = (ws: WebSocket, message: ServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeMessage(message));
+    if (ws.readyState !== ws.OPEN) return;
+    // A client that stops reading would otherwise make main hold every answer and event it is sent.
+    if (ws.bufferedAmount > limits.sendBacklogBytes) {
+      console.error(`Heatlab dropped a WebSocket connection that left ${mib(ws.bufferedAmount)} of answers unread (the limit is ${mib(limits.sendBacklogBytes)}).`);
+      ws.terminate();
+      return;
+    }
+    ws.send(encodeMessage(message));
   };
 
   const serve = (ws: WebSocket) => {
