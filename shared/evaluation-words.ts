@@ -1,5 +1,7 @@
 // An evaluation's verdicts in words, the same in the Evaluate view, the CLI and the exports: which
-// methods beat a random map, and whether each perturbation behaves as removal for the model.
+// methods beat a random map, whether each perturbation behaves as removal for the model, and how
+// many images were scored.
+import { formatCount } from './format.js';
 import { isBaseline, type ChanceVerdict, type Evaluation, type MetricRanking, type PerturbationValidity } from './evaluations.js';
 
 export const chanceWords: Record<ChanceVerdict['verdict'], string> = {
@@ -58,3 +60,13 @@ export function validityHeadline(v: PerturbationValidity): string {
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The images evaluated, and how few of them have a mask when the localisation metrics could score fewer (an annotation set with a few annotated images): "3 of 50 images have a mask". */
+export function imageCountWords(e: Pick<Evaluation, 'count' | 'perImage' | 'metricDetails' | 'table'>): string {
+  const images = `${formatCount(e.count)} images${e.perImage > 1 ? ` × ${e.perImage} classes` : ''}`;
+  // A localisation score exists exactly where a mask does, so the most any column scored is the masked heatmaps.
+  const scored = e.metricDetails.flatMap((m, k) => (m.family === 'localisation' ? [Math.max(0, ...e.table[k]!.map((s) => s.n))] : []));
+  if (scored.length === 0) return images;
+  const masked = Math.round(Math.max(...scored) / Math.max(1, e.perImage));
+  return masked >= e.count ? images : `${formatCount(masked)} of ${images} ${masked === 1 ? 'has' : 'have'} a mask`;
+}

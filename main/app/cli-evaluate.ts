@@ -1,11 +1,12 @@
 // `heatlab evaluate …`: score explanation runs with heatmap-quality metrics, list the metrics and
 // the recorded evaluations, show one as a table, delete one.
-import { chanceMarks, chanceOf, chanceSentence, validityFacts, validityHeadline } from '../../shared/evaluation-words.js';
+import { chanceMarks, chanceOf, chanceSentence, imageCountWords, validityFacts, validityHeadline } from '../../shared/evaluation-words.js';
 import type { Api } from '../../shared/api.js';
 import { reliabilityWords } from '../../shared/reliability-words.js';
 import { isBaseline, type Evaluation, type GroundTruth, type MetricInfo } from '../../shared/evaluations.js';
 import { formatDuration } from '../../shared/format.js';
 import { seedMaskKinds } from '../../shared/annotations.js';
+import { bestColumns, identicalPair, identicalWords } from '../../shared/ties-with-best.js';
 import { COUNT, ID, parseId, SEED, wholeOption } from './cli-numbers.js';
 import { dottedParams, failJob, followJob, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
 
@@ -39,17 +40,18 @@ const pValue = (p: number) => (Number.isNaN(p) ? 'n/a' : p < 0.001 ? '< 0.001' :
 /** The table: one line per column (methods, then the baseline), one cell per metric: mean [CI] n, the best marked *, a method no better than a random map marked. Then the evidence: removal checks, and per metric the comparison with chance and the significant pairs. */
 export function formatEvaluation(e: Evaluation, classNames: readonly string[] = []): string[] {
   const width = Math.max(...e.columns.map((c) => c.label.length));
+  const bests = e.metricDetails.map((m, k) => bestColumns(e.rankings[k], e.table[k]!.map((s) => s.mean)));
   const cells = e.metricDetails.map((m, k) =>
     e.columns.map((_, c) => {
       const s = e.table[k]![c]!;
       const chance = chanceOf(e.rankings[k], c);
       const mark = chance === undefined || isBaseline(e.columns[c]!) ? '' : chanceMarks[chance.verdict];
-      return `${e.rankings[k]!.best === c ? '*' : ' '}${fixed(s.mean)} [${fixed(s.low)}, ${fixed(s.high)}] n=${s.n}${mark ? ` ${mark}` : ''}`;
+      return `${bests[k]!.has(c) ? '*' : ' '}${fixed(s.mean)} [${fixed(s.low)}, ${fixed(s.high)}] n=${s.n}${mark ? ` ${mark}` : ''}`;
     }),
   );
   const widths = e.metricDetails.map((m, k) => Math.max(`${m.label} ${m.higherIsBetter ? '↑' : '↓'}`.length, ...cells[k]!.map((c) => c.length)));
   const lines = [
-    `Evaluation ${e.id} "${e.name}": ${e.count.toLocaleString('en-US')} images${e.perImage > 1 ? ` × ${e.perImage} classes` : ''}, ground truth ${e.groundTruthLabel ?? 'none'}, seed ${e.seed}, ${Math.round(e.level * 100)} % bootstrap CIs (${e.resamples} resamples), ${formatDuration(e.seconds)}.`,
+    `Evaluation ${e.id} "${e.name}": ${imageCountWords(e)}, ground truth ${e.groundTruthLabel ?? 'none'}, seed ${e.seed}, ${Math.round(e.level * 100)} % bootstrap CIs (${e.resamples} resamples), ${formatDuration(e.seconds)}.`,
     `${''.padEnd(width)}  ${e.metricDetails.map((m, k) => `${m.label} ${m.higherIsBetter ? '↑' : '↓'}`.padEnd(widths[k]!)).join('  ')}`,
     ...e.columns.map((col, c) => `${col.label.padEnd(width)}  ${cells.map((cell, k) => cell[c]!.padEnd(widths[k]!)).join('  ')}`),
   ];
@@ -74,6 +76,7 @@ export function formatEvaluation(e: Evaluation, classNames: readonly string[] = 
     const order = ranking.order.map((c) => e.columns[c]!.label).join(' > ');
     lines.push(`${e.metricDetails[k]!.label}: ${order}; ${significant.length} of ${ranking.tests.length} pair${ranking.tests.length === 1 ? '' : 's'} differ${ranking.tests.length === 1 ? 's' : ''} (Wilcoxon, Holm p < 0.05)`);
     lines.push(`  ${chanceSentence(e, ranking)}`);
+    for (const t of ranking.tests.filter(identicalPair)) lines.push(`  ${e.columns[t.a]!.label} vs ${e.columns[t.b]!.label}: ${identicalWords}`);
     for (const t of significant) lines.push(`  ${e.columns[t.a]!.label} vs ${e.columns[t.b]!.label}: mean difference ${fixed(t.meanDifference)}, W⁺ ${t.statistic}, n ${t.n}, p ${pValue(t.p)}, Holm ${pValue(t.pHolm)}`);
   }
   return lines;

@@ -160,3 +160,43 @@ test('says in one sentence when a stroke cannot be saved, and keeps it to try ag
     api.close();
   }
 });
+
+test('goes to a typed image number or a hash typed into the address bar, and says in one sentence when there is no such image', async ({ page }) => {
+  const errors = collectErrors(page);
+  const api = await connectApi();
+  const stamp = Date.now();
+  let datasetId = 0;
+  try {
+    const gen = await finished(api, value(await api['datasets.generate']({ generator: 'triangles-squares', params: { count: 12 }, name: `e2e annotate go to ${stamp}` })));
+    datasetId = (gen.result as { datasetId: number }).datasetId;
+    const set = value(await api['annotations.create']({ datasetId, name: `e2e go to ${stamp}`, annotator: 'playwright', labels: ['x'] }));
+    await page.goto(`${appUrl()}#/annotate/${set.id}/0`);
+    await expect(page.getByTestId('mask-canvas')).toHaveAttribute('data-revision', /[1-9]/);
+    const where = page.getByRole('region', { name: 'Images' }).locator('.where strong');
+    const number = page.getByRole('spinbutton', { name: 'Image number' });
+
+    await number.fill('7');
+    await page.getByRole('button', { name: 'Go', exact: true }).click();
+    await expect(where).toHaveText('Image 7');
+    await expect(page).toHaveURL(new RegExp(`#/annotate/${set.id}/7$`));
+
+    await number.fill('12');
+    await number.press('Enter');
+    await expect(page.getByRole('alert')).toHaveText('There is no image 12: give an image number from 0 to 11.');
+    await expect(where).toHaveText('Image 7');
+
+    // The address bar, without a reload: an earlier image, then one that does not exist.
+    await page.evaluate((id) => (window.location.hash = `#/annotate/${id}/2`), set.id);
+    await expect(where).toHaveText('Image 2');
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    await page.evaluate((id) => (window.location.hash = `#/annotate/${id}/0`), set.id);
+    await expect(where).toHaveText('Image 0');
+    await page.evaluate((id) => (window.location.hash = `#/annotate/${id}/2817`), set.id);
+    await expect(page.getByRole('alert')).toHaveText('There is no image 2817: give an image number from 0 to 11.');
+    await expect(page).toHaveURL(new RegExp(`#/annotate/${set.id}/0$`));
+    expect(errors).toEqual([]);
+  } finally {
+    if (datasetId) await api['datasets.delete']({ id: datasetId });
+    api.close();
+  }
+});

@@ -6,7 +6,8 @@ import { metricById, metrics } from '../../main/evaluate/registry.js';
 import { checkMetricParams, metricFields } from '../../renderer/lib/evaluate/metric-params.js';
 import { initialValues } from '../../renderer/lib/explain/method-params.js';
 import type { Evaluation, EvaluationScores, MetricInfo, PerturbationValidity } from '../../shared/evaluations.js';
-import { chanceSentence } from '../../shared/evaluation-words.js';
+import { chanceSentence, imageCountWords } from '../../shared/evaluation-words.js';
+import { formatEvaluation } from '../../main/app/cli-evaluate.js';
 import type { ExplanationRunSummary } from '../../shared/explanations.js';
 import { linear } from '../../renderer/lib/chart-scale.js';
 import { evaluateHref, parseEvaluateRoute } from '../../renderer/lib/evaluate/evaluate-route.js';
@@ -196,6 +197,45 @@ describe('the results table', () => {
     expect(rows[2]!.cells[1]).toMatchObject({ mean: '—', plusMinus: '—', n: 0, pVsBest: null });
   });
 
+  it('marks as best every column identical to the best image by image or with the same mean, and says the pair is identical', () => {
+    const e = evaluation();
+    // Pointing game: Gradient and Grad-CAM hit on every image (no non-zero difference, p NaN); the baseline has the best's mean by chance.
+    e.table[0] = e.table[0]!.map((s) => ({ ...s, mean: 1, low: 1, high: 1 }));
+    e.table[0]![2] = { ...e.table[0]![2]!, mean: 1 };
+    e.rankings[0]!.tests = [
+      { a: 0, b: 1, meanDifference: 0, statistic: 0, n: 0, p: Number.NaN, pHolm: Number.NaN },
+      { a: 0, b: 2, meanDifference: 0.1, statistic: 3, n: 2, p: 0.5, pHolm: 0.5 },
+      { a: 1, b: 2, meanDifference: 0.1, statistic: 3, n: 2, p: 0.5, pHolm: 0.5 },
+    ];
+    expect(tableRows(e).map((r) => r.cells[0]!.best)).toEqual([true, true, true]);
+    expect(tableRows(e).map((r) => r.cells[0]!.pVsBest)).toEqual([null, null, null]);
+    // The lower-is-better metric keeps its single best.
+    expect(tableRows(e).map((r) => r.cells[1]!.best)).toEqual([false, true, false]);
+    expect(summaryCsv(e).trim().split('\n').slice(1, 4).map((l) => /,\d,(true|false),/.exec(l)?.[1])).toEqual(['true', 'true', 'true']); // rank, best
+    const tests = testsCsv(e).trim().split('\n');
+    expect(tests[0]!.endsWith(',p_holm,note')).toBe(true);
+    expect(tests[1]).toBe('mass,0,Gradient,1,"Grad-CAM, v2",0,0,0,,,identical on every image');
+    expect(tests[2]!.endsWith(',0.5,0.5,')).toBe(true);
+  });
+
+  it('marks every tied best with * in the CLI table and names the identical pairs', () => {
+    const e = { ...evaluation(), id: 4, name: 'e', count: 3, perImage: 1, groundTruthLabel: null, seconds: 1, evidence: null } as unknown as Evaluation;
+    e.table[0] = e.table[0]!.map((s) => ({ ...s, mean: 1 }));
+    e.rankings[0]!.tests[0] = { a: 0, b: 1, meanDifference: 0, statistic: 0, n: 0, p: Number.NaN, pHolm: Number.NaN };
+    const lines = formatEvaluation(e);
+    expect(lines.filter((l) => /^(Gradient|Grad-CAM, v2|Random baseline) +\*1\.000/.test(l))).toHaveLength(3);
+    expect(lines).toContain('  Gradient vs Grad-CAM, v2: identical on every image');
+  });
+
+  it('says how few of the images have a mask when the localisation metrics scored fewer', () => {
+    const e = { ...evaluation(), count: 50, perImage: 1 };
+    expect(imageCountWords(e)).toBe('3 of 50 images have a mask');
+    expect(imageCountWords({ ...e, count: 3 })).toBe('3 images');
+    expect(imageCountWords({ ...e, count: 50, perImage: 2, table: e.table.map((row) => row.map((s) => ({ ...s, n: 2 }))) })).toBe('1 of 50 images × 2 classes has a mask');
+    // Without a localisation metric there is no mask to count.
+    expect(imageCountWords({ ...e, metricDetails: e.metricDetails.map((m) => ({ ...m, family: 'complexity' as const })) })).toBe('50 images');
+  });
+
   it('says per cell how a method compares with the random baseline, and nothing for the baseline itself', () => {
     const rows = tableRows(evaluation());
     expect(rows.map((r) => r.cells[0]!.chance)).toEqual(['better', 'indistinguishable', null]);
@@ -252,7 +292,7 @@ describe('CSV exports', () => {
     expect(lines[4]).toBe('complexity,Complexity,false,{},0,3,Gradient,false,4,3.5,4.5,0.95,3,4,0.1,2,false,,,,2000,7');
     const tests = testsCsv(evaluation()).trim().split('\n');
     expect(tests).toHaveLength(1 + 4);
-    expect(tests[2]).toBe('mass,0,Gradient,2,Random baseline,0.6,0,3,0.001,0.003');
+    expect(tests[2]).toBe('mass,0,Gradient,2,Random baseline,0.6,0,3,0.001,0.003,');
   });
 });
 

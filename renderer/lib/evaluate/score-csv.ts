@@ -6,6 +6,7 @@ import { chanceOf } from '../../../shared/evaluation-words.js';
 import { isBaseline, type Evaluation, type EvaluationScores } from '../../../shared/evaluations.js';
 import { alphaVerdict, headlineAlpha } from '../../../shared/reliability.js';
 import { reliabilityWords } from '../../../shared/reliability-words.js';
+import { bestColumns, identicalPair, identicalWords } from '../../../shared/ties-with-best.js';
 
 function cell(v: unknown): string {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
@@ -42,23 +43,24 @@ export function summaryCsv(e: Pick<Evaluation, 'columns' | 'metricDetails' | 'ta
   const out = [line(head)];
   e.metricDetails.forEach((m, k) => {
     const ranking = e.rankings.find((r) => r.metric === m.id);
+    const bests = bestColumns(ranking, e.table[k]!.map((s) => s.mean));
     e.columns.forEach((col, c) => {
       const s = e.table[k]![c]!;
       const rank = ranking ? ranking.order.indexOf(c) + 1 : '';
       const chance = isBaseline(col) ? undefined : chanceOf(ranking, c);
       const validity = e.evidence?.validity.find((v) => v.metrics.includes(m.id));
-      out.push(line([m.id, m.label, m.higherIsBetter, m.params, c, runOf(col), col.label, isBaseline(col), s.mean, s.low, s.high, e.level, s.n, s.median, s.std, rank, ranking?.best === c, chance?.verdict ?? '', chance?.pHolm ?? '', validity === undefined ? '' : validity.removal, e.resamples, e.seed]));
+      out.push(line([m.id, m.label, m.higherIsBetter, m.params, c, runOf(col), col.label, isBaseline(col), s.mean, s.low, s.high, e.level, s.n, s.median, s.std, rank, bests.has(c), chance?.verdict ?? '', chance?.pHolm ?? '', validity === undefined ? '' : validity.removal, e.resamples, e.seed]));
     });
   });
   return out.join('\n') + '\n';
 }
 
-/** One line per metric and pair of columns: the paired Wilcoxon signed-rank test, raw and Holm-corrected p. */
+/** One line per metric and pair of columns: the paired Wilcoxon signed-rank test, raw and Holm-corrected p, and a note when the pair is identical (no test could run, so p is empty). */
 export function testsCsv(e: Pick<Evaluation, 'columns' | 'rankings'>): string {
-  const head = ['metric', 'column_a', 'method_a', 'column_b', 'method_b', 'mean_difference', 'statistic', 'n', 'p', 'p_holm'];
+  const head = ['metric', 'column_a', 'method_a', 'column_b', 'method_b', 'mean_difference', 'statistic', 'n', 'p', 'p_holm', 'note'];
   const out = [line(head)];
   for (const r of e.rankings)
-    for (const t of r.tests) out.push(line([r.metric, t.a, e.columns[t.a]?.label, t.b, e.columns[t.b]?.label, t.meanDifference, t.statistic, t.n, t.p, t.pHolm]));
+    for (const t of r.tests) out.push(line([r.metric, t.a, e.columns[t.a]?.label, t.b, e.columns[t.b]?.label, t.meanDifference, t.statistic, t.n, t.p, t.pHolm, identicalPair(t) ? identicalWords : '']));
   return out.join('\n') + '\n';
 }
 

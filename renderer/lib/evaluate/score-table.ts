@@ -3,6 +3,7 @@
 // worse than the best (paired Wilcoxon, Holm-corrected) or statistically tied with it.
 import { chanceOf } from '../../../shared/evaluation-words.js';
 import { isBaseline, type ChanceVerdict, type Evaluation, type MetricRanking, type PairedTest } from '../../../shared/evaluations.js';
+import { bestColumns } from '../../../shared/ties-with-best.js';
 import { formatScore } from './score-format.js';
 
 export interface TableCell {
@@ -11,8 +12,9 @@ export interface TableCell {
   plusMinus: string;
   interval: string;
   n: number;
+  /** The best or tied with it exactly (identical scores image by image, or the same mean). */
   best: boolean;
-  /** Holm-corrected p of the paired test against the best column; null for the best or without a test. */
+  /** Holm-corrected p of the paired test against the best column; null for the best and its exact ties, or without a test. */
   pVsBest: number | null;
   /** Not significantly different from the best at the given alpha. */
   tied: boolean;
@@ -39,6 +41,7 @@ export function rankingOf(e: Pick<Evaluation, 'rankings'>, metric: string): Metr
 }
 
 export function tableRows(e: Pick<Evaluation, 'columns' | 'metricDetails' | 'table' | 'rankings' | 'level'>, alpha = 0.05): TableRow[] {
+  const bests = e.metricDetails.map((m, k) => bestColumns(rankingOf(e, m.id), e.table[k]!.map((s) => s.mean)));
   return e.columns.map((col, c) => ({
     column: c,
     label: col.label,
@@ -47,7 +50,8 @@ export function tableRows(e: Pick<Evaluation, 'columns' | 'metricDetails' | 'tab
       const s = e.table[k]![c]!;
       const ranking = rankingOf(e, m.id);
       const best = ranking?.best ?? null;
-      const test = best !== null && best !== c ? testBetween(ranking, best, c) : undefined;
+      const isBest = bests[k]!.has(c);
+      const test = best !== null && !isBest ? testBetween(ranking, best, c) : undefined;
       const pVsBest = test ? test.pHolm : null;
       const defined = Number.isFinite(s.low) && Number.isFinite(s.high);
       const chance = isBaseline(col) ? undefined : chanceOf(ranking, c);
@@ -56,7 +60,7 @@ export function tableRows(e: Pick<Evaluation, 'columns' | 'metricDetails' | 'tab
         plusMinus: defined ? formatScore((s.high - s.low) / 2) : '—',
         interval: defined ? `${Math.round(e.level * 100)} % CI [${formatScore(s.low)}, ${formatScore(s.high)}]` : 'no confidence interval',
         n: s.n,
-        best: best === c,
+        best: isBest,
         pVsBest,
         tied: pVsBest !== null && Number.isFinite(pVsBest) && pVsBest >= alpha,
         chance: chance?.verdict ?? null,
