@@ -1,6 +1,7 @@
 // The generation job (compute host): streams a benchmark dataset to .npy files in a staging
 // folder, chunk by chunk, with progress and cancellation between chunks. Main records it.
 import { splitNames, type GenerateRequest, type SplitName, type StagedDataset } from '../../shared/datasets.js';
+import { defaultDatasetName } from '../../shared/default-names.js';
 import { generatorInfo, type GeneratorId, type GeneratorParams } from '../../shared/generators.js';
 import type { JobContext } from '../jobs/host/job-context.js';
 import { generatorFor } from './generators/index.js';
@@ -16,9 +17,6 @@ export function classCountsBySplit(labels: Int32Array, splits: Uint8Array, class
   return counts;
 }
 
-export function defaultDatasetName(generator: GeneratorId, count: number, seed: number): string {
-  return `${generatorInfo[generator].label} · ${count.toLocaleString('en-US')} · seed ${seed}`;
-}
 
 export async function runGenerate(request: GenerateRequest, ctx: JobContext): Promise<StagedDataset> {
   const start = performance.now();
@@ -26,7 +24,7 @@ export async function runGenerate(request: GenerateRequest, ctx: JobContext): Pr
   const gen = generatorFor(generator);
   const params: GeneratorParams<GeneratorId> = request.params;
   const { count, seed, size, split } = params;
-  const name = request.name ?? defaultDatasetName(generator, count, seed);
+  const name = request.name ?? defaultDatasetName(generatorInfo[generator].label, count, seed);
   const classNames = gen.classNames(params);
   const columns = gen.columns(params);
   const { labels, splits } = labelsAndSplits(count, split, classNames.length, seed);

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { defaultEvaluationName } from '../../shared/default-names.js';
 import { HeatlabError } from '../../shared/errors.js';
 import type { Model } from '../../shared/models.js';
 import {
@@ -174,7 +175,7 @@ export class EvaluationsService {
     const r = staged.request;
     const id = recordWithFolders((move) => this.#repo.insert(
       {
-        name: r.name ?? `${staged.metricDetails.map((m) => m.label).join(', ')} · ${r.runs.length} method${r.runs.length === 1 ? '' : 's'} · ${r.count} images`,
+        name: r.name ?? defaultEvaluationName(staged.metricDetails.map((m) => m.label), r.runs.length, r.count),
         modelId: r.model.id,
         datasetId: r.dataset.id,
         runIds: r.runs.map((run) => run.id),

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import type { DatasetRef } from '../../shared/datasets.js';
+import { defaultModelName } from '../../shared/default-names.js';
 import { HeatlabError } from '../../shared/errors.js';
 import type { StagedModel, TrainRequest } from '../../shared/models.js';
 import { StagingArea } from '../data/staging.js';
@@ -86,7 +87,7 @@ export async function runTraining(params: TrainRequest & { dataset: DatasetRef }
 
     ctx.progress(1, 1, 'Saving and checking the ONNX export', 'steps', detail);
     const tfjsFiles = await saveTfjs(tf, model, staging.dir);
-    const name = params.name ?? `${describeArchitecture(architecture)} on ${dataset.name} · seed ${training.seed}`;
+    const name = params.name ?? defaultModelName(describeArchitecture(architecture), dataset.name, training.seed);
     const onnxBytes = exportLayersModel(model, { name, classNames: dataset.classNames, preprocessing: feed.preprocessing, metadata: { 'heatlab.dataset': String(dataset.id) } });
     const verifyIndices = (test.length > 0 ? test : split.train).subarray(0, VERIFY_IMAGES);
     const { x } = feed.batch(verifyIndices);

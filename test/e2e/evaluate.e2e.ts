@@ -2,6 +2,8 @@ import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { boxStats } from '../../renderer/lib/evaluate/box-plot.js';
+import { scoresOf } from '../../renderer/lib/evaluate/scores.js';
 import { appUrl } from './env.js';
 import { collectErrors, connectApi, finished, trainModel, value } from './e2e-api.js';
 
@@ -116,6 +118,19 @@ test('evaluates two methods against a generated ground truth, reads the table an
     await page.getByRole('combobox', { name: 'Per-image curves' }).selectOption({ label: 'none' });
     await expect(plot.getByTestId('curve-image')).toHaveCount(0);
     await expect(page.getByTestId('distribution-row')).toHaveCount(3);
+    // Box plots: quartiles (type 7) and whiskers of each method's per-image scores; strip plots: a dot per image.
+    const shown = value(await api['evaluations.scores']({ id: created.evaluation }));
+    const firstMetric = (await page.getByTestId('distribution-plot').locator('svg').getAttribute('data-metric'))!;
+    await page.getByTestId('distribution-shape').selectOption('box');
+    const boxes = page.getByTestId('distribution-plot').getByTestId('box');
+    await expect(boxes).toHaveCount(3);
+    const expectedBox = boxStats(scoresOf(shown, 0, shown.metrics.indexOf(firstMetric)))!;
+    await expect(boxes.first()).toHaveAttribute('data-median', String(expectedBox.median));
+    await expect(boxes.first()).toHaveAttribute('data-q1', String(expectedBox.q1));
+    await expect(boxes.first()).toHaveAttribute('data-q3', String(expectedBox.q3));
+    await page.getByTestId('distribution-shape').selectOption('strip');
+    await expect(page.getByTestId('distribution-plot').getByTestId('strip').first()).toHaveAttribute('data-points', String(expectedBox.n));
+    await page.getByTestId('distribution-shape').selectOption('histogram');
     await expect(page.getByTestId('drill-best').getByRole('listitem').first()).toBeVisible();
     await page.screenshot({ path: testInfo.outputPath('evaluate-results.png') });
     for (const id of ['curve-plot', 'distribution-plot', 'scatter-plot']) await page.getByTestId(id).screenshot({ path: testInfo.outputPath(`evaluate-${id}.png`) });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeNpy } from '../../main/workspace/npy.js';
 import { figureLayout } from '../../renderer/lib/explain/figure-layout.js';
+import { LUT_SIZE, colormap } from '../../renderer/lib/heatmap/colormaps.js';
 import { percentileAbs } from '../../renderer/lib/heatmap/normalise.js';
 import { appUrl } from './env.js';
 import { collectErrors, connectApi, finished, trainModel, value } from './e2e-api.js';
@@ -84,10 +85,17 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
       expect(blue[2]! - blue[0]!).toBeGreaterThan(60);
     }
 
-    // Grad-CAM is rectified (never negative): its whole cell is neutral or red, never blue.
-    expect(Math.min(...cellOf(gradCam, 0))).toBeGreaterThanOrEqual(0);
-    const camPixels = await pixels(0, 1, Array.from({ length: H * W }, (_, i) => [i % W, Math.floor(i / W)] as [number, number]));
-    for (const [r, , b] of camPixels) expect(r! - b!).toBeGreaterThanOrEqual(0);
+    // Grad-CAM is rectified (never negative): under 'auto' its cell is on viridis stretched over its
+    // own range, so its lowest pixel has viridis's first colour and its highest the last — not the
+    // top sliver of a diverging map.
+    const cam = cellOf(gradCam, 0);
+    expect(Math.min(...cam)).toBeGreaterThanOrEqual(0);
+    if (Math.max(...cam) > Math.min(...cam)) {
+      const viridis = colormap('viridis').lut;
+      const [camLow, camHigh] = await pixels(0, 1, [cam.indexOf(Math.min(...cam)), cam.indexOf(Math.max(...cam))].map((i) => [i % W, Math.floor(i / W)] as [number, number]));
+      expect(camLow!.slice(0, 3)).toEqual(Array.from(viridis.slice(0, 3)));
+      expect(camHigh!.slice(0, 3)).toEqual(Array.from(viridis.slice((LUT_SIZE - 1) * 4, (LUT_SIZE - 1) * 4 + 3)));
+    }
 
     // Hover: the readout shows the stored value of every method at the pixel under the pointer.
     const target = page.locator('[data-testid="heat-cell"][data-image="1"][data-column="1"]');
@@ -120,6 +128,21 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
       await expect(bar).toHaveAttribute('data-min', String(-m));
     }
     expect(new Set(Object.values(expected)).size).toBeGreaterThan(1);
+    // Grad-CAM is rectified, never negative: on its own scale it gets a sequential map stretched over
+    // its own [min, max], and the legend says so.
+    await norm.selectOption('cell');
+    const camCell = cellOf(gradCam, 0);
+    const camMin = camCell.reduce((a, b) => Math.min(a, b), Infinity);
+    const camMax = percentileAbs([camCell], 99.5);
+    await page.getByTestId('heat-cell').nth(1).hover();
+    await expect(bar).toHaveAttribute('data-kind', camMin < 0 ? 'diverging' : 'sequential');
+    if (camMin >= 0 && camMax > camMin) {
+      await expect(bar).toHaveAttribute('data-min', String(camMin));
+      await expect(bar).toHaveAttribute('data-max', String(camMax));
+      await expect(bar.getByTestId('colour-scale-words')).toContainText('viridis: sequential, min … max');
+    }
+    await page.mouse.move(5, 5);
+    await norm.selectOption('global');
 
     // Keyboard: arrows move between cells, Enter opens the row's comparison, Escape closes it.
     await grid.focus();
@@ -131,6 +154,25 @@ test('explains a model, fills the grid, and reads, rescales, navigates and expor
     await expect(compare).toBeVisible();
     await expect(compare.getByRole('heading')).toContainText(`Image #${gradient!.indices[1]}`);
     await expect(compare.getByRole('img')).toHaveCount(3);
+    // Each heatmap has its colour bar, its scale chosen from its values under 'auto' (the norm is
+    // global here, so both share the grid's signed, diverging scale).
+    const bars = compare.getByTestId('colour-bar');
+    await expect(bars).toHaveCount(2);
+    await expect(bars.nth(0)).toHaveAttribute('data-kind', 'diverging');
+    await expect(bars.nth(0)).toHaveAttribute('data-max', String(expected.global));
+    // The ground truth can be chosen in the dialog, and its contour is drawn on the image.
+    const truthChoice = compare.getByTestId('ground-truth');
+    await expect(truthChoice.locator('option')).not.toHaveCount(1);
+    await truthChoice.selectOption({ index: 1 });
+    const contourPixels = () =>
+      compare.locator('canvas').first().evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i] === 0 && d[i + 1] === 230 && d[i + 2] === 118) n++;
+        return n;
+      });
+    await expect.poll(contourPixels).toBeGreaterThan(0);
+    await compare.getByRole('heading').click();
     await page.keyboard.press('Escape');
     await expect(compare).toHaveCount(0);
     await expect(grid).toBeFocused();

@@ -192,7 +192,8 @@ describe('figure content', () => {
 
   it('lays the figure out as the grid: images as rows, or as columns when swapped', async () => {
     const { figureContent } = await import('../../renderer/lib/explain/figure-content.js');
-    const { colormap } = await import('../../renderer/lib/heatmap/colormaps.js');
+    const { colourScale } = await import('../../renderer/lib/heatmap/colour-scale.js');
+    const bwr = (m: number) => colourScale('bwr', m, -1);
     const input = {
       rows: [
         { datasetIndex: 7, label: 0, prediction: { predicted: 0, probability: 0.9 } },
@@ -200,11 +201,10 @@ describe('figure content', () => {
       ],
       columns: [{ key: '1:0', runId: 1, slot: 0, label: 'Gradient' }],
       classNames: ['square', 'triangle'],
-      scales: new Float64Array([2, 4]),
+      scales: [bwr(2), bwr(4)],
       heat: () => new Float32Array([1, -1, 0, 2]),
       base: () => new Uint8ClampedArray(16),
       contour: () => null,
-      cmap: colormap('bwr'),
       norm: 'cell' as const,
       percentile: 99.5,
       overImage: false,
@@ -224,7 +224,7 @@ describe('figure content', () => {
     expect(Array.from(plain.rows[0]!.tiles[1]!.slice(12, 16))).toEqual([255, 0, 0, 255]);
     expect(plain.bar.ticks.map((t) => t.label)).toEqual(['−m', '0', '+m']);
 
-    const swapped = figureContent({ ...input, transposed: true, norm: 'global', scales: new Float64Array([4, 4]) });
+    const swapped = figureContent({ ...input, transposed: true, norm: 'global', scales: [bwr(4), bwr(4)] });
     expect(swapped.columnLabels.map((l) => l[0])).toEqual(['#7', '#9']);
     expect(swapped.rows.map((r) => r.label)).toEqual([['Image'], ['Gradient']]);
     expect(swapped.rows[1]!.tiles).toHaveLength(2);

@@ -98,12 +98,12 @@ describe('colourBarScale', () => {
 describe('paintCell', () => {
   it('colours by the scale, blends over the image and draws the contour on top', async () => {
     const { paintCell, contourOf } = await import('../../renderer/lib/heatmap/paint.js');
-    const { colormap } = await import('../../renderer/lib/heatmap/colormaps.js');
-    const cmap = colormap('bwr');
-    const alone = paintCell(f(-1, 0, 1, 5), { cmap, m: 1, base: null, opacity: 0.5, contour: null, contourRgb: [0, 255, 0] });
+    const { colourScale } = await import('../../renderer/lib/heatmap/colour-scale.js');
+    const scale = colourScale('bwr', 1, -1);
+    const alone = paintCell(f(-1, 0, 1, 5), { scale, base: null, opacity: 0.5, contour: null, contourRgb: [0, 255, 0] });
     expect(Array.from(alone)).toEqual([0, 0, 255, 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 0, 0, 255]);
     const base = new Uint8ClampedArray([0, 0, 0, 255, 100, 100, 100, 255, 0, 0, 0, 255, 0, 0, 0, 255]);
-    const over = paintCell(f(1, 0, 0, 0), { cmap, m: 1, base, opacity: 0.5, contour: new Uint8Array([0, 0, 0, 1]), contourRgb: [0, 255, 0] });
+    const over = paintCell(f(1, 0, 0, 0), { scale, base, opacity: 0.5, contour: new Uint8Array([0, 0, 0, 1]), contourRgb: [0, 255, 0] });
     expect(Array.from(over.slice(0, 8))).toEqual([128, 0, 0, 255, 178, 178, 178, 255]);
     expect(Array.from(over.slice(12, 16))).toEqual([0, 255, 0, 255]);
     // A 3×3 square inside 5×5: its ring is the contour, its centre is not.

@@ -1,8 +1,9 @@
 // What an exported figure shows, from the grid's state: a tile per image and method (the image
 // itself first), labels, per-group scales and the colour bar — laid out as the grid is, images
 // as rows or, swapped, as columns.
-import { colourBarScale, formatValue, type ColourBarScale } from '../heatmap/colour-bar.js';
-import type { Colormap } from '../heatmap/colormaps.js';
+import { colourBarRange, formatValue, type ColourBarScale } from '../heatmap/colour-bar.js';
+import { colormap, type Colormap } from '../heatmap/colormaps.js';
+import type { ColourScale } from '../heatmap/colour-scale.js';
 import type { NormMode } from '../heatmap/normalise.js';
 import { paintCell, withContour } from '../heatmap/paint.js';
 import type { Column, ImageRow } from './comparison.svelte.js';
@@ -12,11 +13,11 @@ export interface FigureInput {
   rows: ImageRow[];
   columns: Column[];
   classNames: readonly string[];
-  scales: Float64Array;
+  /** Each cell's scale, all on one colormap (the figure has one colour bar). */
+  scales: readonly ColourScale[];
   heat: (image: number, column: number) => Float32Array | null;
   base: (image: number) => Uint8ClampedArray | null;
   contour: (image: number) => Uint8Array | null;
-  cmap: Colormap;
   norm: NormMode;
   percentile: number;
   overImage: boolean;
@@ -46,12 +47,14 @@ const charsIn = (px: number) => Math.max(4, Math.floor(px / 7));
 function relativeBar(cmap: Colormap): ColourBarScale {
   return cmap.kind === 'diverging'
     ? { min: -1, max: 1, ticks: [{ value: -1, at: 0, label: '−m' }, { value: 0, at: 0.5, label: '0' }, { value: 1, at: 1, label: '+m' }] }
-    : { min: 0, max: 1, ticks: [{ value: 0, at: 0, label: '0' }, { value: 1, at: 1, label: 'm' }] };
+    : { min: 0, max: 1, ticks: [{ value: 0, at: 0, label: 'min' }, { value: 1, at: 1, label: 'm' }] };
 }
 
 export function figureContent(f: FigureInput): FigureContent {
   const n = f.columns.length;
-  const m = (i: number, j: number) => f.scales[i * n + j]!;
+  const scale = (i: number, j: number) => f.scales[i * n + j]!;
+  const m = (i: number, j: number) => scale(i, j).hi;
+  const cmap = f.scales[0]?.cmap ?? colormap('RdBu');
   const name = (k: number) => f.classNames[k] ?? String(k);
   const where = { global: 'over the grid', image: 'per image (m by each image)', method: 'per method (m by each method)', cell: 'per cell (m under each tile)' }[f.norm];
   const imageLines = (row: ImageRow, i: number) => [
@@ -69,7 +72,7 @@ export function figureContent(f: FigureInput): FigureContent {
       b ? withContour(b, ct, contourRgb) : null,
       ...f.columns.map((_, j) => {
         const h = f.heat(i, j);
-        return h ? paintCell(h, { cmap: f.cmap, m: m(i, j), base: f.overImage ? b : null, opacity: f.opacity, contour: ct, contourRgb }) : null;
+        return h ? paintCell(h, { scale: scale(i, j), base: f.overImage ? b : null, opacity: f.opacity, contour: ct, contourRgb }) : null;
       }),
     ];
   });
@@ -78,10 +81,10 @@ export function figureContent(f: FigureInput): FigureContent {
     width: f.width,
     height: f.height,
     tile: f.tile,
-    cmap: f.cmap,
-    // Only a global scale has one set of values; otherwise the bar reads in units of each group's m.
-    bar: f.norm === 'global' && n > 0 && f.rows.length > 0 ? colourBarScale(m(0, 0), f.cmap.kind) : relativeBar(f.cmap),
-    barTitle: [f.cmap.label, `clipped at the ${f.percentile}th percentile of |relevance|`, where],
+    cmap,
+    // Only a global scale has one set of values; otherwise the bar reads in units of each group's scale.
+    bar: f.norm === 'global' && n > 0 && f.rows.length > 0 ? colourBarRange(scale(0, 0).lo, scale(0, 0).hi) : relativeBar(cmap),
+    barTitle: [cmap.label, `clipped at the ${f.percentile}th percentile of |relevance|`, where],
   };
   if (!f.transposed) {
     return {

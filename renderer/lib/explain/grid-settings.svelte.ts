@@ -1,5 +1,5 @@
 // How the Explain grid shows its heatmaps; one instance per comparison page.
-import type { ColormapId } from '../heatmap/colormaps.js';
+import type { ColormapChoice } from '../heatmap/colour-scale.js';
 import type { NormMode } from '../heatmap/normalise.js';
 import { noFilter, type RowFilter } from './row-filter.js';
 
@@ -10,7 +10,8 @@ export interface GridPoint {
 }
 
 export class GridSettings {
-  colormap = $state<ColormapId>('RdBu');
+  /** 'auto': diverging for signed maps, sequential for non-negative ones (colour-scale.ts). */
+  colormap = $state<ColormapChoice>('auto');
   norm = $state<NormMode>('cell');
   /** Percentile of |relevance| that maps to the end of the colour bar (100 = max-abs). */
   percentile = $state(99.5);

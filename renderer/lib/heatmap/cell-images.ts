@@ -12,7 +12,7 @@ interface Painted {
 }
 
 const sameStyle = (a: CellStyle, b: CellStyle) =>
-  a.cmap === b.cmap && a.m === b.m && a.base === b.base && (a.base === null || a.opacity === b.opacity) && a.contour === b.contour && a.contourRgb === b.contourRgb;
+  a.scale.cmap === b.scale.cmap && a.scale.lo === b.scale.lo && a.scale.hi === b.scale.hi && a.base === b.base && (a.base === null || a.opacity === b.opacity) && a.contour === b.contour && a.contourRgb === b.contourRgb;
 
 /** One cell of a row: its heatmap (null leaves it empty), its look, and its left edge in heatmap pixels. */
 export interface RowCell {

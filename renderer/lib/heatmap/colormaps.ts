@@ -110,10 +110,10 @@ export function colormap(id: ColormapId): Colormap {
   return colormaps.find((c) => c.id === id) ?? colormaps[0]!;
 }
 
-/** The LUT index of a value for the scale m: diverging maps cover [−m, m], sequential ones [0, m]. */
-export function lutIndex(value: number, m: number, kind: ColormapKind): number {
-  if (!(m > 0) || !Number.isFinite(value)) return kind === 'diverging' ? (LUT_SIZE - 1) / 2 : 0;
-  const t = kind === 'diverging' ? (value / m + 1) / 2 : value / m;
+/** The LUT index of a value for the scale m: diverging maps cover [−m, m], sequential ones [lo, m] (see colour-scale.ts). */
+export function lutIndex(value: number, m: number, kind: ColormapKind, lo = 0): number {
+  if (!(m > (kind === 'diverging' ? 0 : lo)) || !Number.isFinite(value)) return kind === 'diverging' ? (LUT_SIZE - 1) / 2 : 0;
+  const t = kind === 'diverging' ? (value / m + 1) / 2 : (value - lo) / (m - lo);
   return Math.round(Math.min(1, Math.max(0, t)) * (LUT_SIZE - 1));
 }
 

@@ -26,6 +26,11 @@ export function formatValue(v: number): string {
 
 export function colourBarScale(m: number, kind: ColormapKind, count = 4): ColourBarScale {
   const [min, max] = valueRange(m, kind);
+  return colourBarRange(min, max, count);
+}
+
+/** The bar of a scale from `min` to `max` (a sequential map stretched over a group's own values). */
+export function colourBarRange(min: number, max: number, count = 4): ColourBarScale {
   if (!(max > min)) return { min, max, ticks: [{ value: min, at: 0, label: formatValue(min) }] };
   const values = niceTicks(min, max, count).filter((v) => v >= min - 1e-12 * (max - min) && v <= max + 1e-12 * (max - min));
   return { min, max, ticks: values.map((value) => ({ value, at: (value - min) / (max - min), label: formatValue(value) })) };

@@ -1,4 +1,5 @@
-// The scale m of each heatmap cell: the colormap shows [−m, m] (diverging) or [0, m] (sequential).
+// The scale m of each heatmap cell: the colormap shows [−m, m] (diverging) or [min, m] (sequential,
+// see colour-scale.ts).
 // m is a percentile of |relevance| over a group of cells — the cell itself, its image's row, its
 // method's column, or the whole grid — so a few extreme pixels do not wash out the rest.
 
@@ -134,26 +135,34 @@ function ownScale(cell: Float32Array, percentile: number): number {
   return m;
 }
 
-/**
- * m for every cell, [images × methods] row-major; NaN for cells not loaded. Cells of one group
- * share one m, taken over the group's loaded cells.
- */
-export function cellScales(source: CellSource, mode: NormMode, percentile: number): Float64Array {
+/** The smallest finite value of the arrays; Infinity when there is none. */
+export function minimum(arrays: readonly Float32Array[]): number {
+  let min = Infinity;
+  for (const a of arrays) for (let i = 0; i < a.length; i++) if (a[i]! < min && a[i]! > -Infinity) min = a[i]!;
+  return min;
+}
+
+const ownMinima = new WeakMap<Float32Array, number>();
+
+function ownMinimum(cell: Float32Array): number {
+  let v = ownMinima.get(cell);
+  if (v === undefined) ownMinima.set(cell, (v = minimum([cell])));
+  return v;
+}
+
+/** One number per group of loaded cells, written to every cell of the group; NaN for cells not loaded. */
+function perGroup(source: CellSource, mode: NormMode, ofGroup: (cells: Float32Array[]) => number, ofCell: (cell: Float32Array) => number): Float64Array {
   const { images, methods } = source;
   const out = new Float64Array(images * methods).fill(Number.NaN);
-  const cells = (imgs: number[], meths: number[]) => {
+  const assign = (imgs: number[], meths: number[]) => {
     const list: Float32Array[] = [];
     for (const i of imgs) for (const m of meths) {
       const c = source.cell(i, m);
       if (c) list.push(c);
     }
-    return list;
-  };
-  const assign = (imgs: number[], meths: number[]) => {
-    const list = cells(imgs, meths);
     if (list.length === 0) return;
-    const m = percentileAbs(list, percentile);
-    for (const i of imgs) for (const j of meths) if (source.cell(i, j)) out[i * methods + j] = m;
+    const v = ofGroup(list);
+    for (const i of imgs) for (const j of meths) if (source.cell(i, j)) out[i * methods + j] = v;
   };
   const all = (n: number) => Array.from({ length: n }, (_, i) => i);
   if (mode === 'global') assign(all(images), all(methods));
@@ -163,7 +172,21 @@ export function cellScales(source: CellSource, mode: NormMode, percentile: numbe
     for (let i = 0; i < images; i++)
       for (let j = 0; j < methods; j++) {
         const c = source.cell(i, j);
-        if (c) out[i * methods + j] = ownScale(c, percentile);
+        if (c) out[i * methods + j] = ofCell(c);
       }
   return out;
+}
+
+/**
+ * m for every cell, [images × methods] row-major; NaN for cells not loaded. Cells of one group
+ * share one m, taken over the group's loaded cells.
+ */
+export function cellScales(source: CellSource, mode: NormMode, percentile: number): Float64Array {
+  return perGroup(source, mode, (list) => percentileAbs(list, percentile), (c) => ownScale(c, percentile));
+}
+
+/** The smallest value of each cell's group, laid out as cellScales: whether the group is signed picks its colour scale. */
+export function cellMinima(source: CellSource, mode: NormMode): Float64Array {
+  // A group's minimum is the minimum of its cells' (kept per cell, as heatmaps never change).
+  return perGroup(source, mode, (list) => list.reduce((min, c) => Math.min(min, ownMinimum(c)), Infinity), ownMinimum);
 }

@@ -1,12 +1,12 @@
 // One heatmap cell as RGBA pixels at the heatmap's own resolution: the colormap of the relevance
-// (scaled by the cell's m), over the image at an opacity or alone, with an optional ground-truth
+// (over the cell's scale), over the image at an opacity or alone, with an optional ground-truth
 // contour. The canvas scales it up without smoothing, so each heatmap pixel stays a crisp square.
-import { lutIndex, type Colormap } from './colormaps.js';
+import { lutIndex } from './colormaps.js';
+import type { ColourScale } from './colour-scale.js';
 
 export interface CellStyle {
-  cmap: Colormap;
-  /** The cell's scale (see normalise.ts). */
-  m: number;
+  /** The cell's colormap and value range (see colour-scale.ts). */
+  scale: ColourScale;
   /** The image under the heatmap, RGBA of the same size; null draws the heatmap alone. */
   base: Uint8ClampedArray | null;
   /** Heatmap weight over the image: out = (1 − α)·image + α·colour. */
@@ -17,7 +17,8 @@ export interface CellStyle {
 }
 
 export function paintCell(heat: Float32Array, style: CellStyle, out = new Uint8ClampedArray(heat.length * 4)): Uint8ClampedArray {
-  const { cmap, m, base, contour, contourRgb } = style;
+  const { base, contour, contourRgb } = style;
+  const { cmap, lo, hi } = style.scale;
   const lut = cmap.lut;
   const a = base ? Math.min(1, Math.max(0, style.opacity)) : 1;
   for (let i = 0; i < heat.length; i++) {
@@ -29,7 +30,7 @@ export function paintCell(heat: Float32Array, style: CellStyle, out = new Uint8C
       out[o + 3] = 255;
       continue;
     }
-    const l = lutIndex(heat[i]!, m, cmap.kind) * 4;
+    const l = lutIndex(heat[i]!, hi, cmap.kind, lo) * 4;
     if (base) {
       out[o] = (1 - a) * base[o]! + a * lut[l]!;
       out[o + 1] = (1 - a) * base[o + 1]! + a * lut[l + 1]!;
