@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boxStats } from '../../renderer/lib/evaluate/box-plot.js';
 import { scoresOf } from '../../renderer/lib/evaluate/scores.js';
+import { bestColumns } from '../../shared/ties-with-best.js';
 import { appUrl } from './env.js';
 import { collectErrors, connectApi, finished, trainModel, value } from './e2e-api.js';
 
@@ -84,9 +85,12 @@ test('evaluates two methods against a generated ground truth, reads the table an
       const cells = table.locator(`[data-testid="score-cell"][data-metric="${m.id}"]`);
       await expect(cells).toHaveCount(3);
       for (let c = 0; c < 3; c++) expect(number((await cells.nth(c).getAttribute('data-mean'))!)).toBe(evaluation.table[k]![c]!.mean);
-      const best = evaluation.rankings.find((r) => r.metric === m.id)!.best;
-      await expect(table.locator(`[data-testid="score-cell"][data-metric="${m.id}"][data-best="true"]`)).toHaveCount(best === null ? 0 : 1);
-      if (best !== null) await expect(cells.nth(best)).toContainText('★');
+      // The best column, and every column tied with it (identical on every image, or the same mean), is marked.
+      const ranking = evaluation.rankings.find((r) => r.metric === m.id)!;
+      const best = bestColumns(ranking, evaluation.table[k]!.map((cell) => cell.mean));
+      await expect(table.locator(`[data-testid="score-cell"][data-metric="${m.id}"][data-best="true"]`)).toHaveCount(best.size);
+      expect(best.has(ranking.best!) || ranking.best === null).toBe(true);
+      for (const c of best) await expect(cells.nth(c)).toContainText('★');
       // Each method's comparison with the random baseline, as stored.
       const chance = evaluation.rankings.find((r) => r.metric === m.id)!.chance!;
       for (const v of chance) await expect(cells.nth(v.column)).toHaveAttribute('data-chance', v.verdict);
