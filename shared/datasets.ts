@@ -90,6 +90,14 @@ export interface ImportPlan {
    * broken links, devices and FIFOs. The import's report lists them among its skipped files.
    */
   passedOver: { path: string; reason: string }[];
+  /**
+   * Files with an image extension whose header cannot be read (a text file named .png, a
+   * truncated header), each with why; the import skips them. Only headers are read at plan time,
+   * so a file damaged past its header is found during the import and listed in its report.
+   */
+  skipped: { path: string; reason: string }[];
+  /** The dataset's pixels as the import would store them (channels kept), with why in one sentence; null when nothing is readable. */
+  result: { dtype: PixelDtype; channels: 1 | 3; reason: string; /** Some images are converted up (8- to 16-bit, grey to RGB). */ mixed: boolean } | null;
   /** Sentences about what stands in the way, e.g. "Only one class folder was found". Empty when the import can run. */
   problems: string[];
 }
@@ -128,9 +136,15 @@ export const sizePolicySchema = z.discriminatedUnion('policy', [
 ]);
 export type SizePolicy = z.output<typeof sizePolicySchema>;
 
+/** How flat rows (N, H·W) or (N, H·W·3) of an array are cut into images, channels last. */
+export const imageShapeSchema = z.object({ height: z.int().min(1).max(4096), width: z.int().min(1).max(4096) }).strict();
+export type ImageShape = z.output<typeof imageShapeSchema>;
+
 export const importOptionsSchema = z
   .object({
     path: z.string().min(1),
+    /** Arrays of flat rows only: the image height and width; inferred when the row length is a square. */
+    shape: imageShapeSchema.optional(),
     name: name.optional(),
     /** keep: what the images share (grey if all are grey); grey: force one channel. */
     channels: z.enum(['keep', 'grey']).default('keep'),
@@ -153,7 +167,7 @@ export const datasetRequestSchemas = {
   'datasets.get': z.object({ id }).strict(),
   'datasets.generate': generateRequestSchema,
   'datasets.preview': previewRequestSchema,
-  'datasets.inspect': z.object({ path: z.string().min(1) }).strict(),
+  'datasets.inspect': z.object({ path: z.string().min(1), shape: imageShapeSchema.optional() }).strict(),
   'datasets.import': importOptionsSchema,
   'datasets.rename': z.object({ id, name }).strict(),
   'datasets.delete': z.object({ id }).strict(),

@@ -27,7 +27,7 @@ export function datasetHandlers(datasets: DatasetsService, annotations: Annotati
     'datasets.get': ({ id }) => datasets.get(id),
     'datasets.generate': (request) => jobs.submit('datasets.generate', request),
     'datasets.preview': (request) => datasets.preview(request),
-    'datasets.inspect': ({ path }) => inspectImport(path),
+    'datasets.inspect': ({ path, shape }) => inspectImport(path, shape),
     'datasets.import': (options) => jobs.submit('datasets.import', options),
     'datasets.rename': ({ id, name }) => datasets.rename(id, name),
     'datasets.delete': ({ id }) => {

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Api } from '../../shared/api.js';
-import type { Dataset, ImportOptions } from '../../shared/datasets.js';
+import type { Dataset, ImageShape, ImportOptions } from '../../shared/datasets.js';
 import { HeatlabError } from '../../shared/errors.js';
 import { formatDuration } from '../../shared/format.js';
 import { generatorIds, generatorSchemas, type GeneratorId } from '../../shared/generators.js';
@@ -13,7 +13,8 @@ import { failJob, followJob, out, unwrap, UsageError, withHeatlab, type Options 
 export const dataUsage = `  data generate GEN      Generate a benchmark dataset; GEN is one of ${generatorIds.join(', ')}
                          (--n N --seed S --size PX --name NAME --split 0.5,0.2,0.3 --set key=value …)
   data import PATH       Import a folder with one sub-folder per class, an IDX file, or .npy/.npz arrays
-                         (--name NAME --grey --resize WxH[:stretch|pad|crop] --masks DIR --split … --seed S)
+                         (--name NAME --grey --resize WxH[:stretch|pad|crop] --masks DIR --split … --seed S
+                         --shape HxW: cut flat rows (N, H·W) into images; square rows are cut by themselves)
   data list              The datasets in the workspace
   data rm ID             Delete a dataset and its files`;
 
@@ -84,6 +85,13 @@ function parseResize(text: string): ImportOptions['size'] {
   return { policy: 'resize', width: Number(match[1]), height: Number(match[2]), mode: (match[3] ?? 'stretch') as 'stretch' | 'pad' | 'crop' };
 }
 
+/** "28x28" → height 28, width 28 (height first, as numpy's shape reads). */
+function parseShape(text: string): ImageShape {
+  const match = /^(\d+)x(\d+)$/.exec(text);
+  if (!match) throw new UsageError(`--shape takes HxW, the height and width of each image, such as 28x28, not "${text}".`);
+  return { height: Number(match[1]), width: Number(match[2]) };
+}
+
 async function importData(options: Options, args: string[]): Promise<void> {
   if (args.length !== 1) throw new UsageError('data import needs exactly one PATH: a folder, an IDX file, or a .npy/.npz file.');
   const path = resolve(args[0]!);
@@ -92,11 +100,12 @@ async function importData(options: Options, args: string[]): Promise<void> {
   if (options.name !== undefined) request.name = options.name;
   if (options.resize !== undefined) request.size = parseResize(options.resize);
   if (options.masks !== undefined) request.masksPath = resolve(options.masks);
+  if (options.shape !== undefined) request.shape = parseShape(options.shape);
   if (options.split !== undefined) request.split = parseSplit(options.split);
   const seed = wholeOption(options.seed, 'seed', SEED);
   if (seed !== undefined) request.seed = seed;
   const dataset = await withHeatlab(options, async (api) => {
-    const plan = unwrap(await api['datasets.inspect']({ path }));
+    const plan = unwrap(await api['datasets.inspect']({ path, ...(request.shape ? { shape: request.shape } : {}) }));
     if (plan.problems.length > 0) throw new HeatlabError('invalid_request', plan.problems.join(' '));
     const started = unwrap(await api['datasets.import'](request));
     return finishDatasetJob(api, started, options.json);

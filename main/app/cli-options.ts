@@ -33,6 +33,7 @@ export const optionSpecs = {
   split: { type: 'string', takes: 'fractions such as 0.5,0.2,0.3 (data) or a split name (explain)' },
   grey: { type: 'boolean' },
   resize: { type: 'string', takes: 'a size such as 64x64:pad' },
+  shape: { type: 'string', takes: 'an image shape such as 28x28' },
   masks: { type: 'string', takes: 'a folder of masks' },
   dataset: { type: 'string', takes: 'a dataset id' },
   arch: { type: 'string', takes: 'an architecture' },

@@ -26,6 +26,7 @@ export interface Options {
   split?: string;
   grey?: boolean;
   resize?: string;
+  shape?: string;
   masks?: string;
   dataset?: string;
   arch?: string;

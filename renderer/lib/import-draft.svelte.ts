@@ -17,6 +17,15 @@ export class ImportDraft {
   masksPath = $state<string | null>(null);
   split = $state<Record<string, number | null>>({ ...defaults.split });
   seed = $state<number | null>(defaults.seed);
+  /** Image shape for arrays of flat rows; both empty to let the scan infer a square. */
+  shapeHeight = $state<number | null>(null);
+  shapeWidth = $state<number | null>(null);
+
+  /** The typed image shape, when both sides are whole numbers. */
+  get shape(): { height: number; width: number } | undefined {
+    const [height, width] = [this.shapeHeight, this.shapeWidth];
+    return Number.isInteger(height) && Number.isInteger(width) ? { height: height!, width: width! } : undefined;
+  }
 
   /** Split and seed come from the schema like every generated form; the rest is laid out by hand. */
   readonly fields = fieldsOf(importOptionsSchema);
@@ -27,6 +36,7 @@ export class ImportDraft {
     channels: this.channels,
     size: this.policy === 'resize' ? { policy: this.policy, width: this.width, height: this.height, mode: this.mode } : { policy: this.policy },
     ...(this.masksPath ? { masksPath: this.masksPath } : {}),
+    ...(this.shape ? { shape: this.shape } : {}),
     split: { ...this.split },
     seed: this.seed,
   });

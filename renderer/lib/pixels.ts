@@ -1,6 +1,7 @@
 // Pixels from the API ([k, H, W, C] uint8 or uint16, masks [k, H, W]) to canvas ImageData.
-// 16-bit images are shown scaled linearly from 0–65535 to 0–255; nothing is stretched per image,
-// so thumbnails of one dataset stay comparable.
+// 8-bit images are shown as stored. 16-bit images are stretched per image from 0 to that image's
+// brightest value (displayScale): a 16-bit file holding 0–255, or a microscope's 12 bits, would
+// be black scaled from the full 0–65535. Black stays 0, so within an image brightness keeps its ratios.
 import type { PixelDtype } from '../../shared/datasets.js';
 
 export interface Pixels {
@@ -14,12 +15,22 @@ export function shrinkFactor(height: number, width: number, maxSide: number): nu
   return Math.max(1, Math.ceil(Math.max(height, width) / maxSide));
 }
 
+/** The factor that maps image k's stored values to 0–255: 1 for 8-bit, 255 / its brightest sample for 16-bit. */
+export function displayScale(pixels: Pixels, k: number): number {
+  if (pixels.dtype !== 'uint16') return 1;
+  const [, h, w, c] = pixels.shape;
+  const base = k * h * w * c;
+  let max = 0;
+  for (let i = base; i < base + h * w * c; i++) if (pixels.data[i]! > max) max = pixels.data[i]!;
+  return max === 0 ? 1 : 255 / max;
+}
+
 /** Image k as 8-bit RGBA, box-averaged by `factor` (1 keeps every pixel). */
 export function imageAt(pixels: Pixels, k: number, factor = 1): ImageData {
   const [, h, w, c] = pixels.shape;
   const oh = Math.ceil(h / factor);
   const ow = Math.ceil(w / factor);
-  const scale = pixels.dtype === 'uint16' ? 1 / 257 : 1;
+  const scale = displayScale(pixels, k);
   const src = pixels.data;
   const base = k * h * w * c;
   const out = new ImageData(ow, oh);

@@ -151,7 +151,7 @@ describe('runImport refusals on arrays', () => {
     const dir = tempDir();
     writeFile(join(dir, 'x.npy'), encodeNpy(new Uint8Array(16), [2, 2, 2, 2]));
     writeFile(join(dir, 'y.npy'), encodeNpy(Int32Array.from([0, 1]), [2]));
-    expect(await refusal(join(dir, 'x.npy'))).toBe('The array x.npy has shape (2, 2, 2, 2); Heatlab reads images of shape (N, H, W) or (N, H, W, C) with C = 1 or 3, channels last.');
+    expect(await refusal(join(dir, 'x.npy'))).toBe('The array x.npy has shape (2, 2, 2, 2); Heatlab reads images of shape (N, H, W) or (N, H, W, C) with C = 1 or 3, channels last, or flat rows (N, H·W).');
     writeFile(join(dir, 'images.npy'), encodeNpy(new Int32Array(8), [2, 2, 2]));
     writeFile(join(dir, 'labels.npy'), encodeNpy(Int32Array.from([0, 1]), [2]));
     expect(await refusal(join(dir, 'images.npy'))).toBe('The array images.npy holds int32 values; Heatlab reads images stored as uint8, uint16, or float with values in [0, 1].');

@@ -40,8 +40,42 @@ describe('inspectImport', () => {
       hidden: 1,
       ignored: 1,
       passedOver: [],
+      skipped: [{ path: 'dogs/broken.png', reason: 'Its contents are not in an image format Heatlab reads.' }],
+      result: {
+        dtype: 'uint16',
+        channels: 3,
+        reason:
+          'uint16, because 1 of 4 images is 16-bit: one 16-bit image makes the whole dataset 16-bit (8-bit values are scaled by 257); RGB, because 1 of 4 images is in colour: one colour image makes the whole dataset RGB (grey values repeated in three channels) unless you convert to grey.',
+        mixed: true,
+      },
       problems: [],
     });
+  });
+
+  it('lists a text file named .png among the files the import will skip, with why, and does not count it', async () => {
+    const src = tempDir();
+    writeFile(join(src, 'cats', 'a.png'), grey(4, 4));
+    writeFile(join(src, 'dogs', 'b.png'), grey(4, 4));
+    writeFile(join(src, 'dogs', 'readme.png'), 'These are dogs.\n');
+    const plan = await inspectImport(src);
+    expect(plan.total).toBe(2);
+    expect(plan.classes).toEqual([
+      { name: 'cats', count: 1 },
+      { name: 'dogs', count: 1 },
+    ]);
+    expect(plan.skipped).toEqual([{ path: 'dogs/readme.png', reason: 'Its contents are not in an image format Heatlab reads.' }]);
+    expect(plan.result).toEqual({ dtype: 'uint8', channels: 1, reason: 'uint8, as every image is 8-bit; grey, as every image is grey.', mixed: false });
+  });
+
+  it('states that mixed bit depths make the whole dataset 16-bit', async () => {
+    const src = tempDir();
+    writeFile(join(src, 'a', 'x.png'), grey(2, 2));
+    writeFile(join(src, 'a', 'y.png'), grey(2, 2));
+    await writeImage(join(src, 'b', 'z.png'), Uint16Array.from([0, 100, 200, 255]), 2, 2, 1, 'png');
+    const plan = await inspectImport(src);
+    expect(plan.result?.dtype).toBe('uint16');
+    expect(plan.result?.channels).toBe(1);
+    expect(plan.result?.reason).toMatch(/^uint16, because 1 of 3 images is 16-bit: one 16-bit image makes the whole dataset 16-bit/);
   });
 
   it('resolves a relative path to an absolute one', async () => {

@@ -1,7 +1,7 @@
 // Importing arrays (IDX, .npy, .npz): images of shape [N, H, W] or [N, H, W, C] with C = 1 or 3
-// (channels last), uint8 or uint16, or float with values in [0, 1] — stored as uint8,
+// (channels last), or flat rows [N, H·W·C] cut by an image shape (flatRowShape), uint8 or uint16, or float with values in [0, 1] — stored as uint8,
 // round(255·v), as a float image in [0, 1] is meant to be read. Rows stream through in chunks.
-import type { ImportOptions } from '../../../shared/datasets.js';
+import type { ImageShape, ImportOptions } from '../../../shared/datasets.js';
 import type { JobContext } from '../../jobs/host/job-context.js';
 import { dtypeNames, elementBytes, type ArrayHeader } from './array-header.js';
 import { readArrayHeader, readLabels, type ArrayPart, type ArraySource } from './array-source.js';
@@ -31,11 +31,41 @@ export interface ArrayPartInfo {
   labels: Int32Array;
 }
 
+/**
+ * Flat rows (N, L) as images, channels last: the given H×W with L = H·W (grey) or 3·H·W (RGB), or
+ * s×s grey when L is a square s² (MNIST's 784). L = 3·s² is not guessed as RGB: CIFAR's own
+ * files keep channels first, which read channels last would be scrambled without a word.
+ */
+export function flatRowShape(length: number, label: string, shape: ImageShape | undefined): number[] {
+  if (shape !== undefined) {
+    const area = shape.height * shape.width;
+    const channels = length / area;
+    if (channels === 1 || channels === 3) return [shape.height, shape.width, channels];
+    throw new SourceProblem(
+      `The array ${label} holds rows of ${length} values, which are neither ${shape.height}×${shape.width} (${area}) nor ${shape.height}×${shape.width}×3 (${3 * area}) values; give the image shape its rows have.`,
+    );
+  }
+  const side = Math.round(Math.sqrt(length));
+  if (side * side === length && side > 0) return [side, side, 1];
+  const rgbSide = Math.round(Math.sqrt(length / 3));
+  const hint = 3 * rgbSide * rgbSide === length ? ` (3·${rgbSide}·${rgbSide} values: give ${rgbSide}x${rgbSide} to read them as RGB, channels last)` : '';
+  throw new SourceProblem(
+    `The array ${label} holds flat rows of ${length} values, not a square number, so Heatlab cannot tell the image shape; give it as height×width (--shape HxW, or the form's image shape)${hint}.`,
+  );
+}
+
 /** The images' layout from the header; a sentence when Heatlab cannot read them as images. */
-export function describeImages(header: ArrayHeader, label: string): ArrayImages {
-  const [count, height, width, channels = 1, ...more] = header.shape;
+export function describeImages(header: ArrayHeader, label: string, shape?: ImageShape): ArrayImages {
+  let dims = header.shape;
+  if (dims.length === 2 && dims[1]! > 0) dims = [dims[0]!, ...flatRowShape(dims[1]!, label, shape)];
+  else if (shape !== undefined && (dims[1] !== shape.height || dims[2] !== shape.width)) {
+    throw new SourceProblem(`The array ${label} has shape (${dims.join(', ')}), not flat rows; the image shape ${shape.height}×${shape.width} is for arrays of shape (N, H·W).`);
+  }
+  const [count, height, width, channels = 1, ...more] = dims;
   if (count === undefined || height === undefined || width === undefined || more.length > 0 || (channels !== 1 && channels !== 3) || height === 0 || width === 0) {
-    throw new SourceProblem(`The array ${label} has shape (${header.shape.join(', ')}); Heatlab reads images of shape (N, H, W) or (N, H, W, C) with C = 1 or 3, channels last.`);
+    throw new SourceProblem(
+      `The array ${label} has shape (${header.shape.join(', ')}); Heatlab reads images of shape (N, H, W) or (N, H, W, C) with C = 1 or 3, channels last, or flat rows (N, H·W).`,
+    );
   }
   if (!['u1', 'u2', 'f4', 'f8'].includes(header.type)) {
     throw new SourceProblem(`The array ${label} holds ${dtypeNames[header.type]} values; Heatlab reads images stored as uint8, uint16, or float with values in [0, 1].`);
@@ -49,10 +79,10 @@ export function describeImages(header: ArrayHeader, label: string): ArrayImages 
 }
 
 /** Headers and labels of every part; a sentence when they do not fit together. */
-export async function inspectParts(source: ArraySource): Promise<ArrayPartInfo[]> {
+export async function inspectParts(source: ArraySource, shape?: ImageShape): Promise<ArrayPartInfo[]> {
   const infos: ArrayPartInfo[] = [];
   for (const part of source.parts) {
-    const images = describeImages(await readArrayHeader(part.images), part.images.label);
+    const images = describeImages(await readArrayHeader(part.images), part.images.label, shape);
     infos.push({ part, images, labels: await readLabels(part.labels, images.count) });
   }
   return infos;

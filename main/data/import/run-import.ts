@@ -95,7 +95,7 @@ function arraySize(infos: readonly ArrayPartInfo[], policy: ImportOptions['size'
 
 async function prepareArrays(path: string, format: Exclude<ImportFormat, 'folder'>, options: ImportOptions, ctx: JobContext): Promise<Prepared> {
   const source = format === 'idx' ? locateIdx(path) : format === 'npy' ? locateNpy(path) : locateNpz(path);
-  const infos = await inspectParts(source);
+  const infos = await inspectParts(source, options.shape);
   const [problem] = arrayProblems(infos);
   if (problem !== undefined) throw new SourceProblem(problem);
   const { width, height, target } = arraySize(infos, options.size);
