@@ -1,8 +1,17 @@
 // Places inside the Explain view, addressed by the hash after #/explain so reloads and Back keep them:
-// #/explain (choose what to explain, earlier runs), #/explain/job/<id> (a running explanation job),
+// #/explain (choose what to explain, earlier runs), #/explain?model=<id>&dataset=<id>&images=<i>,<i>
+// (the form prefilled from a model page or one of its misclassified images), #/explain/job/<id> (a running explanation job),
 // #/explain/runs/<id>,<id>,…[?image=<dataset index>] (the heatmap grid of those runs, one column group
 // per run, with one image's row comparison open).
-export type ExplainRoute = { page: 'setup' } | { page: 'job'; jobId: number } | { page: 'runs'; runIds: number[]; image?: number };
+/** Choices another page hands to the Explain form; what is left out keeps the form's own choice. */
+export interface ExplainPrefill {
+  modelId?: number;
+  datasetId?: number;
+  /** Dataset indices to explain. */
+  images?: number[];
+}
+
+export type ExplainRoute = { page: 'setup'; prefill?: ExplainPrefill } | { page: 'job'; jobId: number } | { page: 'runs'; runIds: number[]; image?: number };
 
 const positive = (text: string | undefined): number | null => {
   const n = Number(text);
@@ -24,13 +33,31 @@ export function parseExplainRoute(hash: string): ExplainRoute {
       return { page: 'runs', runIds: [...new Set(ids as number[])], ...(Number.isInteger(index) && index >= 0 ? { image: index } : {}) };
     }
   }
-  return { page: 'setup' };
+  return setupRoute(new URLSearchParams(query ?? ''));
+}
+
+function setupRoute(query: URLSearchParams): ExplainRoute {
+  const prefill: ExplainPrefill = {};
+  const modelId = positive(query.get('model') ?? undefined);
+  const datasetId = positive(query.get('dataset') ?? undefined);
+  const images = (query.get('images') ?? '').split(',').filter((t) => t !== '').map(Number);
+  if (modelId !== null) prefill.modelId = modelId;
+  if (datasetId !== null) prefill.datasetId = datasetId;
+  if (images.length > 0 && images.every((i) => Number.isInteger(i) && i >= 0)) prefill.images = [...new Set(images)];
+  return Object.keys(prefill).length > 0 ? { page: 'setup', prefill } : { page: 'setup' };
 }
 
 export function explainHref(route: ExplainRoute): string {
   switch (route.page) {
-    case 'setup':
-      return '#/explain';
+    case 'setup': {
+      const p = route.prefill ?? {};
+      const query = new URLSearchParams();
+      if (p.modelId !== undefined) query.set('model', String(p.modelId));
+      if (p.datasetId !== undefined) query.set('dataset', String(p.datasetId));
+      if (p.images !== undefined && p.images.length > 0) query.set('images', p.images.join(','));
+      const text = query.toString().replaceAll('%2C', ',');
+      return text === '' ? '#/explain' : `#/explain?${text}`;
+    }
     case 'job':
       return `#/explain/job/${route.jobId}`;
     case 'runs':

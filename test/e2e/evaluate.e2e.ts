@@ -160,6 +160,8 @@ test('evaluates two methods against a generated ground truth, reads the table an
     const path = page.getByRole('textbox', { name: 'Go to path' });
     await path.fill(folder);
     await path.press('Enter');
+    // Choose only once the typed folder is listed: the home folder's listing may still be the one shown.
+    await expect(page.getByRole('listbox', { name: `Contents of ${folder}` }).or(page.getByLabel(`Contents of ${folder}`))).toBeVisible();
     await page.getByRole('button', { name: 'Choose this folder' }).click();
     await expect(page.getByTestId('export-folder')).toHaveText(folder);
     await page.getByRole('button', { name: 'Summary CSV' }).click();

@@ -3,6 +3,7 @@
 import type { Api } from '../../../shared/api.js';
 import type { AnnotationSet } from '../../../shared/annotations.js';
 import type { Dataset } from '../../../shared/datasets.js';
+import type { MaskKind } from '../../../shared/generators.js';
 import { errorText, unwrap } from '../api.js';
 import { imageAt } from '../pixels.js';
 import { Autosaver, type SaveState } from './autosave.js';
@@ -10,6 +11,7 @@ import { MaskHistory } from './history.js';
 import { limitLabels, luma, type Mask } from './raster.js';
 import type { Tool } from './tools.js';
 import { fitViewport, zoomAt, type Viewport } from './viewport.js';
+import { nextUnannotated, worklistOf, worklistStep } from './worklist.js';
 
 
 /** Images whose undo history is kept (Map order: least recently edited first). */
@@ -17,11 +19,18 @@ const HISTORIES = 20;
 
 export class AnnotationEditor {
   readonly id: number;
+  /** The explanation run whose images are the worklist; null to step through the whole dataset. */
+  readonly runId: number | null;
   readonly #api: Api;
   readonly #saver: Autosaver;
   readonly #histories = new Map<number, MaskHistory>();
   set = $state.raw<AnnotationSet | null>(null);
   dataset = $state.raw<Dataset | null>(null);
+  /** The run's images in dataset order, which Next and Previous step through; null without a run. */
+  worklist = $state.raw<number[] | null>(null);
+  /** The dataset's generated mask of the image shown (0/1), shown faintly while drawing; null when off or none. */
+  reference = $state.raw<Uint8Array | null>(null);
+  showReference = $state(false);
   error = $state<string | null>(null);
   /** Dataset index of the image shown. */
   index = $state(0);
@@ -51,9 +60,10 @@ export class AnnotationEditor {
   #opening = 0;
   #before: Uint8Array | null = null;
 
-  constructor(api: Api, id: number) {
+  constructor(api: Api, id: number, runId: number | null = null) {
     this.#api = api;
     this.id = id;
+    this.runId = runId;
     this.#saver = new Autosaver(
       async (index, mask) => {
         const saved = unwrap(await api['annotations.save']({ id, index, mask }));
@@ -71,9 +81,15 @@ export class AnnotationEditor {
     try {
       const set = unwrap(await this.#api['annotations.get']({ id: this.id }));
       this.dataset = unwrap(await this.#api['datasets.get']({ id: set.datasetId }));
+      if (this.runId !== null) {
+        const run = unwrap(await this.#api['explanations.get']({ id: this.runId }));
+        if (run.datasetId !== set.datasetId) throw new Error(`Explanation run ${this.runId} explains another dataset (${run.datasetName ?? run.datasetId}), not this set's.`);
+        this.worklist = worklistOf(unwrap(await this.#api['explanations.gridIndex']({ ids: [this.runId] })).indices);
+      }
       this.set = set;
       this.annotated = new Set(set.annotated);
-      await this.open(Math.min(Math.max(0, index), set.total - 1));
+      const start = this.worklist && !this.worklist.includes(index) ? (this.worklist[0] ?? 0) : index;
+      await this.open(Math.min(Math.max(0, start), set.total - 1));
     } catch (err) {
       this.error = errorText(err);
     }
@@ -101,17 +117,63 @@ export class AnnotationEditor {
       this.#syncHistory();
       this.revision++;
       this.error = null;
+      void this.#loadReference(ticket);
     } catch (err) {
       if (ticket === this.#opening) this.error = errorText(err);
     }
   }
 
+  /** The generated region mask to show faintly: the set's seed kind, else the dataset's first region kind; null for imported data. */
+  get referenceKind(): Exclude<MaskKind, 'instances'> | null {
+    const d = this.dataset;
+    if (!d || d.source !== 'generated') return null;
+    if (this.set?.seed.kind === 'generated') return this.set.seed.mask as Exclude<MaskKind, 'instances'>;
+    return (d.maskKinds.find((k) => k !== 'instances') as Exclude<MaskKind, 'instances'> | undefined) ?? null;
+  }
+
+  /** Shows or hides the dataset's generated mask under the one being drawn. */
+  toggleReference(on: boolean): void {
+    this.showReference = on;
+    if (on) void this.#loadReference(this.#opening);
+    else this.reference = null;
+  }
+
+  async #loadReference(ticket: number): Promise<void> {
+    const kind = this.referenceKind;
+    if (!this.showReference || kind === null || !this.set) return void (this.reference = null);
+    const r = await this.#api['datasets.masks']({ id: this.set.datasetId, indices: [this.index], kind });
+    if (ticket !== this.#opening || !this.showReference) return;
+    this.reference = r.ok ? r.value.data : null;
+    if (!r.ok) this.error = `The generated mask could not be read: ${r.error.message}`;
+  }
+
   next(step = 1): void {
+    if (this.worklist) {
+      const to = worklistStep(this.worklist, this.index, step);
+      if (to !== null) void this.open(to);
+      return;
+    }
     void this.open(Math.min(this.total - 1, Math.max(0, this.index + step)));
   }
 
-  /** The first image after the current one (wrapping round) nobody has saved a mask for. */
+  /** Whether Next (1) or Previous (−1) leads anywhere: within the worklist, or the dataset. */
+  canStep(step: 1 | -1): boolean {
+    if (this.worklist) return worklistStep(this.worklist, this.index, step) !== this.index;
+    return step > 0 ? this.index < this.total - 1 : this.index > 0;
+  }
+
+  /** Images of the worklist (or the dataset) with a saved mask. */
+  get annotatedCount(): number {
+    return this.worklist ? this.worklist.filter((i) => this.annotated.has(i)).length : this.annotated.size;
+  }
+
+  /** The first image after the current one (wrapping round) nobody has saved a mask for, within the worklist when there is one. */
   nextUnannotated(): void {
+    if (this.worklist) {
+      const to = nextUnannotated(this.worklist, this.index, this.annotated);
+      if (to !== null) void this.open(to);
+      return;
+    }
     for (let k = 1; k <= this.total; k++) {
       const i = (this.index + k) % this.total;
       if (!this.annotated.has(i)) return void this.open(i);

@@ -1,7 +1,7 @@
 // Places inside the Evaluate view, addressed by the hash after #/evaluate so reloads and Back keep them:
-// #/evaluate (set up an evaluation, earlier ones), #/evaluate/job/<id> (a running evaluation job),
+// #/evaluate (set up an evaluation, earlier ones), #/evaluate?model=<id> (set up, for that model's runs), #/evaluate/job/<id> (a running evaluation job),
 // #/evaluate/<id> (the results of one evaluation).
-export type EvaluateRoute = { page: 'setup' } | { page: 'job'; jobId: number } | { page: 'evaluation'; id: number };
+export type EvaluateRoute = { page: 'setup'; modelId?: number } | { page: 'job'; jobId: number } | { page: 'evaluation'; id: number };
 
 const positive = (text: string | undefined): number | null => {
   const n = Number(text);
@@ -9,19 +9,22 @@ const positive = (text: string | undefined): number | null => {
 };
 
 export function parseEvaluateRoute(hash: string): EvaluateRoute {
-  const [first, second] = (hash.replace(/^#\/?evaluate\/?/, '').split('?')[0] ?? '').split('/');
+  const [path = '', query = ''] = hash.replace(/^#\/?evaluate\/?/, '').split('?');
+  const [first, second] = path.split('/');
   if (first === 'job') {
     const jobId = positive(second);
     return jobId === null ? { page: 'setup' } : { page: 'job', jobId };
   }
   const id = positive(first);
-  return id === null ? { page: 'setup' } : { page: 'evaluation', id };
+  if (id !== null) return { page: 'evaluation', id };
+  const modelId = positive(new URLSearchParams(query).get('model') ?? undefined);
+  return modelId === null ? { page: 'setup' } : { page: 'setup', modelId };
 }
 
 export function evaluateHref(route: EvaluateRoute): string {
   switch (route.page) {
     case 'setup':
-      return '#/evaluate';
+      return route.modelId === undefined ? '#/evaluate' : `#/evaluate?model=${route.modelId}`;
     case 'job':
       return `#/evaluate/job/${route.jobId}`;
     case 'evaluation':

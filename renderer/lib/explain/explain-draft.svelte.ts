@@ -1,9 +1,11 @@
 // The Explain form: which model, dataset, images, methods with their parameters, and target.
 // `request` turns it into an explain.start request, looking up labels or the model's mistakes
-// when the images are chosen by class or by error.
+// when the images are chosen by class or by error. One draft lives for the app's whole life
+// (`explainDraft`), so the form keeps its choices while the user looks at a grid and comes back.
 import type { ApiRequest } from '../../../shared/api.js';
 import type { SplitName } from '../../../shared/datasets.js';
 import type { ExplainMethodInfo } from '../../../shared/explanations.js';
+import type { ExplainPrefill } from '../explain-route.js';
 import type { Field } from '../schema-fields.js';
 import { parseIndices } from './image-choice.js';
 import type { RowFilter } from './row-filter.js';
@@ -54,6 +56,16 @@ export class ExplainDraft {
   choose(ids: readonly string[], order: readonly ExplainMethodInfo[]): void {
     for (const m of order) if (ids.includes(m.id) && !this.values[m.id]) this.values[m.id] = initialValues(this.fields(m));
     this.chosen = order.map((m) => m.id).filter((id) => ids.includes(id));
+  }
+
+  /** Takes what another page handed over (a model, its dataset, images by index); the rest stays as chosen. */
+  prefill(p: ExplainPrefill): void {
+    if (p.modelId !== undefined) this.modelId = p.modelId;
+    if (p.datasetId !== undefined) this.datasetId = p.datasetId;
+    if (p.images !== undefined && p.images.length > 0) {
+      this.pick = 'indices';
+      this.indicesText = p.images.join(', ');
+    }
   }
 
   /** Sentences keyed by method id, then parameter. */
@@ -124,3 +136,6 @@ export class ExplainDraft {
     };
   }
 }
+
+/** The Explain form's choices, shared across navigation (the setup page is re-created on every visit). */
+export const explainDraft = new ExplainDraft();
