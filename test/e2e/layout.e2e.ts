@@ -42,8 +42,9 @@ async function layoutProblems(page: Page): Promise<string[]> {
       // Ellipsis is a deliberate abbreviation (the full text is on hover).
       if (clips && style.textOverflow !== 'ellipsis' && el.scrollWidth > el.clientWidth + 1 && !allowed(el) && !['TEXTAREA', 'SELECT', 'INPUT'].includes(el.tagName))
         problems.push(`${name(el)} scrolls or clips sideways (${el.scrollWidth} > ${el.clientWidth})`);
-      // A dataset's thumbnails are a virtualised list that scrolls inside its own bounded box.
-      const list = el.getAttribute('data-testid') === 'thumbnail-grid';
+      // A dataset's thumbnails are a virtualised list that scrolls inside its own bounded box, and the
+      // Jobs panel is a side column whose list of recent jobs scrolls on its own: neither is the page's.
+      const list = el.getAttribute('data-testid') === 'thumbnail-grid' || el.matches('aside[aria-label="Jobs"]');
       if (['auto', 'scroll'].includes(style.overflowY) && el.scrollHeight > el.clientHeight + 1 && el.clientHeight > 40 && el.tagName !== 'TEXTAREA' && !list) {
         verticals++;
         scrollers.push(name(el));
