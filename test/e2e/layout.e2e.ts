@@ -1,0 +1,154 @@
+// Issue 15 item 8: at laptop sizes every view and entity page fits. The document never scrolls
+// sideways, every table shows all its columns (no column cut at a container's or the window's right
+// edge), only the heatmap grid's own panel may scroll sideways, and the page has one vertical
+// scrollbar.
+import { expect, test, type Page } from '@playwright/test';
+import { appUrl } from './env.js';
+import { collectErrors, connectApi, finished, trainModel, value } from './e2e-api.js';
+
+const sizes = [
+  { width: 1440, height: 900 },
+  { width: 1280, height: 800 },
+] as const;
+
+const methods = ['gradient', 'gradient-x-input', 'integrated-gradients', 'grad-cam', 'smoothgrad', 'occlusion'];
+const metrics = ['region-perturbation', 'relevance-mass-accuracy', 'pointing-game', 'sparseness', 'complexity'];
+
+/** What does not fit on the page, each as a sentence naming the element; empty when all fits. */
+async function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const name = (el: Element) => {
+      const testId = el.getAttribute('data-testid');
+      const label = el.getAttribute('aria-label');
+      const cls = typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+      return `<${el.tagName.toLowerCase()}${testId ? ` data-testid=${testId}` : ''}${label ? ` aria-label="${label}"` : ''}${cls}>`;
+    };
+    // The heatmap grid's panel is the one place allowed to scroll sideways.
+    const allowed = (el: Element) => el.closest('[data-testid="heatmap-grid"]') !== null || el.querySelector(':scope > [data-testid="heatmap-grid"]') !== null;
+    const doc = document.documentElement;
+    if (doc.scrollWidth > doc.clientWidth) problems.push(`the document scrolls sideways (${doc.scrollWidth} > ${doc.clientWidth})`);
+
+    const visible = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      return r.width > 1 && r.height > 1 && getComputedStyle(el).visibility !== 'hidden';
+    };
+    let verticals = doc.scrollHeight > doc.clientHeight ? 1 : 0;
+    const scrollers: string[] = [];
+    for (const el of document.querySelectorAll('body *')) {
+      if (!visible(el)) continue;
+      const style = getComputedStyle(el);
+      const clips = style.overflowX !== 'visible';
+      // Ellipsis is a deliberate abbreviation (the full text is on hover).
+      if (clips && style.textOverflow !== 'ellipsis' && el.scrollWidth > el.clientWidth + 1 && !allowed(el) && !['TEXTAREA', 'SELECT', 'INPUT'].includes(el.tagName))
+        problems.push(`${name(el)} scrolls or clips sideways (${el.scrollWidth} > ${el.clientWidth})`);
+      // A dataset's thumbnails are a virtualised list that scrolls inside its own bounded box, and the
+      // Jobs panel is a side column whose list of recent jobs scrolls on its own: neither is the page's.
+      const list = el.getAttribute('data-testid') === 'thumbnail-grid' || el.matches('aside[aria-label="Jobs"]');
+      if (['auto', 'scroll'].includes(style.overflowY) && el.scrollHeight > el.clientHeight + 1 && el.clientHeight > 40 && el.tagName !== 'TEXTAREA' && !list) {
+        verticals++;
+        scrollers.push(name(el));
+      }
+    }
+    if (verticals > 1) problems.push(`${verticals} vertical scrollbars: ${doc.scrollHeight > doc.clientHeight ? 'the document, ' : ''}${scrollers.join(', ')}`);
+
+    // Every table (and the wide figures) ends inside every box that clips it and inside the window.
+    for (const el of document.querySelectorAll('table, [data-testid="score-table"], svg, canvas, pre')) {
+      if (!visible(el) || allowed(el)) continue;
+      const right = el.getBoundingClientRect().right;
+      if (right > window.innerWidth + 0.5) problems.push(`${name(el)} ends at ${Math.round(right)}, past the window's ${window.innerWidth}`);
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX === 'visible') continue;
+        const edge = p.getBoundingClientRect().left + p.clientLeft + p.clientWidth;
+        if (right > edge + 0.5) problems.push(`${name(el)} ends at ${Math.round(right)}, past its container ${name(p)} at ${Math.round(edge)}`);
+      }
+    }
+    return [...new Set(problems)];
+  });
+}
+
+test('shows every view and entity page whole at 1440×900 and 1280×800: no sideways document scroll, no cut table columns, one vertical scrollbar', async ({ page }, testInfo) => {
+  test.setTimeout(420_000);
+  const errors = collectErrors(page);
+  const api = await connectApi();
+  const stamp = Date.now();
+  const created = { dataset: 0, model: 0, runs: [] as number[], set: 0, evaluation: 0 };
+  try {
+    // A small dataset and model, six methods' runs on four images, an annotation set and a five-metric evaluation.
+    await trainModel(api, created, 'e2e layout', stamp, 120, 1);
+    const explained = await finished(
+      api,
+      value(await api['explain.start']({ modelId: created.model, datasetId: created.dataset, images: { pick: 'indices', indices: [0, 1, 2, 3] }, methods: methods.map((id) => ({ id })) })),
+    );
+    created.runs = (explained.result as { runIds: number[] }).runIds;
+    expect(created.runs).toHaveLength(methods.length);
+    created.set = value(await api['annotations.create']({ datasetId: created.dataset, name: `e2e layout set ${stamp}`, annotator: 'playwright', labels: ['shape', 'background clutter'] })).id;
+    const evaluated = await finished(
+      api,
+      value(await api['evaluate.start']({ runIds: created.runs, metrics: metrics.map((id) => ({ id })), groundTruth: { kind: 'generated', mask: 'object' }, resamples: 100 })),
+    );
+    expect(evaluated.status).toBe('done');
+    created.evaluation = (evaluated.result as { evaluationId: number }).evaluationId;
+
+    const main = page.locator('main');
+    const pages: { name: string; hash: string; ready: (page: Page) => Promise<void> }[] = [
+      { name: 'data-list', hash: '#/data', ready: async (p) => void (await expect(main.getByText(`e2e layout data ${stamp}`)).toBeVisible()) },
+      {
+        name: 'dataset-image-panel',
+        hash: `#/data/${created.dataset}`,
+        ready: async (p) => {
+          const grid = p.getByTestId('thumbnail-grid');
+          await expect(grid.locator('canvas').first()).toHaveAttribute('data-drawn', /^[1-9]/);
+          await grid.getByRole('option').first().click();
+          await expect(p.getByRole('complementary', { name: 'Image 0' })).toBeVisible();
+        },
+      },
+      { name: 'models-list', hash: '#/models', ready: async () => void (await expect(main.getByText(`e2e layout model ${stamp}`)).toBeVisible()) },
+      { name: 'model-page', hash: `#/models/${created.model}`, ready: async (p) => void (await expect(p.getByTestId('test-count')).toBeVisible()) },
+      {
+        name: 'explain-setup',
+        hash: '#/explain',
+        ready: async (p) => {
+          await p.getByRole('combobox', { name: 'Model' }).selectOption({ label: `e2e layout model ${stamp}` });
+        },
+      },
+      { name: 'explain-grid', hash: `#/explain/runs/${created.runs.join(',')}`, ready: async (p) => void (await expect(p.getByTestId('heat-row').first()).toBeVisible()) },
+      { name: 'annotate-list', hash: '#/annotate', ready: async () => void (await expect(main.getByText(`e2e layout set ${stamp}`).first()).toBeVisible()) },
+      { name: 'annotate-editor', hash: `#/annotate/${created.set}/0`, ready: async (p) => void (await expect(p.getByTestId('mask-canvas')).toHaveAttribute('data-revision', /[1-9]/)) },
+      {
+        name: 'evaluate-setup',
+        hash: '#/evaluate',
+        ready: async (p) => {
+          await p.getByRole('combobox', { name: 'Model' }).selectOption({ label: `e2e layout model ${stamp}` });
+          await expect(p.getByRole('checkbox', { name: /^Gradient \(signed\)/ })).toBeChecked();
+        },
+      },
+      { name: 'evaluation-page', hash: `#/evaluate/${created.evaluation}`, ready: async (p) => void (await expect(p.getByTestId('score-table')).toBeVisible()) },
+      { name: 'catalogue', hash: '#/catalogue', ready: async (p) => void (await expect(p.getByTestId('workspace-path')).toBeVisible()) },
+      { name: 'engine', hash: '#/engine', ready: async (p) => void (await expect(p.getByTestId('tfjs-backend')).toBeVisible()) },
+    ];
+
+    const found: string[] = [];
+    for (const size of sizes) {
+      await page.setViewportSize(size);
+      for (const view of pages) {
+        await page.goto(`${appUrl()}${view.hash}`);
+        await page.reload();
+        await view.ready(page);
+        // Let late content (lists, plots, thumbnails) settle before measuring.
+        await page.waitForTimeout(400);
+        await page.screenshot({ path: testInfo.outputPath(`${size.width}x${size.height}-${view.name}.png`) });
+        for (const problem of await layoutProblems(page)) found.push(`${size.width}×${size.height} ${view.name}: ${problem}`);
+      }
+    }
+    expect(found).toEqual([]);
+    expect(errors).toEqual([]);
+  } finally {
+    if (created.evaluation) await api['evaluations.delete']({ id: created.evaluation });
+    if (created.set) await api['annotations.delete']({ id: created.set });
+    for (const id of created.runs) await api['explanations.delete']({ id });
+    if (created.model) await api['models.delete']({ id: created.model });
+    if (created.dataset) await api['datasets.delete']({ id: created.dataset });
+    api.close();
+  }
+});
