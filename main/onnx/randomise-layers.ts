@@ -7,6 +7,7 @@
 // a = √5 gives bound √(6 / ((1 + a²) fan_in)) = 1/√fan_in).
 import { Random } from '../numeric/random.js';
 import { cloneModel, consumersOf, floatInitializer, intAttr, invalidModel, type IrModel, type IrNode } from './ir.js';
+import { stringHash } from '../numeric/string-hash.js';
 
 const WEIGHTED_OPS = new Set(['Conv', 'Gemm', 'MatMul']);
 
@@ -67,13 +68,6 @@ export function layerNames(ir: IrModel): string[] {
     .reverse();
 }
 
-/** FNV-1a of a string, to give each layer its own stream of the seed. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 /**
  * A copy of the model whose named layers have fresh weights and biases (the original and its
  * tensors are left as they are). Each layer draws from its own generator, seeded by `seed` and
@@ -90,7 +84,7 @@ export function randomiseLayers(ir: IrModel, names: readonly string[], seed: num
   const wanted = new Set(names);
   for (const layer of layers) {
     if (!wanted.has(layer.node.name)) continue;
-    const rng = new Random((seed ^ hash(layer.node.name)) >>> 0);
+    const rng = new Random((seed ^ stringHash(layer.node.name)) >>> 0);
     const bound = 1 / Math.sqrt(layer.fanIn);
     for (const { node, slot } of layer.tensors) {
       const name = node.inputs[slot]!;

@@ -13,6 +13,7 @@ import { ExplainedModel } from '../../explain/run/explained-model.js';
 import type { Engines } from '../../jobs/host/engines.js';
 import type { JobContext } from '../../jobs/host/job-context.js';
 import { Random } from '../../numeric/random.js';
+import { stringHash } from '../../numeric/string-hash.js';
 import { nhwcToNchw } from '../../onnx/export/layout.js';
 import { argmaxRows } from '../../numeric/classification.js';
 import { DatasetFeed } from '../../workspace/dataset-feed.js';
@@ -56,6 +57,8 @@ export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, en
     if (explained !== null && (explained.shape[0] !== channels || explained.shape[1] !== height || explained.shape[2] !== width))
       throw new HeatlabError('invalid_request', `Model "${model.name}" reads ${explained.shape.join('×')} images and dataset "${dataset.name}" has ${channels}×${height}×${width}.`);
     const classes = logits.length / count;
+    // The model's own prediction per image: stored with the scores, and the rows the removal check probes.
+    const predicted = argmaxRows(logits, classes);
     const modelScores = explained?.explains === 'probabilities' ? 'probabilities' : 'logits';
     // One random baseline: the user's Random map run when there is one, else the built-in maps.
     const builtInBaseline = !params.runs.some((r) => r.baseline);
@@ -127,8 +130,7 @@ export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, en
       if (probes.size === 0) return;
       // One row per image, the one that explains the model's own prediction: removing another
       // class's evidence may rightly raise the explained score. (Every row when none does.)
-      const predictedOf = argmaxRows(logits, classes);
-      let candidates = Int32Array.from({ length: rows }, (_, r) => r).filter((r) => targets[r] === predictedOf[Math.floor(r / perImage)]);
+      let candidates = Int32Array.from({ length: rows }, (_, r) => r).filter((r) => targets[r] === predicted[Math.floor(r / perImage)]);
       if (candidates.length === 0) candidates = Int32Array.from({ length: count }, (_, i) => i * perImage);
       const sample = sampleRows(candidates, PROBE_IMAGES, new Random(validitySeed(params.seed)));
       const images = Int32Array.from(sample, (r) => indices[Math.floor(r / perImage)]!);
@@ -136,7 +138,7 @@ export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, en
       const batch: MetricBatch = { n: sample.length, height, width, heatmaps: new Float32Array(0), targets: Int32Array.from(sample, (r) => targets[r]!), images: inputs, channels, forward, scores: modelScores, classes, inputBounds: bounds };
       for (const { probe, metrics } of probes.values()) {
         ctx.progress(0, total, `Checking that ${probe.label} removes information`, 'scores');
-        validity.push({ metrics, ...(await checkPerturbation(batch, probe, new Random((validitySeed(params.seed) ^ hashKey(probe.key)) >>> 0), dataset.classNames)) });
+        validity.push({ metrics, ...(await checkPerturbation(batch, probe, new Random((validitySeed(params.seed) ^ stringHash(probe.key)) >>> 0), dataset.classNames)) });
         await ctx.checkpoint();
       }
     };
@@ -157,7 +159,6 @@ export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, en
       curve: curves[m]?.axes ?? null,
     }));
     const { table, rankings } = summariseEvaluation(scores, { columns: C, metrics: metricDetails, rows, baseline: columns.findIndex((c) => c.baseline === true) }, params);
-    const predicted = argmaxRows(logits, classes);
     const perRow = <T extends Int32Array>(values: (image: number) => number) => Int32Array.from({ length: rows }, (_, r) => values(Math.floor(r / perImage))) as T;
     staging.writeArray('scores', 'scores.npy', scores, [C, M, rows]);
     staging.writeArray('indices', 'indices.npy', perRow((i) => indices[i]!), [rows]);
@@ -194,13 +195,6 @@ export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, en
 
 /** The removal check's own stream, apart from the metrics' noise. */
 const validitySeed = (seed: number) => (seed ^ 0x7a11d17e) >>> 0;
-
-/** A probe's key as a 32-bit number (FNV-1a), so each perturbation draws its own regions. */
-function hashKey(key: string): number {
-  let h = 0x811c9dc5;
-  for (let k = 0; k < key.length; k++) h = Math.imul(h ^ key.charCodeAt(k), 0x01000193);
-  return h >>> 0;
-}
 
 /** Each of `images` images' data `times` times in a row (one copy per heatmap when every class of an image is explained). */
 function repeatRows<T extends Float32Array | Uint8Array>(data: T, images: number, times: number): T {
