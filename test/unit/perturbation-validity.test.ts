@@ -210,14 +210,14 @@ describe('region perturbation’s defaults', () => {
   });
 
   it('record the region size and steps they chose, and keep what was asked for', () => {
-    const fit = (params: object, side: number) => regionPerturbationMorf.fit!(regionPerturbationMorf.params.parse(params), { height: side, width: side });
-    expect(fit({}, 32)).toMatchObject({ regionSize: 1, steps: 165 });
-    expect(fit({ regionSize: 9, steps: 100 }, 32)).toMatchObject({ regionSize: 9, steps: 16 });
+    const fitted = (params: object, side: number) => regionPerturbationMorf.fit!(regionPerturbationMorf.params.parse(params), { height: side, width: side });
+    expect(fitted({}, 32)).toMatchObject({ regionSize: 1, steps: 165 });
+    expect(fitted({ regionSize: 9, steps: 100 }, 32)).toMatchObject({ regionSize: 9, steps: 16 });
     // A region size alone keeps the paper's share of the image: 165 · 1 / 4 ≈ 41 regions of 2×2.
-    expect(fit({ regionSize: 2 }, 32)).toMatchObject({ regionSize: 2, steps: 41 });
+    expect(fitted({ regionSize: 2 }, 32)).toMatchObject({ regionSize: 2, steps: 41 });
     // A very large image: the scaled region (165 px, L = 99) is capped at the largest a region may
     // be, 64 px, keeping the share of the image: round(99 · 165² / 64²) = 658.
-    const large = fit({}, 4096);
+    const large = fitted({}, 4096);
     expect(large).toMatchObject({ regionSize: 64, steps: 658 });
     expect(() => regionPerturbationMorf.params.parse(large)).not.toThrow();
   });

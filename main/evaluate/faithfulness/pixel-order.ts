@@ -1,6 +1,7 @@
 // Pixels in the order a heatmap ranks them (most relevant first; ties in row-major order), cut
 // into groups of `perStep` — the steps of pixel flipping and of deletion and insertion.
 import type { Random } from '../../numeric/random.js';
+import { shuffled } from '../../numeric/shuffle.js';
 import { argsortDescending } from '../radix-sort.js';
 
 export function pixelGroups(heatmap: Float32Array, perStep: number): Int32Array[] {
@@ -14,11 +15,7 @@ export function pixelGroups(heatmap: Float32Array, perStep: number): Int32Array[
 
 /** Every pixel once in a uniformly random order, cut into groups of `perStep` (the removal check's regions). */
 export function shuffledPixelGroups(plane: number, perStep: number, rng: Random): Int32Array[] {
-  const order = Int32Array.from({ length: plane }, (_, p) => p);
-  for (let k = plane - 1; k > 0; k--) {
-    const j = rng.int(k + 1);
-    [order[k], order[j]] = [order[j]!, order[k]!];
-  }
+  const order = shuffled(Int32Array.from({ length: plane }, (_, p) => p), rng);
   const groups: Int32Array[] = [];
   for (let at = 0; at < plane; at += perStep) groups.push(order.subarray(at, Math.min(plane, at + perStep)));
   return groups;

@@ -6,6 +6,7 @@
 // reflection instead; a cut tile's mean is the same idea without invented pixels).
 
 import type { Random } from '../../numeric/random.js';
+import { shuffled } from '../../numeric/shuffle.js';
 
 export type RegionScheme = 'grid' | 'greedy';
 
@@ -85,12 +86,8 @@ export function regionCount(height: number, width: number, size: number): number
 /** Regions of the scheme in a uniformly random order (the removal check's regions): grid tiles shuffled, or greedy patches picked on a random map. */
 export function shuffledRegions(height: number, width: number, size: number, scheme: RegionScheme, count: number, rng: Random): Int32Array[] {
   if (scheme === 'greedy') return greedyRegions(Float32Array.from({ length: height * width }, () => rng.next()), height, width, size, count);
-  const tiles = gridTiles(height, width, size).slice();
-  for (let k = tiles.length - 1; k > 0; k--) {
-    const j = rng.int(k + 1);
-    [tiles[k], tiles[j]] = [tiles[j]!, tiles[k]!];
-  }
-  return tiles.slice(0, count);
+  const tiles = gridTiles(height, width, size);
+  return Array.from(shuffled(Int32Array.from(tiles.keys()), rng).subarray(0, count), (t) => tiles[t]!);
 }
 
 /**
