@@ -2,7 +2,7 @@
 // copying semantics as IPC (structured clone), so nothing can share mutable state with main.
 import { methodNames, type Api, type ApiMethods } from '../../shared/api.js';
 import type { Result } from '../../shared/errors.js';
-import type { EventBus } from './events.js';
+import type { EventBus } from '../jobs/event-bus.js';
 import type { Router } from './router.js';
 
 export function createInProcessApi(router: Router, events: EventBus): Api {

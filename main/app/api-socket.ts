@@ -8,7 +8,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { eventNames, methodNames } from '../../shared/api.js';
 import type { Result } from '../../shared/errors.js';
 import { decodeMessage, encodeMessage, wireLimits, type ClientMessage, type ServerMessage } from '../../shared/wire.js';
-import type { EventBus } from '../api/events.js';
+import type { EventBus } from '../jobs/event-bus.js';
 import type { Router } from '../api/router.js';
 
 type SocketLimits = { [K in keyof typeof wireLimits]: number };

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { eventNames, methodNames } from '../../shared/api.js';
 import type { Result } from '../../shared/errors.js';
-import type { EventBus } from '../api/events.js';
+import type { EventBus } from '../jobs/event-bus.js';
 import type { Router } from '../api/router.js';
 import { describeExit, OutputTail, type HostLauncher } from '../jobs/host-launcher.js';
 import type { HostToMain, MainToHost } from '../../shared/host-protocol.js';

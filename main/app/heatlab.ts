@@ -3,7 +3,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppInfo } from '../../shared/api.js';
-import { EventBus } from '../api/events.js';
+import { EventBus } from '../jobs/event-bus.js';
 import { createHandlers } from '../api/handlers.js';
 import { Router } from '../api/router.js';
 import { AnnotationSetsRepository } from '../catalogue/annotation-sets-repository.js';
@@ -19,7 +19,7 @@ import type { ExplainHostDetail, ExplainJobParams } from '../../shared/explanati
 import { AnnotationSets } from '../annotate/annotation-sets.js';
 import { JobsRepository } from '../catalogue/jobs-repository.js';
 import { DatasetsService } from '../data/datasets-service.js';
-import { removeStaleStaging, stagingPrefix } from '../data/staging.js';
+import { removeStaleStaging, stagingPrefix } from '../workspace/staging.js';
 import { forkHostLauncher, type HostLauncher } from '../jobs/host-launcher.js';
 import { activeJobsGuard } from '../jobs/in-use.js';
 import { JobService } from '../jobs/job-service.js';

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { resolve } from 'node:path';
-import type { EventBus } from '../api/events.js';
+import type { EventBus } from '../jobs/event-bus.js';
 import type { Router } from '../api/router.js';
 import { createApiSocketServer } from './api-socket.js';
 import { contentTypeOf, rendererFile } from './renderer-files.js';

@@ -11,7 +11,7 @@ import { explainRequestSchema } from '../../shared/explanations.js';
 import { runEvaluate } from '../evaluate/run/evaluate-job.js';
 import { complexityMetrics, localisationMetrics } from '../evaluate/registry.js';
 import { runExplain } from '../explain/run/explain-job.js';
-import { loadEngines } from '../jobs/host/engines.js';
+import { loadEngines } from '../engines/engines.js';
 import { Random } from '../numeric/random.js';
 import { exportLayersModel } from '../onnx/export/index.js';
 import { buildModel, layersFor } from '../train/architectures.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { explainRequestSchema } from '../../shared/explanations.js';
 import { runExplain } from '../explain/run/explain-job.js';
-import { loadEngines } from '../jobs/host/engines.js';
+import { loadEngines } from '../engines/engines.js';
 import { exportLayersModel } from '../onnx/export/index.js';
 import { buildModel, layersFor } from '../train/architectures.js';
 import { preprocessingFor } from '../workspace/dataset-feed.js';

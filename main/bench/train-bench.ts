@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
 import { trainRequestSchema, type ArchitecturePreset } from '../../shared/models.js';
-import { loadEngines } from '../jobs/host/engines.js';
+import { loadEngines } from '../engines/engines.js';
 import { Random } from '../numeric/random.js';
 import { buildModel, layersFor } from '../train/architectures.js';
 import { conv2dBackpropFilterKernel } from '../train/kernels/conv2d-backprop-filter.js';

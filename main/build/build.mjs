@@ -13,7 +13,7 @@ const log = (line) => quiet || console.log(line);
 
 const mainEntries = {
   cli: 'main/app/cli.ts',
-  host: 'main/jobs/host/host-main.ts',
+  host: 'main/app/compute-host-main.ts',
   electron: 'main/app/electron-main.ts',
   bench: 'main/bench/bench.ts',
 };

@@ -6,7 +6,7 @@ import { generatorInfo, type GeneratorId, type GeneratorParams } from '../../sha
 import type { JobContext } from '../jobs/host/job-context.js';
 import { generatorFor } from './generators/index.js';
 import { labelsAndSplits, quantize, synthesize } from './synthesize.js';
-import { StagingArea } from './staging.js';
+import { StagingArea } from '../workspace/staging.js';
 
 /** Images generated between two progress reports and cancellation checkpoints. */
 const CHUNK = 1024;

@@ -5,7 +5,7 @@ import type { EngineInfo } from '../../shared/engine.js';
 import { HeatlabError, toApiError, type ApiError } from '../../shared/errors.js';
 import type { HostToMain } from '../../shared/host-protocol.js';
 import { isFinalStatus, type Job, type JobKind, type JobParams, type JobResult, type JobStaged, type JobStatus } from '../../shared/jobs.js';
-import type { EventBus } from '../api/events.js';
+import type { EventBus } from './event-bus.js';
 import type { JobsRepository } from '../catalogue/jobs-repository.js';
 import { explainDiskFull } from '../workspace/disk-full.js';
 import type { HostChannel, HostLauncher } from './host-launcher.js';

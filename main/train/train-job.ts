@@ -9,8 +9,9 @@ import type { DatasetRef } from '../../shared/datasets.js';
 import { defaultModelName } from '../../shared/default-names.js';
 import { HeatlabError } from '../../shared/errors.js';
 import type { StagedModel, TrainRequest } from '../../shared/models.js';
-import { StagingArea } from '../data/staging.js';
-import type { Engines } from '../jobs/host/engines.js';
+import { StagingArea } from '../workspace/staging.js';
+import type { LoadedOrt } from '../onnx/runtime.js';
+import type { ResolvedTfjs } from './tfjs-backend.js';
 import type { JobContext } from '../jobs/host/job-context.js';
 import { EXPORT_TOLERANCE, exportAgrees, exportLayersModel, verifyExport } from '../onnx/export/index.js';
 import { buildModel, describeArchitecture, layersFor, summarize } from './architectures.js';
@@ -50,7 +51,13 @@ async function saveTfjs(tf: Tf, model: tfType.LayersModel, dir: string): Promise
   return { modelJson: 'model.json', weights: 'weights.bin' };
 }
 
-export async function runTraining(params: TrainRequest & { dataset: DatasetRef }, ctx: JobContext, engines: Engines): Promise<StagedModel> {
+/** Training needs tfjs, and ONNX Runtime to check the exported model against the trained one. */
+export interface TrainEngines {
+  tfjs: ResolvedTfjs;
+  ort: LoadedOrt;
+}
+
+export async function runTraining(params: TrainRequest & { dataset: DatasetRef }, ctx: JobContext, engines: TrainEngines): Promise<StagedModel> {
   const start = performance.now();
   const tf = engines.tfjs.tf;
   const { dataset, training, architecture } = params;

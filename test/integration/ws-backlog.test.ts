@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { EventBus } from '../../main/api/events.js';
+import { EventBus } from '../../main/jobs/event-bus.js';
 import type { Router } from '../../main/api/router.js';
 import { createApiSocketServer, type ApiSocketServer } from '../../main/app/api-socket.js';
 import { encodeMessage, wireLimits } from '../../shared/wire.js';

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeatlabError } from '../../shared/errors.js';
 import { ExplainedModel } from '../../main/explain/run/explained-model.js';
-import type { Engines } from '../../main/jobs/host/engines.js';
+import type { Engines } from '../../main/engines/engines.js';
 import { Random } from '../../main/numeric/random.js';
 import { loadOrt } from '../../main/onnx/runtime.js';
 import { SessionCache } from '../../main/onnx/session-cache.js';

@@ -14,7 +14,7 @@ import { randomLogit } from '../../main/evaluate/robustness/random-logit.js';
 import { ExplainedModel } from '../../main/explain/run/explained-model.js';
 import { methodById } from '../../main/explain/methods.js';
 import type { PerturbationMethod } from '../../main/explain/perturbation/method.js';
-import type { Engines } from '../../main/jobs/host/engines.js';
+import type { Engines } from '../../main/engines/engines.js';
 import { Random } from '../../main/numeric/random.js';
 import { loadOrt } from '../../main/onnx/runtime.js';
 import { SessionCache } from '../../main/onnx/session-cache.js';

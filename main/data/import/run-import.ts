@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../../workspace/atomic-write.js';
 import { isDiskFull } from '../../workspace/disk-full.js';
 import type { WrittenFile } from '../../workspace/npy-stream.js';
 import { classCountsBySplit } from '../generate-job.js';
-import { StagingArea } from '../staging.js';
+import { StagingArea } from '../../workspace/staging.js';
 import { arrayPixelFormat, inspectParts, readArrays, type ArrayPartInfo } from './array-import.js';
 import type { ArrayPartName } from './array-names.js';
 import { locateIdx, locateNpy, locateNpz } from './array-source.js';

@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvaluateJobParams, EvaluatedColumn, EvaluatedMetric, PerturbationValidity, StagedEvaluation } from '../../../shared/evaluations.js';
 import { HeatlabError } from '../../../shared/errors.js';
-import { StagingArea } from '../../data/staging.js';
+import { StagingArea } from '../../workspace/staging.js';
 import type { Forward } from '../../explain/forward.js';
 import { inputBounds } from '../../explain/run/explain-job.js';
 import { ExplainedModel } from '../../explain/run/explained-model.js';
-import type { Engines } from '../../jobs/host/engines.js';
+import type { OrtEngine } from '../../onnx/ort-engine.js';
 import type { JobContext } from '../../jobs/host/job-context.js';
 import { Random } from '../../numeric/random.js';
 import { stringHash } from '../../numeric/string-hash.js';
@@ -36,7 +36,7 @@ const chunkSeed = (seed: number, metric: number, start: number) => (seed ^ Math.
 /** Metrics that re-explain get the same seed for every chunk: the randomisation test must meet the same random models in every chunk. */
 const metricSeed = (seed: number, metric: number, metricObject: Metric, start: number) => chunkSeed(seed, metric, metricObject.needs.explainer === true ? 0 : start);
 
-export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, engines: Engines): Promise<StagedEvaluation> {
+export async function runEvaluate(params: EvaluateJobParams, ctx: JobContext, engines: OrtEngine): Promise<StagedEvaluation> {
   const started = performance.now();
   const chosen = params.metrics.map((m) => resolveMetric(m.id, m.params));
   const { dataset, model, count, perImage } = params;

@@ -9,8 +9,8 @@ import { HeatlabError } from '../../../shared/errors.js';
 import type { Preprocessing } from '../../../shared/models.js';
 import { selectsByPrediction } from '../../../shared/explanation-words.js';
 import type { ExplainHostDetail, ExplainJobParams, ExplanationEngine, StagedExplanation, StagedExplanations } from '../../../shared/explanations.js';
-import { StagingArea } from '../../data/staging.js';
-import type { Engines } from '../../jobs/host/engines.js';
+import { StagingArea } from '../../workspace/staging.js';
+import type { OrtEngine } from '../../onnx/ort-engine.js';
 import type { JobContext } from '../../jobs/host/job-context.js';
 import { Random } from '../../numeric/random.js';
 import { nhwcToNchw } from '../../onnx/export/layout.js';
@@ -40,7 +40,7 @@ export function inputBounds(p: Preprocessing, dtype: PixelDtype): InputBounds {
   return { low: p.mean.map((m, c) => (0 - m) / p.std[c]!), high: p.mean.map((m, c) => (top / p.scale - m) / p.std[c]!) };
 }
 
-export async function runExplain(params: ExplainJobParams, ctx: JobContext, engines: Engines): Promise<StagedExplanations> {
+export async function runExplain(params: ExplainJobParams, ctx: JobContext, engines: OrtEngine): Promise<StagedExplanations> {
   const { model, dataset } = params;
   let meanPixel: number[] | undefined;
   const pixels = { meanPixel: () => (meanPixel ??= datasetMeanPixel(ctx.workspace, dataset)) };

@@ -3,7 +3,7 @@
 // pre-softmax logits; a model the canonicaliser cannot read (an op without a shape rule) still
 // runs forward-only methods on its stored output.
 import { HeatlabError } from '../../../shared/errors.js';
-import type { Engines } from '../../jobs/host/engines.js';
+import type { OrtEngine } from '../../onnx/ort-engine.js';
 import { canonicalize, type CanonicalModel } from '../../onnx/canonicalize.js';
 import type { IrModel } from '../../onnx/ir.js';
 import { readModel } from '../../onnx/model-reader.js';
@@ -29,7 +29,7 @@ export class ExplainedModel {
   #runner: GraphRunner | null = null;
 
   constructor(
-    readonly engines: Engines,
+    readonly engines: OrtEngine,
     readonly bytes: Uint8Array,
     /** The session cache key: the model's id and checksum. */
     readonly key: string,

@@ -6,8 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HeatlabError } from '../../../shared/errors.js';
 import type { ModelImportParams, StagedImport } from '../../../shared/model-import.js';
-import { StagingArea } from '../../data/staging.js';
-import type { Engines } from '../../jobs/host/engines.js';
+import { StagingArea } from '../../workspace/staging.js';
+import type { OrtEngine } from '../ort-engine.js';
 import type { JobContext } from '../../jobs/host/job-context.js';
 import { readModel } from '../model-reader.js';
 import { unsupportedOps } from '../supported-ops.js';
@@ -23,7 +23,7 @@ const VERIFY_IMAGES = 4;
 
 const STEPS = 5;
 
-export async function runModelImport(params: ModelImportParams, ctx: JobContext, engines: Engines): Promise<StagedImport> {
+export async function runModelImport(params: ModelImportParams, ctx: JobContext, engines: OrtEngine): Promise<StagedImport> {
   const start = performance.now();
   const { dataset } = params;
   ctx.progress(0, STEPS, 'Reading the ONNX file', 'steps');

@@ -4,9 +4,9 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ArrayFile } from '../../shared/datasets.js';
-import type { NpyData, NpyDtype } from '../workspace/npy.js';
-import { dtypeOf } from '../workspace/npy.js';
-import { NpyWriter } from '../workspace/npy-stream.js';
+import type { NpyData, NpyDtype } from './npy.js';
+import { dtypeOf } from './npy.js';
+import { NpyWriter } from './npy-stream.js';
 
 export const stagingPrefix = '.staging-job-';
 

@@ -1,7 +1,8 @@
-import type { EngineInfo } from '../../../shared/engine.js';
-import { loadOrt, type LoadedOrt } from '../../onnx/runtime.js';
-import { SessionCache } from '../../onnx/session-cache.js';
-import { resolveTfjs, type ResolvedTfjs } from '../../train/tfjs-backend.js';
+// Both compute engines, loaded once per compute host; the host gives them to every job it runs.
+import type { EngineInfo } from '../../shared/engine.js';
+import { loadOrt, type LoadedOrt } from '../onnx/runtime.js';
+import { SessionCache } from '../onnx/session-cache.js';
+import { resolveTfjs, type ResolvedTfjs } from '../train/tfjs-backend.js';
 
 /** Both engines, loaded once when the compute host starts. */
 export interface Engines {

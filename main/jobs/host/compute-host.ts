@@ -1,12 +1,13 @@
 // The compute host: one long-lived process that loads tfjs and ONNX Runtime once and runs jobs
 // one at a time. Forked by main with child_process.fork (Node) or utilityProcess.fork (Electron).
+// Which function runs each job kind is the composition root's business (app/job-runners.ts).
 import { HeatlabError, toApiError } from '../../../shared/errors.js';
 import { explainDiskFull } from '../../workspace/disk-full.js';
 import type { HostToMain, MainToHost } from '../../../shared/host-protocol.js';
 import type { JobKind } from '../../../shared/jobs.js';
-import { loadEngines, type Engines } from './engines.js';
+import type { EngineInfo } from '../../../shared/engine.js';
 import { HostJobContext } from './job-context.js';
-import { runners, type JobRunner } from './runners.js';
+import type { JobRunner, JobRunners } from './job-runner.js';
 
 interface ParentChannel {
   send(message: HostToMain): void;
@@ -36,12 +37,17 @@ function connectParent(): ParentChannel {
   throw new Error('The compute host must be started by Heatlab (no parent channel).');
 }
 
-async function main(): Promise<void> {
+/** The engines the composition root loads once per host; the host only reports their info. */
+export interface HostEngines {
+  info: EngineInfo;
+}
+
+async function serve<E extends HostEngines>(runners: JobRunners<E>, loadEngines: () => Promise<E>): Promise<void> {
   const parent = connectParent();
   const contexts = new Map<number, HostJobContext>();
   const cancelledBeforeStart = new Set<number>();
   let queue = Promise.resolve();
-  let engines: Engines | null = null;
+  let engines: E | null = null;
   let enginesError: string | null = null;
 
   // Listen before loading the engines so no message is lost while they load.
@@ -66,7 +72,7 @@ async function main(): Promise<void> {
     parent.send({ type: 'started', id });
     try {
       if (engines === null) throw new HeatlabError('engine_unavailable', `The compute engines could not be loaded: ${enginesError}`);
-      const runner = runners[message.kind as JobKind] as JobRunner<JobKind> | undefined;
+      const runner = runners[message.kind as JobKind] as JobRunner<JobKind, E> | undefined;
       if (runner === undefined) throw new HeatlabError('invalid_request', `The compute host does not know job kind ${message.kind}.`);
       const result = await runner(message.params as never, ctx, engines);
       ctx.flushProgress();
@@ -101,7 +107,10 @@ async function main(): Promise<void> {
   for (const m of pending.splice(0)) handle(m);
 }
 
-main().catch((err) => {
-  console.error(`Compute host failed to start: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+/** Runs this process as the compute host, with one runner per job kind and the engines they share. */
+export function startComputeHost<E extends HostEngines>(runners: JobRunners<E>, loadEngines: () => Promise<E>): void {
+  serve(runners, loadEngines).catch((err) => {
+    console.error(`Compute host failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

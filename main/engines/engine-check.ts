@@ -1,11 +1,11 @@
 // The engine check: proves both engines compute correctly on this machine and measures them.
 // tfjs multiplies two random matrices; ONNX Runtime runs a small CNN graph built here. Both are
 // compared with float64 JavaScript references computed independently.
-import type { EngineCheckParams, EngineCheckResult, MatmulCheck, OnnxCheck } from '../../../shared/engine.js';
-import { Random } from '../../numeric/random.js';
-import { attr, GraphBuilder } from '../../onnx/graph-builder.js';
-import type { Engines } from '../host/engines.js';
-import type { JobContext } from '../host/job-context.js';
+import type { EngineCheckParams, EngineCheckResult, MatmulCheck, OnnxCheck } from '../../shared/engine.js';
+import { Random } from '../numeric/random.js';
+import { attr, GraphBuilder } from '../onnx/graph-builder.js';
+import type { Engines } from './engines.js';
+import type { JobContext } from '../jobs/host/job-context.js';
 
 const MATMUL_SIZE = 128;
 const QUICK_RUNS = 5;
