@@ -9,7 +9,7 @@ import type { Api } from '../../shared/api.js';
 import { createInProcessApi } from '../../main/api/in-process.js';
 import { openHeatlab, type Heatlab } from '../../main/app/heatlab.js';
 import { encodeMaskPng } from '../../main/annotate/mask-png.js';
-import { decodePng } from '../../main/data/import/png.js';
+import { decodePng } from '../../main/workspace/images/png.js';
 import { decodeNpy } from '../../main/workspace/npy.js';
 import { failure, ok } from '../fixtures/results.js';
 

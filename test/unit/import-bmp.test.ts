@@ -2,7 +2,7 @@
 // BI_BITFIELDS, bottom-up and top-down rows, the old 12-byte core header, and refusals.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeBmp, readBmpHeader } from '../../main/data/import/bmp.js';
+import { decodeBmp, readBmpHeader } from '../../main/workspace/images/bmp.js';
 import { bmpFile, removeTempDirs, tempDir, writeFile } from '../fixtures/import-fixtures.js';
 
 afterEach(removeTempDirs);

@@ -5,11 +5,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importOptionsSchema } from '../../shared/datasets.js';
-import { readBmpHeader } from '../../main/data/import/bmp.js';
-import { decodeImage, readImageHeader, unreadableReason } from '../../main/data/import/image-file.js';
-import { DecodeBudget, MAX_DECODED_BYTES } from '../../main/data/import/image-limits.js';
+import { readBmpHeader } from '../../main/workspace/images/bmp.js';
+import { decodeImage, readImageHeader, unreadableReason } from '../../main/workspace/images/image-file.js';
+import { DecodeBudget, MAX_DECODED_BYTES } from '../../main/workspace/images/image-limits.js';
 import { runImport } from '../../main/data/import/index.js';
-import { decodePng, readPngHeader } from '../../main/data/import/png.js';
+import { decodePng, readPngHeader } from '../../main/workspace/images/png.js';
 import { pngBomb } from '../fixtures/hostile-files.js';
 import { bmpFile, fakeContext, pngFile, removeTempDirs, tempDir, writeFile } from '../fixtures/import-fixtures.js';
 

@@ -2,7 +2,7 @@
 // and where pad and crop put a tiny image.
 import { describe, expect, it } from 'vitest';
 import { fitToSize } from '../../main/data/import/fit.js';
-import { flattenOnBlack, toChannels, toDtype, toFormat, type Raster } from '../../main/data/import/raster.js';
+import { flattenOnBlack, toChannels, toDtype, toFormat, type Raster } from '../../main/workspace/images/raster.js';
 
 const raster = (width: number, height: number, channels: number, values: number[], sixteen = false): Raster => ({
   width,

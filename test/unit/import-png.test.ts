@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { readFileSync } from 'node:fs';
-import { decodePng, readPngHeader } from '../../main/data/import/png.js';
-import { decodeImage } from '../../main/data/import/image-file.js';
+import { decodePng, readPngHeader } from '../../main/workspace/images/png.js';
+import { decodeImage } from '../../main/workspace/images/image-file.js';
 import { pattern, pngFile, removeTempDirs, tempDir, writeFile, writeImage } from '../fixtures/import-fixtures.js';
 
 afterEach(removeTempDirs);

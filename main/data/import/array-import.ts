@@ -9,8 +9,8 @@ import { SourceProblem } from './source-problem.js';
 import { rowChunks } from './byte-stream.js';
 import type { DatasetSink, SinkItem } from './dataset-sink.js';
 import { fitToSize, type TargetSize } from './fit.js';
-import { MAX_DECODED_BYTES } from './image-limits.js';
-import { toFormat, type PixelFormat, type Raster } from './raster.js';
+import { MAX_DECODED_BYTES } from '../../workspace/images/image-limits.js';
+import { toFormat, type PixelFormat, type Raster } from '../../workspace/images/raster.js';
 import { settleAll } from './settle-all.js';
 
 /** Input bytes read per chunk. */

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { WrittenFile } from '../../workspace/npy-stream.js';
 import { GrowingNpyWriter } from './growing-npy.js';
-import type { PixelFormat } from './raster.js';
+import type { PixelFormat } from '../../workspace/images/raster.js';
 
 export interface SinkItem {
   /** Already in the dataset's pixel format and size. */

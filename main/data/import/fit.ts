@@ -3,7 +3,7 @@
 // masks, so that region values stay exact); padding and cropping are done here so that where the
 // image lands is exactly as documented: centred, an odd leftover pixel going to the right/bottom.
 import sharp from 'sharp';
-import { is16Bit, type Raster } from './raster.js';
+import { is16Bit, type Raster } from '../../workspace/images/raster.js';
 
 export type ResizeMode = 'stretch' | 'pad' | 'crop';
 export type Kernel = 'lanczos3' | 'nearest';

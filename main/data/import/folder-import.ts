@@ -7,10 +7,10 @@ import type { ImportOptions } from '../../../shared/datasets.js';
 import type { JobContext } from '../../jobs/host/job-context.js';
 import type { SinkItem, DatasetSink } from './dataset-sink.js';
 import { fitToSize, type TargetSize } from './fit.js';
-import { decodeImage, readImageHeader, unreadableReason } from './image-file.js';
-import { DecodeBudget, decodedBytes } from './image-limits.js';
+import { decodeImage, readImageHeader, unreadableReason } from '../../workspace/images/image-file.js';
+import { DecodeBudget, decodedBytes } from '../../workspace/images/image-limits.js';
 import type { MaskFolder } from './masks.js';
-import { toFormat, type ImageHeader, type PixelFormat } from './raster.js';
+import { toFormat, type ImageHeader, type PixelFormat } from '../../workspace/images/raster.js';
 import type { FolderScan } from './scan-folder.js';
 import { settleAll } from './settle-all.js';
 

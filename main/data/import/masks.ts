@@ -6,9 +6,9 @@
 // per pixel, so every coloured mark is a region; transparency is flattened on black first.
 import { statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { decodeImage } from './image-file.js';
+import { decodeImage } from '../../workspace/images/image-file.js';
 import { fitToSize, type TargetSize } from './fit.js';
-import { flattenOnBlack, is16Bit, type Raster } from './raster.js';
+import { flattenOnBlack, is16Bit, type Raster } from '../../workspace/images/raster.js';
 import { walkFiles } from './scan-folder.js';
 
 const stripExtension = (path: string): string => path.slice(0, path.length - extname(path).length);

@@ -19,7 +19,7 @@ import type { TargetSize } from './fit.js';
 import { pixelFormatOf, probeFolder, readFolder, sizeOf, type Skipped } from './folder-import.js';
 import { arrayClassCounts, arrayProblems, folderProblems } from './inspect.js';
 import { MaskFolder } from './masks.js';
-import type { PixelFormat } from './raster.js';
+import type { PixelFormat } from '../../workspace/images/raster.js';
 import { scanFolder } from './scan-folder.js';
 import { detectFormat } from './source-format.js';
 import { fileSystemProblem, SourceProblem } from './source-problem.js';

@@ -15,7 +15,7 @@
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileKinds, refusalOf } from '../../workspace/read-regular-file.js';
-import { hasImageExtension } from './image-file.js';
+import { hasImageExtension } from '../../workspace/images/image-file.js';
 
 export interface ClassFolder {
   name: string;

@@ -2,7 +2,7 @@
 // V2–V5), 1/4/8-bit palette images, 16/24/32-bit images, BI_RGB and BI_BITFIELDS (also
 // BI_ALPHABITFIELDS), bottom-up and top-down rows. Compressed BMPs (RLE, JPEG/PNG inside) are refused.
 import { closeSync, readSync } from 'node:fs';
-import { fileKinds, openRegularFile } from '../../workspace/read-regular-file.js';
+import { fileKinds, openRegularFile } from '../read-regular-file.js';
 import { checkDecodedSize } from './image-limits.js';
 import type { ImageHeader, Raster } from './raster.js';
 

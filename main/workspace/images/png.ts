@@ -4,7 +4,7 @@
 // Interlaced (Adam7) PNGs are left to sharp: decodePng returns null for them.
 import { closeSync, readSync } from 'node:fs';
 import { crc32, inflateSync } from 'node:zlib';
-import { fileKinds, openRegularFile } from '../../workspace/read-regular-file.js';
+import { fileKinds, openRegularFile } from '../read-regular-file.js';
 import { checkDecodedSize } from './image-limits.js';
 import type { ImageHeader, Raster } from './raster.js';
 

@@ -4,7 +4,7 @@
 import { extname } from 'node:path';
 import sharp from 'sharp';
 import { sentence } from '../../../shared/errors.js';
-import { checkRegularFile, fileKinds, FileRefused, readRegularFile, readRegularFileRange } from '../../workspace/read-regular-file.js';
+import { checkRegularFile, fileKinds, FileRefused, readRegularFile, readRegularFileRange } from '../read-regular-file.js';
 import { decodeBmp, isBmp, readBmpHeader } from './bmp.js';
 import { checkDecodedSize, MAX_PIXELS } from './image-limits.js';
 import { decodePng, isPng, readPngHeader } from './png.js';
