@@ -21,13 +21,22 @@ export const kindLabel = (kind: CatalogueKind): string => capitalise(catalogueKi
 
 export const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** Keys seen so far: the same few dozen parameter names recur in every row of a large catalogue. */
+const humanized = new Map<string, string>();
+
 /** "learningRate" → "Learning rate", "batch_size" → "Batch size". */
 export function humanizeKey(key: string): string {
-  const words = key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/[_-]+/g, ' ')
-    .toLowerCase();
-  return capitalise(words);
+  let words = humanized.get(key);
+  if (words === undefined) {
+    words = capitalise(
+      key
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .replace(/[_-]+/g, ' ')
+        .toLowerCase(),
+    );
+    if (humanized.size < 10_000) humanized.set(key, words);
+  }
+  return words;
 }
 
 /** Lists longer than this are cut, saying how many more there are. */
@@ -74,8 +83,20 @@ export function readableFacts(value: unknown, prefix = ''): CatalogueFact[] {
   return entries.flatMap(([k, v]) => readableFacts(v, prefix === '' ? humanizeKey(k) : `${prefix} › ${humanizeKey(k)}`));
 }
 
+/** Each entity's search text, made once per entity object (the list is replaced, never mutated). */
+const searchTexts = new WeakMap<CatalogueEntity, string>();
+
 /** Everything the free-text search looks through, lower case. */
 function searchText(e: CatalogueEntity): string {
+  let text = searchTexts.get(e);
+  if (text === undefined) {
+    text = describeForSearch(e);
+    searchTexts.set(e, text);
+  }
+  return text;
+}
+
+function describeForSearch(e: CatalogueEntity): string {
   return [
     catalogueKindWords[e.kind].one,
     `#${e.id}`,

@@ -34,7 +34,7 @@ export interface DatasetRow {
   width: number;
   channels: number;
   dtype: string;
-  class_names: string;
+  classes: number;
   job_id: number | null;
   heatlab_version: string;
   created_at: string;
@@ -42,7 +42,6 @@ export interface DatasetRow {
 
 export function datasetFacts(r: DatasetRow): EntityFacts {
   const params = JSON.parse(r.params) as Record<string, unknown>;
-  const classes = (JSON.parse(r.class_names) as string[]).length;
   const label = r.generator === null ? null : (generatorInfo[r.generator as GeneratorId]?.label ?? r.generator);
   const origin = r.source === 'generated' ? `generated · ${label}` : `imported from ${typeof params.path === 'string' ? params.path : 'files'}`;
   return {
@@ -50,7 +49,7 @@ export function datasetFacts(r: DatasetRow): EntityFacts {
     id: r.id,
     name: r.name,
     createdAt: r.created_at,
-    summary: `${origin} · ${imageWords(r)} · ${plural(classes, 'class', 'classes')}`,
+    summary: `${origin} · ${imageWords(r)} · ${plural(r.classes, 'class', 'classes')}`,
     outcome: null,
     params: [...(label === null ? [] : [{ key: 'Generator', value: label }]), ...readableFacts(params)],
     seed: r.seed === null ? null : String(r.seed),
@@ -128,6 +127,7 @@ export interface RunRow {
   params: string;
   target: string;
   selection: string;
+  /** The model's class names where a target or selection names a class; else []. */
   class_names: string;
   count: number;
   per_image: number;

@@ -55,12 +55,14 @@ export class Provenance {
   constructor(db: Database) {
     this.#db = db;
     this.#datasets = db.prepare(
-      `SELECT id, name, source, generator, params, seed, count, height, width, channels, dtype, class_names, job_id, heatlab_version, created_at FROM datasets`,
+      `SELECT id, name, source, generator, params, seed, count, height, width, channels, dtype, json_array_length(class_names) AS classes, job_id, heatlab_version, created_at FROM datasets`,
     );
     // The epoch history can be long: only its length is read.
     this.#models = db.prepare(`SELECT id, name, source, dataset_id, dataset_name, architecture, architecture_spec, training, preprocessing, backend,
         json_array_length(epochs) AS epochs_run, stop_reason, test_accuracy, parameters, onnx, job_id, heatlab_version, created_at FROM models`);
-    this.#runs = db.prepare(`SELECT r.id, r.name, r.model_id, m.name AS model_name, r.dataset_id, r.method_label, r.params, r.target, r.selection, r.class_names,
+    // Class names (a thousand for an ImageNet model) are read only where the words name a class.
+    this.#runs = db.prepare(`SELECT r.id, r.name, r.model_id, m.name AS model_name, r.dataset_id, r.method_label, r.params, r.target, r.selection,
+        CASE WHEN json_type(r.target) = 'object' OR json_extract(r.selection, '$.label') IS NOT NULL THEN r.class_names ELSE '[]' END AS class_names,
         r.count, r.per_image, r.seed, r.engine, r.stats, r.job_id, r.heatlab_version, r.created_at
       FROM explanation_runs r LEFT JOIN models m ON m.id = r.model_id`);
     // The rankings hold every pairwise test: only the first metric's best column is read.
@@ -147,9 +149,12 @@ export class Provenance {
         const used = children.get(refKey(f)) ?? [];
         return { ...f, parents: parents.get(refKey(f)) ?? [], children: used, unreferenced: used.length === 0 };
       })
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || kindOrder.get(b.kind)! - kindOrder.get(a.kind)! || b.id - a.id);
+      .sort((a, b) => compareText(b.createdAt, a.createdAt) || kindOrder.get(b.kind)! - kindOrder.get(a.kind)! || b.id - a.id);
   }
 }
+
+/** ISO timestamps order as plain strings; localeCompare would ask ICU thousands of times for nothing. */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);

@@ -11,6 +11,9 @@ export const sortOrders = {
 } as const;
 export type SortOrder = keyof typeof sortOrders;
 
+/** Names in the reader's order, "run 9" before "run 10"; made once, as a collator is costly to make. */
+const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
 /** Rows shown at first, and added by "Show more": a large catalogue renders a page at a time. */
 export const PAGE_ROWS = 100;
 
@@ -19,7 +22,8 @@ export const PAGE_ROWS = 100;
  * sort never claims a size it does not know.
  */
 export function sortEntities(list: readonly CatalogueEntity[], order: SortOrder, usage: ReadonlyMap<string, Pick<EntityUsage, 'bytes'>>): CatalogueEntity[] {
-  const newest = (a: CatalogueEntity, b: CatalogueEntity) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id;
+  // ISO timestamps order as plain strings (localeCompare is far slower on thousands of rows).
+  const newest = (a: CatalogueEntity, b: CatalogueEntity) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id - a.id);
   const size = (e: CatalogueEntity) => usage.get(entityKey(e))?.bytes;
   switch (order) {
     case 'newest':
@@ -27,7 +31,7 @@ export function sortEntities(list: readonly CatalogueEntity[], order: SortOrder,
     case 'oldest':
       return list.toSorted((a, b) => newest(b, a));
     case 'name':
-      return list.toSorted((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' }) || newest(a, b));
+      return list.toSorted((a, b) => byName.compare(a.name, b.name) || newest(a, b));
     case 'largest':
     case 'smallest': {
       const sign = order === 'largest' ? -1 : 1;
