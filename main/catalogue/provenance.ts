@@ -51,6 +51,8 @@ export class Provenance {
   readonly #sets: Statement<[], AnnotationSetRow>;
   readonly #setFiles: Statement<[], { set_id: number; path: string }>;
   readonly #setMasks: Statement<[], { set_id: number; bytes: number }>;
+  /** Ids and creation times only, per table: all that measuring disk use needs of the rows. */
+  readonly #ids: Map<string, Statement<[], { id: number; created_at: string }>>;
 
   constructor(db: Database) {
     this.#db = db;
@@ -74,6 +76,7 @@ export class Provenance {
       FROM annotation_sets s JOIN datasets d ON d.id = s.dataset_id`);
     this.#setFiles = db.prepare(`SELECT annotation_set_id AS set_id, path FROM arrays WHERE annotation_set_id IS NOT NULL`);
     this.#setMasks = db.prepare(`SELECT set_id, SUM(length(mask)) AS bytes FROM annotation_masks GROUP BY set_id`);
+    this.#ids = new Map(['datasets', 'models', 'explanation_runs', 'annotation_sets', 'evaluations'].map((t) => [t, db.prepare(`SELECT id, created_at FROM ${t}`)]));
   }
 
   /** Every entity with its provenance, newest first. One read transaction, so the graph is consistent. */
@@ -87,19 +90,20 @@ export class Provenance {
       const setFiles = this.#setFiles.all();
       const masks = new Map(this.#setMasks.all().map((m) => [m.set_id, m.bytes]));
       const places: EntityPlace[] = [];
-      for (const d of this.#datasets.all()) {
+      const rows = (table: string) => this.#ids.get(table)!.all();
+      for (const d of rows('datasets')) {
         const folder = datasetFolder(d.id);
         // Masks imported with a dataset sit in its folder but are the annotation set's.
         const inside = setFiles.filter((f) => f.path.startsWith(`${folder}/`) || f.path.startsWith(`${folder}\\`)).map((f) => f.path);
         places.push({ kind: 'dataset', id: d.id, createdAt: d.created_at, paths: [folder], exclude: inside, inCatalogue: 0 });
       }
-      for (const m of this.#models.all()) places.push({ kind: 'model', id: m.id, createdAt: m.created_at, paths: [modelFolder(m.id)], exclude: [], inCatalogue: 0 });
-      for (const r of this.#runs.all()) places.push({ kind: 'run', id: r.id, createdAt: r.created_at, paths: [runFolder(r.id)], exclude: [], inCatalogue: 0 });
-      for (const s of this.#sets.all()) {
+      for (const m of rows('models')) places.push({ kind: 'model', id: m.id, createdAt: m.created_at, paths: [modelFolder(m.id)], exclude: [], inCatalogue: 0 });
+      for (const r of rows('explanation_runs')) places.push({ kind: 'run', id: r.id, createdAt: r.created_at, paths: [runFolder(r.id)], exclude: [], inCatalogue: 0 });
+      for (const s of rows('annotation_sets')) {
         const paths = setFiles.filter((f) => f.set_id === s.id).map((f) => f.path);
         places.push({ kind: 'annotationSet', id: s.id, createdAt: s.created_at, paths, exclude: [], inCatalogue: masks.get(s.id) ?? 0 });
       }
-      for (const e of this.#evaluations.all()) places.push({ kind: 'evaluation', id: e.id, createdAt: e.created_at, paths: [evaluationFolder(e.id)], exclude: [], inCatalogue: 0 });
+      for (const e of rows('evaluations')) places.push({ kind: 'evaluation', id: e.id, createdAt: e.created_at, paths: [evaluationFolder(e.id)], exclude: [], inCatalogue: 0 });
       return places;
     })();
   }
