@@ -1,6 +1,7 @@
 // The one contract between the renderer (or CLI, or tests) and main. Every transport —
 // Electron IPC, browser-mode WebSocket, in-process — implements exactly `Api`.
 import { z } from 'zod';
+import { catalogueRequestSchemas, type CatalogueDiskUse, type CatalogueEntity, type CleanUpResult, type SweepResult } from './catalogue.js';
 import { annotationRequestSchemas, type AnnotationAgreement, type AnnotationExport, type AnnotationSet, type AnnotationSetSummary, type MaskImport, type SavedMask } from './annotations.js';
 import type { Result } from './errors.js';
 import {
@@ -49,6 +50,7 @@ export const requestSchemas = {
   ...modelImportRequestSchemas,
   ...annotationRequestSchemas,
   ...evaluationRequestSchemas,
+  ...catalogueRequestSchemas,
   'files.browse': z
     .object({
       /** Absolute path; the user's home folder when left out. */
@@ -170,6 +172,10 @@ export interface ApiResults {
   'evaluations.curves': EvaluationCurves;
   'evaluations.rename': Evaluation;
   'evaluations.delete': { deleted: number };
+  'catalogue.entities': CatalogueEntity[];
+  'catalogue.diskUse': CatalogueDiskUse;
+  'catalogue.clean': CleanUpResult;
+  'catalogue.sweep': SweepResult;
   'files.browse': FolderListing;
   /** The folder's real path (links resolved), granted until Heatlab stops. */
   'files.grant': { folder: string };

@@ -43,3 +43,24 @@ export function formatCount(n: number): string {
 export function formatNumber(n: number | bigint): string {
   return typeof n === 'bigint' || Number.isInteger(n) ? grouped(n) : String(n);
 }
+
+/** "512 B", "3.4 KB", "120 MB": binary multiples, one decimal below 10. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = bytes / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
+}
+
+/** A model score as a percentage with one decimal, never rounded up to 100 %: a model that gets one image in a thousand wrong must not read "100 %". */
+export function formatScore(fraction: number): string {
+  if (!Number.isFinite(fraction)) return '—';
+  if (fraction >= 1) return '100 %';
+  if (fraction <= 0) return '0 %';
+  return `${Math.min(99.9, Math.max(0.1, Math.round(fraction * 1000) / 10)).toFixed(1)} %`;
+}

@@ -10,6 +10,7 @@ import { saveFile } from '../workspace/save-file.js';
 import type { ModelsService } from '../train/models-service.js';
 import type { ExplanationsService } from '../explain/explanations-service.js';
 import type { EvaluationsService } from '../evaluate/evaluations-service.js';
+import { catalogueHandlers } from './catalogue-handlers.js';
 import { evaluationHandlers } from './evaluation-handlers.js';
 import { annotationHandlers } from './annotation-handlers.js';
 import { datasetHandlers } from './dataset-handlers.js';
@@ -66,6 +67,7 @@ export function createHandlers(s: Services): Handlers {
     ...evaluationHandlers(s.evaluations, s.jobs),
     ...annotations,
     'annotations.export': (request) => annotations['annotations.export']({ ...request, folder: grants.writable(request.folder) }),
+    ...catalogueHandlers(s),
     'files.browse': ({ path, hidden }) => browseFolder(path, hidden, s.workspace.dir),
     'files.grant': ({ path }) => grants.grant(path),
     'files.save': ({ folder, name, data }) => saveFile(grants.writable(folder), name, data),

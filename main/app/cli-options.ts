@@ -63,6 +63,9 @@ export const optionSpecs = {
   metrics: { type: 'string', takes: 'metric ids such as pointing-game,sparseness' },
   'ground-truth': { type: 'string', takes: 'a generated mask kind or set:ID[:LABEL]' },
   resamples: { type: 'string', takes: 'a number of resamples' },
+  kind: { type: 'string', takes: 'kinds such as dataset,model,run,annotation-set,evaluation' },
+  search: { type: 'string', takes: 'words to search for' },
+  unreferenced: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const satisfies Record<string, ValueOption | Flag>;

@@ -8,6 +8,7 @@ import { HeatlabError } from '../../shared/errors.js';
 import { formatDuration } from '../../shared/format.js';
 import type { JobStatus } from '../../shared/jobs.js';
 import { resolveWorkspaceDir } from '../workspace/location.js';
+import { catalogueCommand, catalogueUsage } from './cli-catalogue.js';
 import { formatJobLine } from './cli-format.js';
 import { dataCommand, dataUsage } from './cli-data.js';
 import { evaluateCommand, evaluateUsage } from './cli-evaluate.js';
@@ -31,6 +32,7 @@ ${dataUsage}
 ${modelsUsage}
 ${explainUsage}
 ${evaluateUsage}
+${catalogueUsage}
 
 Options:
   --workspace DIR        Use this workspace folder (default: $HEATLAB_HOME or ~/.local/share/heatlab)
@@ -113,6 +115,10 @@ const commands: Record<string, (options: Options, args: string[]) => Promise<voi
 
   async evaluate(options, args) {
     await evaluateCommand(options, args);
+  },
+
+  async catalogue(options) {
+    await catalogueCommand(options);
   },
 
   async 'engine-check'(options) {

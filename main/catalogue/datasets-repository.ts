@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
 import { splitNames, type ArrayFile, type Dataset, type DatasetSummary, type ImportReport, type SplitName } from '../../shared/datasets.js';
 import type { GeneratorId, MaskKind } from '../../shared/generators.js';
@@ -33,6 +34,9 @@ interface ArrayRow {
   sha256: string;
   bytes: number;
 }
+
+/** Where a dataset's files live, relative to the workspace. */
+export const datasetFolder = (id: number) => join('data', 'datasets', String(id));
 
 /** Everything needed to record a dataset; `files` paths are relative to the workspace. */
 export type NewDataset = Omit<Dataset, 'id' | 'createdAt' | 'classCounts' | 'splitCounts'>;

@@ -36,7 +36,7 @@ import { curveBands } from './run/results.js';
 
 export const evaluationsFolder = (workspace: string) => join(workspace, 'data', 'evaluations');
 /** Folders of ground-truth masks written for a queued or running job. */
-const INPUT_PREFIX = 'input-';
+export const INPUT_PREFIX = 'input-';
 /** Masks read per call while writing them for the host. */
 const MASK_CHUNK = 1024;
 

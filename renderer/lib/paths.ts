@@ -29,17 +29,7 @@ export function crumbs(path: string): { label: string; path: string }[] {
   return out;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = bytes / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
-}
+export { formatBytes } from '../../shared/format.js';
 
 /** Files an import can read by itself: IDX (MNIST, also gzipped) and numpy arrays. */
 export function isImportableFile(name: string): boolean {

@@ -124,7 +124,26 @@ test('shows every view and entity page whole at 1440×900 and 1280×800: no side
         },
       },
       { name: 'evaluation-page', hash: `#/evaluate/${created.evaluation}`, ready: async (p) => void (await expect(p.getByTestId('score-table')).toBeVisible()) },
-      { name: 'catalogue', hash: '#/catalogue', ready: async (p) => void (await expect(p.getByTestId('workspace-path')).toBeVisible()) },
+      {
+        name: 'catalogue',
+        hash: '#/catalogue',
+        ready: async (p) => {
+          await expect(p.getByTestId('workspace-path')).toBeVisible();
+          await expect(p.getByTestId('workspace-total')).toBeVisible();
+          await expect(p.getByTestId('entity-row').first()).toBeVisible();
+          // Every folded parameter list and provenance list open: the widest the tables get.
+          await p.locator('main details').evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+        },
+      },
+      {
+        name: 'catalogue-clean-up',
+        hash: '#/catalogue',
+        ready: async (p) => {
+          await p.getByRole('button', { name: 'Review what nothing references' }).click();
+          await p.getByRole('checkbox', { name: 'Select every entity shown' }).check();
+          await expect(p.getByRole('button', { name: 'Delete selected…' })).toBeEnabled();
+        },
+      },
       { name: 'engine', hash: '#/engine', ready: async (p) => void (await expect(p.getByTestId('tfjs-backend')).toBeVisible()) },
     ];
 
