@@ -11,7 +11,7 @@ import type { Job } from '../../shared/jobs.js';
 import type { AnnotationSets } from '../annotate/annotation-sets.js';
 import { Provenance, refKey } from '../catalogue/provenance.js';
 import type { DatasetsService } from '../data/datasets-service.js';
-import { removeStaleStaging, stagingPrefix } from '../data/staging.js';
+import { removeStaleStaging, stagingPrefix } from '../workspace/staging.js';
 import { INPUT_PREFIX, type EvaluationsService } from '../evaluate/evaluations-service.js';
 import type { ExplanationsService } from '../explain/explanations-service.js';
 import type { JobService } from '../jobs/job-service.js';
