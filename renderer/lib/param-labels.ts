@@ -10,6 +10,8 @@ export interface ParamWords {
   group?: 'Dataset' | 'Shape' | 'Rendering';
   /** A boolean parameter this one only matters with. */
   dependsOn?: string;
+  /** The glossary anchor explaining this parameter (resources/help/glossary.md). */
+  term?: string;
 }
 
 const common: Record<string, ParamWords> = {

@@ -7,6 +7,7 @@ export const routes = [
   { id: 'evaluate', label: 'Evaluate', group: 'work' },
   { id: 'catalogue', label: 'Catalogue', group: 'system' },
   { id: 'engine', label: 'Engine', group: 'system' },
+  { id: 'help', label: 'Help', group: 'system' },
 ] as const;
 
 export type RouteId = (typeof routes)[number]['id'];

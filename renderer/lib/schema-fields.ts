@@ -2,6 +2,7 @@
 // words for each parameter, and the schema's own issues turned into sentences per field.
 import { z } from 'zod';
 import type { GeneratorId } from '../../shared/generators.js';
+import { paramTerms } from './help/terms.js';
 import { paramWords, type ParamWords } from './param-labels.js';
 import { formatNumber } from '../../shared/format.js';
 
@@ -66,12 +67,16 @@ export function fieldsOf(schema: z.ZodType, generator?: GeneratorId): Field[] {
 /**
  * Fields of an object's JSON Schema, as main sends them for explanation methods. Free-text fields
  * only when asked: elsewhere a string without choices is a fixed tag (a layer's `type`), not input.
+ * With `terms`, a parameter the glossary explains (ε, baseline, perturbation, …) names its term, so
+ * its label shows the explanation on hover and focus; only for method and metric forms, where the
+ * keys mean what the glossary says (a leaky ReLU's `alpha` is not LRP's α).
  */
-export function fieldsOfJson(json: JsonSchema, generator?: GeneratorId, options: { text?: boolean } = {}): Field[] {
+export function fieldsOfJson(json: JsonSchema, generator?: GeneratorId, options: { text?: boolean; terms?: boolean } = {}): Field[] {
   const fields: Field[] = [];
   for (const [key, prop] of Object.entries(json.properties ?? {})) {
     const words = paramWords(key, generator);
-    const base = { key, ...words, label: prop.title ?? words.label, help: prop.description ?? words.help };
+    const term = options.terms ? paramTerms[key] : undefined;
+    const base = { key, ...words, label: prop.title ?? words.label, help: prop.description ?? words.help, ...(term ? { term } : {}) };
     if (prop.type === 'integer' || prop.type === 'number') {
       const integer = prop.type === 'integer';
       const min = prop.minimum ?? prop.exclusiveMinimum;

@@ -13,6 +13,7 @@ export const viewLoaders = {
   evaluate: () => import('../views/EvaluateView.svelte'),
   catalogue: () => import('../views/CatalogueView.svelte'),
   engine: () => import('../views/EngineView.svelte'),
+  help: () => import('../views/HelpView.svelte'),
 } satisfies Record<RouteId, () => Promise<unknown>>;
 
 /** The Explain view's pages, each a chunk of its own: the grid of runs loads without the setup's method forms (zod). */

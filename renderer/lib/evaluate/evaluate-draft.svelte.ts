@@ -1,5 +1,7 @@
 // The Evaluate form's live state: which model, which group of its runs and which of them, the
-// ground truth, the metrics with their parameters, seed and bootstrap resamples.
+// ground truth, the metrics with their parameters, seed and bootstrap resamples. One draft lives for
+// the app's whole life (`evaluateDraft`), so the form keeps its choices while the user reads a
+// metric's Help entry or a result and comes back.
 import type { MetricInfo } from '../../../shared/evaluations.js';
 import type { MaskKind } from '../../../shared/generators.js';
 import { initialValues } from '../explain/method-params.js';
@@ -61,3 +63,5 @@ export class EvaluateDraft {
     return evaluateRequest(this.form, metrics);
   }
 }
+
+export const evaluateDraft = new EvaluateDraft();

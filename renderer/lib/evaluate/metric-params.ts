@@ -17,7 +17,7 @@ function unwrapNullable(p: Property): Property {
 export function metricFields(metric: MetricInfo): Field[] {
   const json = metric.params as JsonSchema & { properties?: Record<string, Property> };
   const properties = Object.fromEntries(Object.entries(json.properties ?? {}).map(([k, p]) => [k, unwrapNullable(p)]));
-  return fieldsOfJson({ ...json, properties }, undefined, { text: true });
+  return fieldsOfJson({ ...json, properties }, undefined, { text: true, terms: true });
 }
 
 /** A number the schema gives no default for may be left empty. */

@@ -5,7 +5,7 @@ import { fieldsOfJson, type Field, type JsonSchema } from '../schema-fields.js';
 import { formatNumber } from '../../../shared/format.js';
 
 export function methodFields(method: ExplainMethodInfo): Field[] {
-  return fieldsOfJson(method.params as JsonSchema, undefined, { text: true });
+  return fieldsOfJson(method.params as JsonSchema, undefined, { text: true, terms: true });
 }
 
 /** Editable values: the schema's defaults, empty where a parameter has none. */
