@@ -13,6 +13,7 @@ import { dataCommand, dataUsage } from './cli-data.js';
 import { evaluateCommand, evaluateUsage } from './cli-evaluate.js';
 import { explainCommand, explainUsage } from './cli-explain.js';
 import { modelsCommand, modelsUsage, trainCommand } from './cli-models.js';
+import { reportCommand, reportUsage, type ReportOptions } from './cli-report.js';
 import { COUNT, decimalOption, wholeOption } from './cli-numbers.js';
 import { parseCommandLine } from './cli-options.js';
 import { failJob, followJob, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
@@ -31,6 +32,7 @@ ${dataUsage}
 ${modelsUsage}
 ${explainUsage}
 ${evaluateUsage}
+${reportUsage}
 
 Options:
   --workspace DIR        Use this workspace folder (default: $HEATLAB_HOME or ~/.local/share/heatlab)
@@ -113,6 +115,10 @@ const commands: Record<string, (options: Options, args: string[]) => Promise<voi
 
   async evaluate(options, args) {
     await evaluateCommand(options, args);
+  },
+
+  async report(options, args) {
+    await reportCommand(options as ReportOptions, args);
   },
 
   async 'engine-check'(options) {
