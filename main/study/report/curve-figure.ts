@@ -1,6 +1,6 @@
 // A curve metric's mean curves per method with their CI bands and the random baseline dashed, as
 // the Evaluate view draws them (CurvePlot.svelte), for the report: one SVG, legend labels wrapped
-// rather than cut.
+// rather than cut; inline SVG for the HTML report.
 import { linePath, linear, niceTicks } from '../../../shared/chart-scale.js';
 import { isBaseline, type Evaluation, type EvaluationCurves } from '../../../shared/evaluations.js';
 import { bandPath, baselineColour, colourOf, paddedExtent } from '../../../shared/plot-paths.js';
@@ -44,6 +44,6 @@ export function curveFigure(e: Pick<Evaluation, 'columns' | 'level'>, c: Evaluat
     ly += legend[i]!.length * 14 + 4;
   });
   const label = `${title}: mean ${c.yLabel} against ${c.xLabel} per method, ${Math.round(e.level * 100)} % CI bands, the random baseline dashed`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeXml(label)}" font-family="${escapeXml(FIGURE_FONT)}" class="curve" data-metric="${escapeXml(c.metric)}">${out.join('')}</svg>`;
+  return `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeXml(label)}" font-family="${escapeXml(FIGURE_FONT)}" class="curve" data-metric="${escapeXml(c.metric)}">${out.join('')}</svg>`;
 }
 

@@ -19,8 +19,8 @@ const GAP = 2;
 const GROUP_GAP = 5;
 const BAR_HEIGHT = 4;
 export const TICK_LENGTH = 2;
-/** Narrower tiles could not hold a colour bar's end labels ("−0.0123") side by side or stacked. */
-export const MIN_TILE = 26;
+/** Narrower tiles could not hold the widest colour-bar label ("−0.0135", 26 pt at 6 pt) with a margin. */
+export const MIN_TILE = 28;
 
 export interface TextPiece {
   text: string;
@@ -97,40 +97,41 @@ export const unitLabel = (exponent: number) => `×10${superscript(exponent)}`;
 
 /**
  * Tick values and where their labels go under a bar of `width` at `x` whose bottom edge is at
- * `bottom`: as many nice values as fit without touching (at most 4), else the two ends on one
- * line, else the two ends on two lines; then the labels' unit (×10ⁿ) under them when they need one.
+ * `bottom`: as many nice values as fit on one line without touching (at most 4), else the two
+ * outermost nice values on two lines, else the bar's two ends on one line or two; then the labels'
+ * unit (×10ⁿ) under them when they need one. Every label stays inside the column.
  */
 export function barTicks(lo: number, hi: number, x: number, width: number, bottom: number): { ticks: { x: number; value: number }[]; texts: TextPiece[] } {
   const box = { left: x, right: x + width };
   const exponent = barExponent(lo, hi);
   const unit = 10 ** exponent;
-  const place = (values: number[]) =>
-    values.map((value) => {
+  const baseline = bottom + TICK_LENGTH + TICK_SIZE;
+  const place = (values: number[], stacked: boolean) =>
+    values.map((value, i) => {
       const at = hi > lo ? x + ((value * unit - lo) / (hi - lo)) * width : x;
       const text = tickLabel(value);
       const w = textWidth(text, TICK_SIZE);
       const left = Math.min(Math.max(at - w / 2, box.left), box.right - w);
-      return { value: value * unit, at, text, left, right: left + w };
+      return { value: value * unit, at, text, left, right: left + w, y: baseline + (stacked ? i * lineHeight(TICK_SIZE) : 0) };
     });
-  const fits = (p: ReturnType<typeof place>) => p.every((q, i) => q.left >= box.left - 1e-9 && q.right <= box.right + 1e-9 && (i === 0 || q.left >= p[i - 1]!.right + 1.5));
-  const baseline = bottom + TICK_LENGTH + TICK_SIZE;
-  const piece = (text: string, left: number, y: number): TextPiece => ({ text, x: left, y, size: TICK_SIZE, bold: false, anchor: 'start', box });
-  const withUnit = (pieces: TextPiece[]) => {
-    if (exponent === 0) return pieces;
+  type Placed = ReturnType<typeof place>;
+  const fits = (p: Placed) => p.every((q, i) => q.left >= box.left - 1e-9 && q.right <= box.right + 1e-9 && (i === 0 || q.y !== p[i - 1]!.y || q.left >= p[i - 1]!.right + 1.5));
+  const nice = (count: number) => colourBarRange(lo / unit, hi / unit, count).ticks.map((t) => t.value);
+  const ends = hi > lo ? [lo / unit, hi / unit] : [lo / unit];
+  const outer = nice(2);
+  const candidates: Placed[] = [
+    ...[4, 3, 2].map((count) => place(nice(count), false)).filter((p) => p.length >= 2),
+    ...(outer.length >= 2 ? [place([outer[0]!, outer.at(-1)!], true)] : []),
+    place(ends, false),
+    place(ends, true),
+  ];
+  const chosen = candidates.find(fits) ?? candidates.at(-1)!;
+  const texts: TextPiece[] = chosen.map((q) => ({ text: q.text, x: q.left, y: q.y, size: TICK_SIZE, bold: false, anchor: 'start', box }));
+  if (exponent !== 0) {
     const text = unitLabel(exponent);
-    const y = Math.max(...pieces.map((p) => p.y)) + lineHeight(TICK_SIZE);
-    return [...pieces, piece(text, box.right - textWidth(text, TICK_SIZE), y)];
-  };
-  for (const count of [4, 3, 2]) {
-    const p = place(colourBarRange(lo / unit, hi / unit, count).ticks.map((t) => t.value));
-    if (p.length >= 2 && fits(p)) return { ticks: p.map((q) => ({ x: q.at, value: q.value })), texts: withUnit(p.map((q) => piece(q.text, q.left, baseline))) };
+    texts.push({ text, x: box.right - textWidth(text, TICK_SIZE), y: Math.max(...texts.map((t) => t.y)) + lineHeight(TICK_SIZE), size: TICK_SIZE, bold: false, anchor: 'start', box });
   }
-  const ends = hi > lo ? place([lo / unit, hi / unit]) : place([lo / unit]);
-  const stacked = !fits(ends);
-  return {
-    ticks: ends.map((q) => ({ x: q.at, value: q.value })),
-    texts: withUnit(ends.map((q, i) => piece(q.text, q.left, baseline + (stacked ? i * lineHeight(TICK_SIZE) : 0)))),
-  };
+  return { ticks: chosen.map((q) => ({ x: q.at, value: q.value })), texts };
 }
 
 /** Lines of a text wrapped to a width, as pieces starting at (x, first baseline). */

@@ -9,7 +9,7 @@ import { cellMinima, cellScales } from '../../../shared/heatmap/normalise.js';
 import { contourOf, paintCell, withContour } from '../../../shared/heatmap/paint.js';
 import { journalWidths, type JournalWidth, type ReportHeatmapGrid } from '../../../shared/study-report.js';
 import { figureLayout, PT_PER_MM, TICK_LENGTH, type FigureLayout } from './figure-layout.js';
-import { escapeXml, svgNumber as n } from './markup.js';
+import { escapeXml, SVG_NAMESPACE, svgNumber as n } from './markup.js';
 import { pngDataUrl } from './png.js';
 import { FIGURE_FONT } from './text-width.js';
 
@@ -102,6 +102,6 @@ export function heatmapFigure(grid: ReportHeatmapGrid, width: JournalWidth, idPr
     out.push(`<text x="${n(t.x)}" y="${n(t.y)}" font-size="${t.size}"${t.bold ? ' font-weight="bold"' : ''}${t.anchor === 'start' ? '' : ` text-anchor="${t.anchor}"`} fill="${INK}">${escapeXml(t.text)}</text>`);
   const widthMm = journalWidths[width].mm;
   const heightMm = layout.height / PT_PER_MM;
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${widthMm}mm" height="${n(heightMm)}mm" viewBox="0 0 ${n(layout.width)} ${n(layout.height)}" font-family="${escapeXml(FIGURE_FONT)}">${out.join('')}</svg>`;
+  const svg = `<svg xmlns="${SVG_NAMESPACE}" width="${widthMm}mm" height="${n(heightMm)}mm" viewBox="0 0 ${n(layout.width)} ${n(layout.height)}" font-family="${escapeXml(FIGURE_FONT)}">${out.join('')}</svg>`;
   return { svg, layout, widthMm, heightMm };
 }

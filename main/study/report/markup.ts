@@ -13,3 +13,13 @@ export function svgNumber(v: number): string {
   const r = Math.round(v * 100) / 100;
   return Object.is(r, -0) ? '0' : String(r);
 }
+
+export const SVG_NAMESPACE = 'http://www.w3.org/2000/svg';
+
+/**
+ * A standalone SVG as HTML embeds it: HTML's parser puts <svg> in the SVG namespace by itself,
+ * so the namespace declaration goes — the report then holds no http: at all.
+ */
+export function inlineSvg(svg: string): string {
+  return svg.replace(` xmlns="${SVG_NAMESPACE}"`, '');
+}

@@ -5,7 +5,7 @@
 import { HeatlabError } from '../../../shared/errors.js';
 import type { ReportData, ReportHeatmapGrid } from '../../../shared/study-report.js';
 import { heatmapFigure } from './heatmap-figure.js';
-import { escapeXml as esc } from './markup.js';
+import { escapeXml as esc, inlineSvg } from './markup.js';
 import { reportStyle } from './report-style.js';
 import { conclusionsSection } from './section-conclusions.js';
 import { dataSection } from './section-data.js';
@@ -48,7 +48,7 @@ function heatmapsSection(grids: readonly ReportHeatmapGrid[]): string {
     gridsThatFit(grid).map((part) => {
       const figure = heatmapFigure(part, 'double', `fig${++k}`);
       const models = [...new Set(part.columns.map((c) => c.modelName))];
-      return `<figure class="heatmaps" data-dataset="${grid.datasetId}">${figure.svg}<figcaption>Figure ${k}. Heatmaps of ${models.length === 1 ? esc(models[0]!) : `${models.length} models (${esc(models.join(', '))})`} on ${esc(grid.datasetName)}: rows are images (dataset index and true class), columns the methods${models.length > 1 ? ' grouped by model' : ''}; each column has its own colour scale and bar${grid.groundTruth === null ? '' : `; green outlines ${esc(grid.groundTruth.label)}`}. Rows ${part.rows.join(', ')} of the images every run explained.</figcaption></figure>`;
+      return `<figure class="heatmaps" data-dataset="${grid.datasetId}">${inlineSvg(figure.svg)}<figcaption>Figure ${k}. Heatmaps of ${models.length === 1 ? esc(models[0]!) : `${models.length} models (${esc(models.join(', '))})`} on ${esc(grid.datasetName)}: rows are images (dataset index and true class), columns the methods${models.length > 1 ? ' grouped by model' : ''}; each column has its own colour scale and bar${grid.groundTruth === null ? '' : `; green outlines ${esc(grid.groundTruth.label)}`}. Rows ${part.rows.join(', ')} of the images every run explained.</figcaption></figure>`;
     }),
   );
   return `<section id="heatmaps" class="page"><h2>Heatmaps</h2>${figures.join('\n')}</section>`;

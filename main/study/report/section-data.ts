@@ -10,13 +10,13 @@ import { pngDataUrl } from './png.js';
 
 const SAMPLE_SIZE = 96;
 
-/** An image with its ground truth outlined, drawn square-pixelled into a box of `size` px. */
+/** An image with its ground truth outlined, drawn square-pixelled into a box of `size` px, as inline SVG for the HTML report. */
 export function imageSvg(img: ReportImage, size: number, title: string): string {
   const { width, height, rgba } = img.picture;
   const shown = img.mask === null ? rgba : withContour(rgba, contourOf(img.mask, height, width), CONTOUR_RGB);
   const scale = size / Math.max(width, height);
   const [w, h] = [Math.round(width * scale), Math.round(height * scale)];
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(title)}"><image width="${w}" height="${h}" preserveAspectRatio="none" image-rendering="pixelated" style="image-rendering:pixelated" href="${pngDataUrl(shown, width, height)}"/></svg>`;
+  return `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(title)}"><image width="${w}" height="${h}" preserveAspectRatio="none" image-rendering="pixelated" style="image-rendering:pixelated" href="${pngDataUrl(shown, width, height)}"/></svg>`;
 }
 
 /** "key = value" for a record's parameters, values as JSON where they are not plain. */
