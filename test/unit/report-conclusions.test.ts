@@ -124,7 +124,7 @@ describe('report conclusions', () => {
     expect(chance.map((v) => v.verdict)).toEqual(['indistinguishable', 'indistinguishable']);
     const sentence = texts(e).at(-1);
     expect(sentence).toBe(
-      `On Region perturbation (MoRF), the methods are not distinguishable from a random map under this perturbation (uniform noise in 9×9-px grid regions) (paired Wilcoxon over 60 images, Holm-corrected p ≥ ${formatP(Math.min(...chance.map((v) => v.pHolm)))}).`,
+      `On Region perturbation (MoRF), the methods are not distinguishable from a random map under uniform noise in 9×9-px grid regions (paired Wilcoxon over 60 images, Holm-corrected p ≥ ${formatP(Math.min(...chance.map((v) => v.pHolm)))}).`,
     );
   });
 
@@ -173,6 +173,19 @@ describe('report conclusions', () => {
     });
     expect(texts(e, 'finding')[0]).toBe(`Sparse scores better than Dense on Entropy over 100 images (mean ${formatScore(e.table[0]![1]!.mean)}, lower is better; paired Wilcoxon, Holm-corrected p < 0.001).`);
     expect(texts(e, 'finding')[1]).toBe('On Entropy, Sparse and Dense are better than a random map (Holm-corrected p < 0.001).');
+  });
+
+  it('does not order two methods whose means and image-by-image comparison disagree', () => {
+    // A's mean is lifted by one outlier, yet B scores higher on the other 39 images.
+    const a = Float64Array.from({ length: 40 }, (_, i) => (i === 0 ? 200 : 0.5));
+    const b = Float64Array.from({ length: 40 }, () => 1);
+    const e = evaluationOf({ labels: ['A', 'B', 'Random map (baseline)'], scores: [a, b, noisy(40, 0, 0.1, 3)] });
+    const test = e.rankings[0]!.tests.find((t) => t.a === 0 && t.b === 1)!;
+    expect(e.rankings[0]!.order[0]).toBe(0);
+    expect(test.pHolm).toBeLessThan(0.05);
+    expect(texts(e, 'undecided')).toEqual([`On Relevance mass accuracy, A has the better mean but B scores better on most images (Holm-corrected ${pWords([test.pHolm])}), so the two cannot be ordered.`]);
+    expect(test.pHolm).toBeLessThan(0.001);
+    expect(texts(e, 'finding').some((t) => t.includes('better than B'))).toBe(false);
   });
 
   it('says a method scores worse than a random map when the verdict says so', () => {

@@ -129,13 +129,13 @@ function rankingSentences(e: Evaluation, metric: EvaluatedMetric, ranking: Metri
   const top = ordered[0];
   if (top === undefined) return [];
   const sentences: ReportSentence[] = [];
-  const tied: { c: number; p: number | null }[] = [];
+  // Tied with the best: the same scores image by image, or no significant difference (the tests decide, not equal means).
+  const tied: { c: number; p: number | null; identical: boolean }[] = [];
   const beaten: { c: number; p: number }[] = [];
   const reversed: { c: number; p: number }[] = [];
   for (const c of ordered.slice(1)) {
     const t = testOf(ranking, top, c);
-    if (t === undefined || identicalPair(t) || means[c] === means[top]) tied.push({ c, p: t === undefined || identicalPair(t) ? null : t.pHolm });
-    else if (!(t.pHolm < SIGNIFICANCE)) tied.push({ c, p: t.pHolm });
+    if (t === undefined || identicalPair(t) || !(t.pHolm < SIGNIFICANCE)) tied.push({ c, p: t === undefined ? null : t.pHolm, identical: t !== undefined && identicalPair(t) });
     else if (tendsLarger(t, top) === metric.higherIsBetter) beaten.push({ c, p: t.pHolm });
     else reversed.push({ c, p: t.pHolm });
   }
@@ -148,11 +148,12 @@ function rankingSentences(e: Evaluation, metric: EvaluatedMetric, ranking: Metri
   }
   if (tied.length > 0) {
     const ps = tied.flatMap((t) => (t.p === null || !Number.isFinite(t.p) ? [] : [t.p]));
-    const why = ps.length === 0 ? 'they score identically' : `Holm-corrected p ${ps.length > 1 ? '≥' : '='} ${formatP(Math.min(...ps))}`;
+    const why =
+      ps.length > 0 ? `Holm-corrected p ${ps.length > 1 ? '≥' : '='} ${formatP(Math.min(...ps))}` : tied.every((t) => t.identical) ? 'they score identically on every image' : 'no image has scores of both to compare';
     sentences.push(undecided(`On ${label}, ${name(top)} has the best mean (${formatScore(means[top]!)}), but ${listWords(tied.map((t) => name(t.c)))} cannot be told apart from it (${why}), so no single method is best.${beaten.length === 0 ? tentative : ''}`));
   }
   for (const r of reversed)
-    sentences.push(undecided(`On ${label}, ${name(top)} has the better mean but ${name(r.c)} scores better on most ${unit} (Holm-corrected p = ${formatP(r.p)}), so the two cannot be ordered.`));
+    sentences.push(undecided(`On ${label}, ${name(top)} has the better mean but ${name(r.c)} scores better on most ${unit} (Holm-corrected ${pWords([r.p])}), so the two cannot be ordered.`));
   return sentences;
 }
 
@@ -160,7 +161,7 @@ function rankingSentences(e: Evaluation, metric: EvaluatedMetric, ranking: Metri
 function chanceSentences(e: Evaluation, metric: EvaluatedMetric, ranking: MetricRanking, n: number, unit: string, perturbation: string | undefined): ReportSentence[] {
   const label = metric.label;
   const verdicts = ranking.order.flatMap((c) => ranking.chance!.filter((v) => v.column === c && !isBaseline(e.columns[c]!)));
-  const under = perturbation === undefined ? '' : ` under this perturbation (${perturbation})`;
+  const under = perturbation === undefined ? '' : ` under ${perturbation}`;
   const by = (v: string) => verdicts.filter((x) => x.verdict === v);
   const names = (list: typeof verdicts) => listWords(list.map((v) => e.columns[v.column]!.label));
   const sentences: ReportSentence[] = [];
