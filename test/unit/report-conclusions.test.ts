@@ -155,6 +155,12 @@ describe('report conclusions', () => {
     ]);
   });
 
+  it('calls methods that score identically on every image tied with the best, saying so', () => {
+    const same = noisy(60, 0.6, 0.2, 1);
+    const e = evaluationOf({ labels: ['A', 'B', 'Random map (baseline)'], scores: [same, Float64Array.from(same), noisy(60, 0.1, 0.1, 2)] });
+    expect(texts(e, 'undecided')).toEqual([`On Relevance mass accuracy, A has the best mean (${formatScore(e.table[0]![0]!.mean)}), but B cannot be told apart from it (they score identically on every image), so no single method is best.`]);
+  });
+
   it('says when too few images were scored for any paired test to reach p < 0.05, instead of calling the methods alike', () => {
     // 4 images, 3 method pairs with the baseline → 6 pairs: the smallest Holm p is 6 · 2/2⁴ = 0.75.
     const e = evaluationOf({ labels: ['A', 'B', 'Random map (baseline)'], scores: [Float64Array.from([0.9, 0.8, 0.95, 0.85]), Float64Array.from([0.1, 0.2, 0.15, 0.05]), Float64Array.from([0.5, 0.5, 0.5, 0.5])] });

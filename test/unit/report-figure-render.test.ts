@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { colormap, LUT_SIZE } from '../../shared/heatmap/colormaps.js';
 import { figurePixels, type ReportHeatmapGrid } from '../../shared/study-report.js';
 import { figurePageHtml, figurePng, svgAtPixels } from '../../main/study/report/figure-files.js';
+import { encodeRgbaPng } from '../../main/study/report/png.js';
 import { columnScales, CONTOUR_RGB, heatmapFigure } from '../../main/study/report/heatmap-figure.js';
 import { FIGURE_DPI } from '../../shared/study-report.js';
 
@@ -43,6 +44,14 @@ const grid: ReportHeatmapGrid = {
 const lut = (id: 'RdBu' | 'viridis', k: number) => Array.from(colormap(id).lut.subarray(k * 4, k * 4 + 3));
 
 describe('heatmap figure rendering', () => {
+  it('encodes RGBA pictures as PNGs that decode to the same bytes', async () => {
+    const rgba = Uint8Array.from({ length: 5 * 3 * 4 }, (_, i) => (i * 37 + (i >> 2) * 11) & 0xff);
+    const { data, info } = await sharp(Buffer.from(encodeRgbaPng(rgba, 5, 3))).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height, info.channels]).toEqual([5, 3, 4]);
+    expect(Array.from(data)).toEqual(Array.from(rgba));
+    expect(() => encodeRgbaPng(rgba, 4, 3)).toThrow('A 4×3 RGBA picture has 48 bytes, not 60.');
+  });
+
   it('renders embedded tiles square-pixelled in their colours, with the outline, at the journal width and 300 dpi', async () => {
     const figure = heatmapFigure(grid, 'single');
     expect(figure.svg).not.toMatch(/href="(?!data:image\/png;base64,)/);
