@@ -17,6 +17,7 @@ table { border-collapse: collapse; margin: 6px 0 10px; font-size: 9pt; }
 th, td { border-bottom: 1px solid #dddddd; padding: 3px 6px; text-align: left; vertical-align: top; }
 thead th { border-bottom: 1.5px solid #555555; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.results td.num { white-space: normal; }
 table.results td .value { white-space: nowrap; }
 table.results { width: 100%; }
 table.results tr.baseline { font-style: italic; color: #444444; }

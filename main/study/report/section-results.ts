@@ -35,8 +35,10 @@ export function resultsTable(e: Evaluation): string {
   const body = rows.map((row) => {
     const cells = row.cells.map((cell, k) => {
       const s = e.table[k]![row.column]!;
-      const marks = [cell.best ? '★' : cell.tied ? '≈ best' : '', cell.chance === null ? '' : chanceMarks[cell.chance]].filter(Boolean).join(' · ');
-      return `<td class="num${cell.best ? ' best' : ''}" data-metric="${esc(e.metricDetails[k]!.id)}" data-mean="${raw(s.mean)}" data-low="${raw(s.low)}" data-high="${raw(s.high)}" data-n="${s.n}"><span class="value">${esc(cell.mean)}</span> ± ${esc(cell.plusMinus)}<br><span class="mark">[${esc(formatScore(s.low))}, ${esc(formatScore(s.high))}] n ${s.n}${marks ? ` · ${esc(marks)}` : ''}</span></td>`;
+      // Each piece wraps as a whole: a narrow column breaks between "[low, high]", "n 30" and "> chance", never inside them.
+      const pieces = [`[${formatScore(s.low)}, ${formatScore(s.high)}]`, `n ${s.n}`, cell.best ? '★' : cell.tied ? '≈ best' : '', cell.chance === null ? '' : chanceMarks[cell.chance]].filter(Boolean);
+      const marks = pieces.map((p) => esc(p).replace(/ /g, '\u00a0')).join(' · ');
+      return `<td class="num${cell.best ? ' best' : ''}" data-metric="${esc(e.metricDetails[k]!.id)}" data-mean="${raw(s.mean)}" data-low="${raw(s.low)}" data-high="${raw(s.high)}" data-n="${s.n}"><span class="value">${esc(cell.mean)}</span> ± ${esc(cell.plusMinus)}<br><span class="mark">${marks}</span></td>`;
     });
     return `<tr class="${row.baseline ? 'baseline' : ''}" data-column="${row.column}" data-run="${e.columns[row.column]!.runId ?? 'baseline'}"><th>${esc(row.label)}</th>${cells.join('')}</tr>`;
   });
@@ -84,7 +86,7 @@ export function resultsSection(evaluations: readonly ReportEvaluation[]): string
       list.map((c) => {
         const metric = e.metricDetails.find((m) => m.id === c.metric)!;
         const v = validityOf(e, c.metric);
-        const check = v === undefined ? '' : v.removal === false ? ` <span class="warn">⚠ ${esc(v.perturbation)} does not behave as removal for this model: ${esc(v.warnings.join(' '))}</span>` : ` The removal check found ${esc(v.perturbation)} ${v.removal === true ? 'behaves as removal for this model' : 'shows no sign of adding evidence, though too few images changed materially to test single regions'}.`;
+        const check = v === undefined ? '' : v.removal === false ? ` <span class="warn">⚠ The removal check failed: ${esc(v.warnings.join(' '))}</span>` : ` The removal check found ${esc(v.perturbation)} ${v.removal === true ? 'behaves as removal for this model' : 'shows no sign of adding evidence, though too few images changed materially to test single regions'}.`;
         return `<figure class="avoid-break">${curveFigure(e, c, metric.label)}<figcaption>${esc(metric.label)} (evaluation ${e.id}, ${esc(e.modelName ?? `model ${e.modelId}`)}): mean ${esc(c.yLabel)} against ${esc(c.xLabel)} over ${c.rows} heatmaps per method, with pointwise ${Math.round(e.level * 100)} % CI bands; the random map dashed grey.${check}</figcaption></figure>`;
       }),
     )
