@@ -14,6 +14,7 @@ import { dataCommand, dataUsage } from './cli-data.js';
 import { evaluateCommand, evaluateUsage } from './cli-evaluate.js';
 import { explainCommand, explainUsage } from './cli-explain.js';
 import { modelsCommand, modelsUsage, trainCommand } from './cli-models.js';
+import { reportCommand, reportUsage, type ReportOptions } from './cli-report.js';
 import { COUNT, decimalOption, wholeOption } from './cli-numbers.js';
 import { parseCommandLine } from './cli-options.js';
 import { failJob, followJob, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
@@ -33,6 +34,7 @@ ${modelsUsage}
 ${explainUsage}
 ${evaluateUsage}
 ${catalogueUsage}
+${reportUsage}
 
 Options:
   --workspace DIR        Use this workspace folder (default: $HEATLAB_HOME or ~/.local/share/heatlab)
@@ -119,6 +121,10 @@ const commands: Record<string, (options: Options, args: string[]) => Promise<voi
 
   async catalogue(options) {
     await catalogueCommand(options);
+  },
+
+  async report(options, args) {
+    await reportCommand(options as ReportOptions, args);
   },
 
   async 'engine-check'(options) {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeNpy } from '../../main/workspace/npy.js';
 import { figureLayout } from '../../renderer/lib/explain/figure-layout.js';
-import { LUT_SIZE, colormap } from '../../renderer/lib/heatmap/colormaps.js';
-import { percentileAbs } from '../../renderer/lib/heatmap/normalise.js';
+import { LUT_SIZE, colormap } from '../../shared/heatmap/colormaps.js';
+import { percentileAbs } from '../../shared/heatmap/normalise.js';
 import { appUrl } from './env.js';
 import { collectErrors, connectApi, finished, trainModel, value } from './e2e-api.js';
 

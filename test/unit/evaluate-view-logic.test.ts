@@ -9,15 +9,15 @@ import type { Evaluation, EvaluationScores, MetricInfo, PerturbationValidity } f
 import { chanceSentence, imageCountWords } from '../../shared/evaluation-words.js';
 import { formatEvaluation } from '../../main/app/cli-evaluate.js';
 import type { ExplanationRunSummary } from '../../shared/explanations.js';
-import { linear } from '../../renderer/lib/chart-scale.js';
+import { linear } from '../../shared/chart-scale.js';
 import { evaluateHref, parseEvaluateRoute } from '../../renderer/lib/evaluate/evaluate-route.js';
 import { evaluateRequest, formProblem, type EvaluateForm } from '../../renderer/lib/evaluate/evaluate-request.js';
 import { binCount, histogram, sharedRange } from '../../renderer/lib/evaluate/histogram.js';
-import { bandPath, barRects, paddedExtent } from '../../renderer/lib/evaluate/plot-paths.js';
+import { bandPath, barRects, paddedExtent } from '../../shared/plot-paths.js';
 import { groupRuns, type GroupableRun } from '../../renderer/lib/evaluate/run-groups.js';
 import { perImageCsv, reliabilityCsv, summaryCsv, testsCsv, validityCsv } from '../../renderer/lib/evaluate/score-csv.js';
-import { formatP, formatScore, significanceMark } from '../../renderer/lib/evaluate/score-format.js';
-import { tableRows } from '../../renderer/lib/evaluate/score-table.js';
+import { formatP, formatScore, significanceMark } from '../../shared/score-format.js';
+import { tableRows } from '../../shared/score-table.js';
 import { bestAndWorst, rowsByScore, scoresOf } from '../../renderer/lib/evaluate/scores.js';
 
 function run(id: number, over: Partial<GroupableRun> = {}): GroupableRun {

@@ -192,7 +192,7 @@ describe('figure content', () => {
 
   it('lays the figure out as the grid: images as rows, or as columns when swapped', async () => {
     const { figureContent } = await import('../../renderer/lib/explain/figure-content.js');
-    const { colourScale } = await import('../../renderer/lib/heatmap/colour-scale.js');
+    const { colourScale } = await import('../../shared/heatmap/colour-scale.js');
     const bwr = (m: number) => colourScale('bwr', m, -1);
     const input = {
       rows: [

@@ -9,7 +9,7 @@ import {
   luminance,
   rdBuAnchors,
   viridisAnchors,
-} from '../../renderer/lib/heatmap/colormaps.js';
+} from '../../shared/heatmap/colormaps.js';
 
 const entry = (id: Parameters<typeof colormap>[0], i: number) => Array.from(colormap(id).lut.slice(i * 4, i * 4 + 3));
 const byte = (rgb: readonly number[]) => rgb.map((v) => Math.round(v * 255));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { colourScale, describeScale, resolveColormap } from '../../renderer/lib/heatmap/colour-scale.js';
-import { LUT_SIZE, lutIndex } from '../../renderer/lib/heatmap/colormaps.js';
-import { cellMinima, cellScales, percentileAbs, type CellSource } from '../../renderer/lib/heatmap/normalise.js';
-import { paintCell } from '../../renderer/lib/heatmap/paint.js';
+import { colourScale, describeScale, resolveColormap } from '../../shared/heatmap/colour-scale.js';
+import { LUT_SIZE, lutIndex } from '../../shared/heatmap/colormaps.js';
+import { cellMinima, cellScales, percentileAbs, type CellSource } from '../../shared/heatmap/normalise.js';
+import { paintCell } from '../../shared/heatmap/paint.js';
 
 const f = (...v: number[]) => new Float32Array(v);
 /** The scale 'auto' gives one map on its own (per-cell normalisation, clipping at the maximum). */

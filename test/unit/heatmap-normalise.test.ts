@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cellScales, percentileAbs, type CellSource } from '../../renderer/lib/heatmap/normalise.js';
-import { colourBarScale, formatValue } from '../../renderer/lib/heatmap/colour-bar.js';
+import { cellScales, percentileAbs, type CellSource } from '../../shared/heatmap/normalise.js';
+import { colourBarScale, formatValue } from '../../shared/heatmap/colour-bar.js';
 
 const f = (...v: number[]) => new Float32Array(v);
 
@@ -97,8 +97,8 @@ describe('colourBarScale', () => {
 
 describe('paintCell', () => {
   it('colours by the scale, blends over the image and draws the contour on top', async () => {
-    const { paintCell, contourOf } = await import('../../renderer/lib/heatmap/paint.js');
-    const { colourScale } = await import('../../renderer/lib/heatmap/colour-scale.js');
+    const { paintCell, contourOf } = await import('../../shared/heatmap/paint.js');
+    const { colourScale } = await import('../../shared/heatmap/colour-scale.js');
     const scale = colourScale('bwr', 1, -1);
     const alone = paintCell(f(-1, 0, 1, 5), { scale, base: null, opacity: 0.5, contour: null, contourRgb: [0, 255, 0] });
     expect(Array.from(alone)).toEqual([0, 0, 255, 255, 255, 255, 255, 255, 255, 0, 0, 255, 255, 0, 0, 255]);

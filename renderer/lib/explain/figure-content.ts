@@ -1,11 +1,11 @@
 // What an exported figure shows, from the grid's state: a tile per image and method (the image
 // itself first), labels, per-group scales and the colour bar — laid out as the grid is, images
 // as rows or, swapped, as columns.
-import { colourBarRange, formatValue, type ColourBarScale } from '../heatmap/colour-bar.js';
-import { colormap, type Colormap } from '../heatmap/colormaps.js';
-import type { ColourScale } from '../heatmap/colour-scale.js';
-import type { NormMode } from '../heatmap/normalise.js';
-import { paintCell, withContour } from '../heatmap/paint.js';
+import { colourBarRange, formatValue, type ColourBarScale } from '../../../shared/heatmap/colour-bar.js';
+import { colormap, type Colormap } from '../../../shared/heatmap/colormaps.js';
+import type { ColourScale } from '../../../shared/heatmap/colour-scale.js';
+import type { NormMode } from '../../../shared/heatmap/normalise.js';
+import { paintCell, withContour } from '../../../shared/heatmap/paint.js';
 import type { Column, ImageRow } from './comparison.svelte.js';
 import type { FigureContent } from './figure.js';
 

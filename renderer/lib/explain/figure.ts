@@ -1,8 +1,8 @@
 // The exported figure: what it shows (built from the grid's state) and its two renderings, a PNG
 // at 1×, 2× or 4× and an SVG with the tiles embedded as PNG data URLs and text and colour bar as
 // vectors, so a journal's typesetter can restyle the labels.
-import type { ColourBarScale } from '../heatmap/colour-bar.js';
-import { LUT_SIZE, type Colormap } from '../heatmap/colormaps.js';
+import type { ColourBarScale } from '../../../shared/heatmap/colour-bar.js';
+import { LUT_SIZE, type Colormap } from '../../../shared/heatmap/colormaps.js';
 import { figureLayout, tileOrigin, type FigureLayout } from './figure-layout.js';
 
 export interface FigureContent {

@@ -1,6 +1,6 @@
 // How the Explain grid shows its heatmaps; one instance per comparison page.
-import type { ColormapChoice } from '../heatmap/colour-scale.js';
-import type { NormMode } from '../heatmap/normalise.js';
+import type { ColormapChoice } from '../../../shared/heatmap/colour-scale.js';
+import type { NormMode } from '../../../shared/heatmap/normalise.js';
 import { noFilter, type RowFilter } from './row-filter.js';
 
 /** Where the pointer or the keyboard is: an image (row of the comparison), a column, a pixel. */

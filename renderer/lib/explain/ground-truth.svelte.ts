@@ -5,7 +5,7 @@ import type { AnnotationSetSummary } from '../../../shared/annotations.js';
 import type { MaskKind } from '../../../shared/generators.js';
 import { maskKindLabels } from '../../../shared/mask-kinds.js';
 import { errorText, unwrap } from '../api.js';
-import { contourOf } from '../heatmap/paint.js';
+import { contourOf } from '../../../shared/heatmap/paint.js';
 
 export interface TruthOption {
   value: string;

@@ -4,7 +4,7 @@
 // the frame waits. Cells are put at the heatmap's own resolution and the browser enlarges the whole
 // row canvas (`image-rendering: pixelated`): a few putImageData calls per row cost a fresh browser
 // far less than enlarging pixels in script or a scaled drawImage per cell.
-import { paintCell, type CellStyle } from './paint.js';
+import { paintCell, type CellStyle } from '../../../shared/heatmap/paint.js';
 
 interface Painted {
   style: CellStyle;

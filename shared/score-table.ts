@@ -1,9 +1,9 @@
 // The results table: columns (methods and the random baseline) × metrics, each cell the mean with
 // its bootstrap CI and n, the best per metric marked, and whether another column is significantly
 // worse than the best (paired Wilcoxon, Holm-corrected) or statistically tied with it.
-import { chanceOf } from '../../../shared/evaluation-words.js';
-import { isBaseline, type ChanceVerdict, type Evaluation, type MetricRanking, type PairedTest } from '../../../shared/evaluations.js';
-import { bestColumns } from '../../../shared/ties-with-best.js';
+import { chanceOf } from './evaluation-words.js';
+import { isBaseline, type ChanceVerdict, type Evaluation, type MetricRanking, type PairedTest } from './evaluations.js';
+import { bestColumns } from './ties-with-best.js';
 import { formatScore } from './score-format.js';
 
 export interface TableCell {

@@ -1,6 +1,6 @@
-// SVG geometry of the Evaluate plots beyond chart-scale's axes and lines: confidence bands, histogram
+// SVG geometry of the Evaluate plots and the report figures beyond chart-scale's axes and lines: confidence bands, histogram
 // bars, padded data ranges and the series colours.
-import type { Scale } from '../chart-scale.js';
+import type { Scale } from './chart-scale.js';
 
 /**
  * A closed band between `low` and `high` over `xs` (along the low edge, back along the high edge).

@@ -1,4 +1,4 @@
-// Numbers of the Evaluate view in words: scores to three significant digits, p-values as a
+// Numbers of the Evaluate view and the study report in words: scores to three significant digits, p-values as a
 // statistician writes them, and the usual significance stars.
 
 const three = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
