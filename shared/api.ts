@@ -20,6 +20,7 @@ import { explanationRequestSchemas, type ExplainMethodInfo, type ExplanationRun,
 import { modelRequestSchemas, trainRequestSchema, type Misclassified, type Model, type ModelSummary } from './models.js';
 import { jobStatuses, type Job, type JobProgressEvent } from './jobs.js';
 import { modelImportRequestSchemas, type OnnxInspection } from './model-import.js';
+import { modelComparisonRequestSchemas, type ModelComparison } from './model-comparison.js';
 
 const jobId = z.int().min(1);
 const empty = z.object({}).strict();
@@ -49,6 +50,7 @@ export const requestSchemas = {
   ...modelImportRequestSchemas,
   ...annotationRequestSchemas,
   ...evaluationRequestSchemas,
+  ...modelComparisonRequestSchemas,
   'files.browse': z
     .object({
       /** Absolute path; the user's home folder when left out. */
@@ -168,6 +170,7 @@ export interface ApiResults {
   'evaluations.get': Evaluation;
   'evaluations.scores': EvaluationScores;
   'evaluations.curves': EvaluationCurves;
+  'evaluations.compare': ModelComparison;
   'evaluations.rename': Evaluation;
   'evaluations.delete': { deleted: number };
   'files.browse': FolderListing;
