@@ -140,6 +140,8 @@ export interface ApiResults {
   'explain.methods': ExplainMethodInfo[];
   /** An explanation job; its result is `{ runIds }`, one run per method in the order asked. */
   'explain.start': Job;
+  /** One explanation job per model, in the order asked; each job's result is `{ runIds }`. */
+  'explain.compare': Job[];
   'explanations.list': ExplanationRunSummary[];
   'explanations.get': ExplanationRun;
   'explanations.heatmaps': HeatmapBatch;
