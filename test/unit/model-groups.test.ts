@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExplanationRun } from '../../shared/explanations.js';
 import type { MetricComparison, ModelComparison } from '../../shared/model-comparison.js';
+import { comparableEvaluations } from '../../renderer/lib/evaluate/comparable-evaluations.js';
 import { comparisonRows } from '../../renderer/lib/evaluate/comparison-table.js';
 import { evaluateHref, parseEvaluateRoute } from '../../renderer/lib/evaluate/evaluate-route.js';
 import { explainHref, parseExplainRoute } from '../../renderer/lib/explain-route.js';
@@ -160,5 +161,21 @@ describe('rows of a model comparison’s table', () => {
     expect(rows[0]!.tests[0]).toMatchObject({ headline: 'A > B', figures: 'Δ 0.2 [0.1, 0.3] · p < 0.001 ***', sentence: 'On sparseness, Gradient on A beats B on the same 20 images, p < 0.001 (Holm).' });
     expect(rows[1]!.tests).toEqual([]);
     expect(rows[2]!.baseline).toBe(true);
+  });
+});
+
+describe('evaluations that compare ticked models', () => {
+  const e = (id: number, modelId: number, metrics = ['sparseness'], count = 20) => ({ id, modelId, modelName: `m${modelId}`, datasetId: 1, datasetName: 'd', metrics, groundTruth: null, count, perImage: 1 });
+
+  it('takes the newest evaluation of each model among the kinds every model has, newest kind first', () => {
+    const list = [e(1, 1), e(2, 2), e(3, 1), e(4, 1, ['pointing-game']), e(5, 3, ['pointing-game']), e(6, 2, ['sparseness'], 50)];
+    expect(comparableEvaluations(list, [1, 2])?.map((x) => x.id)).toEqual([3, 2]);
+    expect(comparableEvaluations(list, [2, 1])?.map((x) => x.id)).toEqual([2, 3]);
+    expect(comparableEvaluations(list, [1, 3])?.map((x) => x.id)).toEqual([4, 5]);
+  });
+
+  it('finds none when the models share no kind of evaluation, or fewer than two are ticked', () => {
+    expect(comparableEvaluations([e(1, 1), e(2, 2, ['pointing-game'])], [1, 2])).toBeNull();
+    expect(comparableEvaluations([e(1, 1), e(2, 2)], [1])).toBeNull();
   });
 });
