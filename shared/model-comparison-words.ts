@@ -44,6 +44,6 @@ export function missingSentences(c: Pick<ModelComparison, 'models' | 'methods'>)
   return c.methods.flatMap((m) => {
     const on = m.columns.flatMap((col, i) => (col === null ? [] : [c.models[i]!.label]));
     if (on.length === c.models.length) return [];
-    return [`${m.label} was evaluated only on ${on.join(' and ')}, so it is compared between ${on.length > 1 ? 'those models' : 'no models'}.`];
+    return [`${m.label} was evaluated only on ${on.join(' and ')}, so it is ${on.length > 1 ? 'compared between those models alone' : 'not compared between models'}.`];
   });
 }

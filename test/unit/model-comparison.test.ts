@@ -146,7 +146,7 @@ describe('words of a model comparison', () => {
 
   it('names the methods only some models have', () => {
     const occlusion: ComparedMethod = { ...lrp, key: 'occlusion {}', method: 'occlusion', label: 'Occlusion', columns: [3, null] };
-    expect(missingSentences({ models, methods: [lrp, occlusion] })).toEqual(['Occlusion was evaluated only on Model A, so it is compared between no models.']);
+    expect(missingSentences({ models, methods: [lrp, occlusion] })).toEqual(['Occlusion was evaluated only on Model A, so it is not compared between models.']);
   });
 
   it('writes one CSV line per metric, method and pair of models, with the sentence, and a note where nothing is tested', () => {

@@ -158,7 +158,7 @@ describe('rows of a model comparison’s table', () => {
       [false, false],
     ]);
     expect(rows[0]!.cells[0]).toMatchObject({ text: '0.5', plusMinus: '0.1', interval: '95 % CI [0.4, 0.6]', chance: 'better' });
-    expect(rows[0]!.tests[0]).toMatchObject({ headline: 'A > B', figures: 'Δ 0.2 [0.1, 0.3] · p < 0.001 ***', sentence: 'On sparseness, Gradient on A beats B on the same 20 images, p < 0.001 (Holm).' });
+    expect(rows[0]!.tests[0]).toMatchObject({ pair: null, headline: 'A better', figures: 'Δ 0.2 [0.1, 0.3] · p < 0.001 ***', sentence: 'On sparseness, Gradient on A beats B on the same 20 images, p < 0.001 (Holm).' });
     expect(rows[1]!.tests).toEqual([]);
     expect(rows[2]!.baseline).toBe(true);
   });

@@ -1,6 +1,6 @@
 // The rows of one metric's table in a model comparison: per method, each model's mean ± half its
 // CI with n and its chance verdict (as the ScoreTable writes them), and the paired tests between
-// the models on that method in short ("Model A > Model B", "≈") with the Holm p.
+// the models on that method in short ("Model A better", "not distinguishable") with Δ, its CI and the Holm p.
 import type { ChanceVerdict } from '../../../shared/evaluations.js';
 import type { MetricComparison, ModelComparison, ModelPairTest } from '../../../shared/model-comparison.js';
 import { testSentence } from '../../../shared/model-comparison-words.js';
@@ -22,7 +22,9 @@ export interface ComparisonCell {
 
 export interface ComparisonTest {
   test: ModelPairTest;
-  /** "Model A > Model B", "Model A ≈ Model B", "Model A = Model B". */
+  /** "Model A vs Model B" when more than two models are compared (which pair), else null. */
+  pair: string | null;
+  /** "Model A better", "not distinguishable", "no non-zero differences", "no paired scores". */
   headline: string;
   /** "Δ 0.021 [0.017, 0.025] · p 0.016 *" (a − b). */
   figures: string;
@@ -63,14 +65,10 @@ export function comparisonRows(c: ModelComparison, metric: MetricComparison): Co
       }),
       tests: tests.map((t) => {
         const [a, b] = [c.models[t.a]!.label, c.models[t.b]!.label];
-        const headline = t.verdict === 'better-a' ? `${a} > ${b}` : t.verdict === 'better-b' ? `${b} > ${a}` : t.verdict === 'identical' ? `${a} = ${b}` : `${a} ≈ ${b}`;
-        const figures =
-          t.verdict === 'identical' || t.verdict === 'undefined'
-            ? t.verdict === 'identical'
-              ? 'no non-zero differences'
-              : 'no paired scores'
-            : `Δ ${formatScore(t.meanDifference)} [${formatScore(t.low)}, ${formatScore(t.high)}] · p ${formatP(t.pHolm)} ${significanceMark(t.pHolm)}`.trimEnd();
-        return { test: t, headline, figures, sentence: testSentence(c, metric, t) };
+        const headline = { 'better-a': `${a} better`, 'better-b': `${b} better`, indistinguishable: 'not distinguishable', identical: 'no non-zero differences', undefined: 'no paired scores' }[t.verdict];
+        const tested = t.verdict !== 'identical' && t.verdict !== 'undefined';
+        const figures = tested ? `Δ ${formatScore(t.meanDifference)} [${formatScore(t.low)}, ${formatScore(t.high)}] · p ${formatP(t.pHolm)} ${significanceMark(t.pHolm)}`.trimEnd() : '';
+        return { test: t, pair: c.models.length > 2 ? `${a} vs ${b}` : null, headline, figures, sentence: testSentence(c, metric, t) };
       }),
     };
   });
