@@ -21,6 +21,7 @@ import { explanationRequestSchemas, type ExplainMethodInfo, type ExplanationRun,
 import { modelRequestSchemas, trainRequestSchema, type Misclassified, type Model, type ModelSummary } from './models.js';
 import { jobStatuses, type Job, type JobProgressEvent } from './jobs.js';
 import { modelImportRequestSchemas, type OnnxInspection } from './model-import.js';
+import { modelComparisonRequestSchemas, type ModelComparison } from './model-comparison.js';
 
 const jobId = z.int().min(1);
 const empty = z.object({}).strict();
@@ -51,6 +52,7 @@ export const requestSchemas = {
   ...annotationRequestSchemas,
   ...evaluationRequestSchemas,
   ...catalogueRequestSchemas,
+  ...modelComparisonRequestSchemas,
   'files.browse': z
     .object({
       /** Absolute path; the user's home folder when left out. */
@@ -140,6 +142,8 @@ export interface ApiResults {
   'explain.methods': ExplainMethodInfo[];
   /** An explanation job; its result is `{ runIds }`, one run per method in the order asked. */
   'explain.start': Job;
+  /** One explanation job per model, in the order asked; each job's result is `{ runIds }`. */
+  'explain.compare': Job[];
   'explanations.list': ExplanationRunSummary[];
   'explanations.get': ExplanationRun;
   'explanations.heatmaps': HeatmapBatch;
@@ -170,6 +174,7 @@ export interface ApiResults {
   'evaluations.get': Evaluation;
   'evaluations.scores': EvaluationScores;
   'evaluations.curves': EvaluationCurves;
+  'evaluations.compare': ModelComparison;
   'evaluations.rename': Evaluation;
   'evaluations.delete': { deleted: number };
   'catalogue.entities': CatalogueEntity[];

@@ -66,11 +66,23 @@ export const explainRequestSchema = z
   .strict();
 export type ExplainRequest = z.output<typeof explainRequestSchema>;
 
+/** The largest number of models explained side by side in one go (one job each). */
+export const MAX_EXPLAINED_MODELS = 8;
+
+/** Several models explained on the very same images with the same methods: one job per model. */
+export const explainModelsRequestSchema = explainRequestSchema
+  .omit({ modelId: true })
+  .extend({ modelIds: z.array(id).min(2).max(MAX_EXPLAINED_MODELS) })
+  .strict();
+export type ExplainModelsRequest = z.output<typeof explainModelsRequestSchema>;
+
 export const explanationRequestSchemas = {
   /** The methods Heatlab offers, with the JSON Schema of their parameters. */
   'explain.methods': z.object({}).strict(),
   /** Starts an explanation job: one run per method. */
   'explain.start': explainRequestSchema,
+  /** Starts one explanation job per model, each on the same images with the same methods, target and seed. */
+  'explain.compare': explainModelsRequestSchema,
   'explanations.list': z.object({ modelId: id.optional(), datasetId: id.optional() }).strict(),
   'explanations.get': z.object({ id }).strict(),
   /** Heatmaps of some rows of a run (row = position in the run, not the dataset index). */

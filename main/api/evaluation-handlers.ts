@@ -7,7 +7,7 @@ import type { Handlers } from './router.js';
 
 type EvaluationMethods = Pick<
   Handlers,
-  'evaluate.metrics' | 'evaluate.start' | 'evaluations.list' | 'evaluations.get' | 'evaluations.scores' | 'evaluations.curves' | 'evaluations.rename' | 'evaluations.delete'
+  'evaluate.metrics' | 'evaluate.start' | 'evaluations.list' | 'evaluations.get' | 'evaluations.scores' | 'evaluations.curves' | 'evaluations.compare' | 'evaluations.rename' | 'evaluations.delete'
 >;
 
 export function evaluationHandlers(evaluations: EvaluationsService, jobs: JobService): EvaluationMethods {
@@ -26,6 +26,7 @@ export function evaluationHandlers(evaluations: EvaluationsService, jobs: JobSer
     'evaluations.get': ({ id }) => evaluations.get(id),
     'evaluations.scores': ({ id }) => evaluations.scores(id),
     'evaluations.curves': ({ id, metric }) => evaluations.curves(id, metric),
+    'evaluations.compare': ({ ids }) => evaluations.compare(ids),
     'evaluations.rename': ({ id, name }) => evaluations.rename(id, name),
     'evaluations.delete': ({ id }) => {
       evaluations.delete(id);

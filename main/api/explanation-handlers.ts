@@ -2,18 +2,30 @@
 import type { DatasetsService } from '../data/datasets-service.js';
 import type { ExplanationsService } from '../explain/explanations-service.js';
 import { explainMethods, methodInfo } from '../explain/methods.js';
+import type { Job } from '../../shared/jobs.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { Handlers } from './router.js';
 
 type ExplanationMethods = Pick<
   Handlers,
-  'explain.methods' | 'explain.start' | 'explanations.list' | 'explanations.get' | 'explanations.heatmaps' | 'explanations.gridIndex' | 'explanations.gridRows' | 'explanations.rename' | 'explanations.delete'
+  'explain.methods' | 'explain.start' | 'explain.compare' | 'explanations.list' | 'explanations.get' | 'explanations.heatmaps' | 'explanations.gridIndex' | 'explanations.gridRows' | 'explanations.rename' | 'explanations.delete'
 >;
 
 export function explanationHandlers(explanations: ExplanationsService, datasets: DatasetsService, jobs: JobService): ExplanationMethods {
   return {
     'explain.methods': () => explainMethods.map(methodInfo),
     'explain.start': (request) => jobs.submit('explain.run', explanations.prepare(request)),
+    'explain.compare': (request) => {
+      const submitted: Job[] = [];
+      try {
+        for (const params of explanations.prepareForModels(request)) submitted.push(jobs.submit('explain.run', params));
+      } catch (err) {
+        // All or none: the jobs queued before a failure are cancelled.
+        for (const job of submitted) jobs.cancel(job.id, false);
+        throw err;
+      }
+      return submitted;
+    },
     'explanations.list': (filter) => explanations.list(filter),
     'explanations.get': ({ id }) => explanations.get(id),
     'explanations.heatmaps': ({ id, rows }) => explanations.heatmaps(id, rows),

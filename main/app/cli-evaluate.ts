@@ -7,6 +7,7 @@ import { isBaseline, type Evaluation, type GroundTruth, type MetricInfo } from '
 import { formatDuration } from '../../shared/format.js';
 import { seedMaskKinds } from '../../shared/annotations.js';
 import { bestColumns, identicalPair, identicalWords } from '../../shared/ties-with-best.js';
+import { compareCommand } from './cli-compare.js';
 import { COUNT, ID, parseId, SEED, wholeOption } from './cli-numbers.js';
 import { dottedParams, failJob, followJob, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
 
@@ -16,6 +17,8 @@ export const evaluateUsage = `  evaluate               Score explanation runs (-
   evaluate metrics       The metrics and their parameters
   evaluate list          The recorded evaluations (--model ID, --dataset ID)
   evaluate show ID       An evaluation's table, ranking and tests
+  evaluate compare ID,ID Evaluations of different models on the same images, method by method,
+                         with paired tests between the models (--csv for a table)
   evaluate rm ID         Delete evaluation ID and its scores`;
 
 function idList(value: string | undefined, name: string): number[] {
@@ -131,13 +134,14 @@ export async function evaluateCommand(options: Options, args: string[]): Promise
     else for (const line of formatEvaluation(e, classNames)) out(line);
     return;
   }
+  if (verb === 'compare') return compareCommand(options, rest);
   if (verb === 'rm' || verb === 'delete') {
     const id = oneId('rm');
     await withHeatlab(options, async (api) => unwrap(await api['evaluations.delete']({ id })));
     if (!options.json) out(`Deleted evaluation ${id}.`);
     return;
   }
-  if (verb !== undefined) throw new UsageError(`Unknown evaluate command "${verb}"; use evaluate (with --runs …), evaluate metrics, evaluate list, evaluate show ID or evaluate rm ID.`);
+  if (verb !== undefined) throw new UsageError(`Unknown evaluate command "${verb}"; use evaluate (with --runs …), evaluate metrics, evaluate list, evaluate show ID, evaluate compare ID,ID or evaluate rm ID.`);
   const runIds = idList(options.runs, 'runs');
   if (runIds.length === 0) throw new UsageError('evaluate needs --runs ID,ID (see `heatlab explain list`).');
   const metrics = (options.metrics ?? '').split(',').map((m) => m.trim()).filter((m) => m !== '');

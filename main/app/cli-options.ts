@@ -20,6 +20,7 @@ interface Flag {
 
 export const optionSpecs = {
   json: { type: 'boolean', default: false },
+  csv: { type: 'boolean' },
   workspace: { type: 'string', takes: 'a folder' },
   port: { type: 'string', takes: 'a port number' },
   seconds: { type: 'string', takes: 'a number of seconds' },

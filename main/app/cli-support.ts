@@ -13,6 +13,8 @@ export { UsageError };
 
 export interface Options {
   json: boolean;
+  /** evaluate compare: the comparison as CSV. */
+  csv?: boolean;
   workspace?: string;
   port?: string;
   seconds?: string;

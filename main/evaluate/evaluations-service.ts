@@ -33,6 +33,8 @@ import { sweepFolders } from '../workspace/sweep.js';
 import { methodById } from '../explain/methods.js';
 import { resolveMetric } from './metric-catalogue.js';
 import { curveBands } from './run/results.js';
+import { compareEvaluations } from './compare/compare-evaluations.js';
+import type { ModelComparison } from '../../shared/model-comparison.js';
 
 export const evaluationsFolder = (workspace: string) => join(workspace, 'data', 'evaluations');
 /** Folders of ground-truth masks written for a queued or running job. */
@@ -243,6 +245,11 @@ export class EvaluationsService {
     const curves = readNpy(join(this.#workspace, fileOf(e, evaluationRoles.curve(metric)).path)).data as Float32Array;
     const rows = e.count * e.perImage;
     return { evaluationId: id, metric, columns: e.columns.length, rows, x, xLabel: detail.curve.x, yLabel: detail.curve.y, curves, ...curveBands(curves, e.columns.length, rows, x.length, e.level) };
+  }
+
+  /** Evaluations of different models on the same images, compared method by method from their per-image scores. */
+  compare(ids: readonly number[]): ModelComparison {
+    return compareEvaluations(ids, { evaluation: (id) => this.get(id), scores: (id) => this.scores(id), run: (id) => this.#explanations.get(id) });
   }
 
   rename(id: number, name: string): Evaluation {

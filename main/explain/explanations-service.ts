@@ -12,6 +12,7 @@ import {
   explanationRoles,
   type ExplainHostDetail,
   type ExplainJobParams,
+  type ExplainModelsRequest,
   type ExplainProgressDetail,
   type ExplainRequest,
   type ExplanationRun,
@@ -95,6 +96,19 @@ export class ExplanationsService {
       model: { id: model.id, name: model.name, onnx: model.onnx.path, sha256: model.onnx.sha256, preprocessing: model.preprocessing, classNames: model.classNames, scores: model.onnx.imported?.scores ?? 'logits' },
       dataset,
     };
+  }
+
+  /**
+   * The job parameters of one job per model, all explaining the very same images with the same
+   * methods, target and seed; every model is checked before any job starts.
+   */
+  prepareForModels(request: ExplainModelsRequest): ExplainJobParams[] {
+    const { modelIds, ...rest } = request;
+    const twice = modelIds.find((id, k) => modelIds.indexOf(id) !== k);
+    if (twice !== undefined) throw new HeatlabError('invalid_request', `Model ${twice} is listed twice.`);
+    if (selectsByPrediction(rest.images))
+      throw new HeatlabError('invalid_request', 'Models compared side by side must explain the same images, and choosing images by whether a model is right or by its confidence picks other images for each model: choose them by number, class or index instead.');
+    return modelIds.map((modelId) => this.prepare({ ...rest, modelId }));
   }
 
   /**
@@ -202,15 +216,15 @@ export class ExplanationsService {
 
   /**
    * The dataset indices and logits of every row of a grid of these runs, once each is checked to
-   * explain the same images, in the same order, with the same model as the first (by the checksum
-   * of its index file).
+   * explain the same images, in the same order, as the first (by the checksum of its index file) —
+   * with any model, so models can be compared side by side; the logits are the first run's.
    */
   gridIndex(ids: number[]): { first: ExplanationRun; indices: Int32Array; logits: Float32Array } {
     const [first, ...others] = ids.map((id) => this.get(id));
     const file = (run: ExplanationRun, role: string) => run.files.find((f) => f.role === role)!;
     for (const run of others) {
-      if (run.modelId !== first!.modelId || run.datasetId !== first!.datasetId || run.height !== first!.height || run.width !== first!.width || file(run, explanationRoles.indices).sha256 !== file(first!, explanationRoles.indices).sha256) {
-        throw new HeatlabError('invalid_request', `Run ${run.id} (${run.methodLabel}) explains other images or another model than run ${first!.id}, so it cannot be a column of this grid.`);
+      if (run.datasetId !== first!.datasetId || run.height !== first!.height || run.width !== first!.width || file(run, explanationRoles.indices).sha256 !== file(first!, explanationRoles.indices).sha256) {
+        throw new HeatlabError('invalid_request', `Run ${run.id} (${run.methodLabel}) explains other images than run ${first!.id}, so it cannot be a column of this grid.`);
       }
     }
     const read = (role: string) => readNpy(join(this.#workspace, file(first!, role).path)).data;

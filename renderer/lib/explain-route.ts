@@ -1,17 +1,25 @@
 // Places inside the Explain view, addressed by the hash after #/explain so reloads and Back keep them:
 // #/explain (choose what to explain, earlier runs), #/explain?model=<id>&dataset=<id>&images=<i>,<i>
 // (the form prefilled from a model page or one of its misclassified images), #/explain/job/<id> (a running explanation job),
+// #/explain/jobs/<id>,<id>,… (one job per model, explaining several models on the same images),
 // #/explain/runs/<id>,<id>,…[?image=<dataset index>] (the heatmap grid of those runs, one column group
-// per run, with one image's row comparison open).
+// per run — grouped by model when they come from several — with one image's row comparison open),
+// #/explain?models=<id>,<id>&dataset=<id> (the form set to explain several models on the same images).
 /** Choices another page hands to the Explain form; what is left out keeps the form's own choice. */
 export interface ExplainPrefill {
   modelId?: number;
   datasetId?: number;
   /** Dataset indices to explain. */
   images?: number[];
+  /** Several models to explain on the same images, side by side (the models list's "Compare explanations"). */
+  modelIds?: number[];
 }
 
-export type ExplainRoute = { page: 'setup'; prefill?: ExplainPrefill } | { page: 'job'; jobId: number } | { page: 'runs'; runIds: number[]; image?: number };
+export type ExplainRoute =
+  | { page: 'setup'; prefill?: ExplainPrefill }
+  | { page: 'job'; jobId: number }
+  | { page: 'jobs'; jobIds: number[] }
+  | { page: 'runs'; runIds: number[]; image?: number };
 
 const positive = (text: string | undefined): number | null => {
   const n = Number(text);
@@ -24,6 +32,10 @@ export function parseExplainRoute(hash: string): ExplainRoute {
   if (first === 'job') {
     const jobId = positive(second);
     return jobId === null ? { page: 'setup' } : { page: 'job', jobId };
+  }
+  if (first === 'jobs') {
+    const ids = (second ?? '').split(',').map(positive);
+    if (ids.length > 0 && ids.every((id) => id !== null)) return { page: 'jobs', jobIds: [...new Set(ids as number[])] };
   }
   if (first === 'runs') {
     const ids = (second ?? '').split(',').map(positive);
@@ -44,6 +56,8 @@ function setupRoute(query: URLSearchParams): ExplainRoute {
   if (modelId !== null) prefill.modelId = modelId;
   if (datasetId !== null) prefill.datasetId = datasetId;
   if (images.length > 0 && images.every((i) => Number.isInteger(i) && i >= 0)) prefill.images = [...new Set(images)];
+  const models = (query.get('models') ?? '').split(',').filter((t) => t !== '').map(positive);
+  if (models.length > 0 && models.every((id) => id !== null)) prefill.modelIds = [...new Set(models as number[])];
   return Object.keys(prefill).length > 0 ? { page: 'setup', prefill } : { page: 'setup' };
 }
 
@@ -55,11 +69,14 @@ export function explainHref(route: ExplainRoute): string {
       if (p.modelId !== undefined) query.set('model', String(p.modelId));
       if (p.datasetId !== undefined) query.set('dataset', String(p.datasetId));
       if (p.images !== undefined && p.images.length > 0) query.set('images', p.images.join(','));
+      if (p.modelIds !== undefined && p.modelIds.length > 0) query.set('models', p.modelIds.join(','));
       const text = query.toString().replaceAll('%2C', ',');
       return text === '' ? '#/explain' : `#/explain?${text}`;
     }
     case 'job':
       return `#/explain/job/${route.jobId}`;
+    case 'jobs':
+      return `#/explain/jobs/${route.jobIds.join(',')}`;
     case 'runs':
       return `#/explain/runs/${route.runIds.join(',')}${route.image === undefined ? '' : `?image=${route.image}`}`;
   }

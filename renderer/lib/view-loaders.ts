@@ -20,6 +20,7 @@ export const viewLoaders = {
 export const explainPages = {
   runs: () => import('../views/explain/ComparisonPage.svelte'),
   job: () => import('../views/explain/ExplainJob.svelte'),
+  jobs: () => import('../views/explain/ExplainJob.svelte'),
   setup: () => Promise.all([import('../views/explain/ExplainSetup.svelte'), import('../views/explain/RunHistory.svelte')]),
 };
 

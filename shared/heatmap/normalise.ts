@@ -1,22 +1,36 @@
 // The scale m of each heatmap cell: the colormap shows [−m, m] (diverging) or [min, m] (sequential,
 // see colour-scale.ts).
 // m is a percentile of |relevance| over a group of cells — the cell itself, its image's row, its
-// method's column, or the whole grid — so a few extreme pixels do not wash out the rest.
+// method's column, or the whole grid — so a few extreme pixels do not wash out the rest. A grid of
+// several models adds two groups: one method's columns across the models (its maps on one scale,
+// model against model), and one image's cells within each model (models whose relevance differs in
+// size each keep their own range).
 
-export type NormMode = 'cell' | 'image' | 'method' | 'global';
+export type NormMode = 'cell' | 'image' | 'image-model' | 'method' | 'method-models' | 'global';
 
-export const normModes: readonly { id: NormMode; label: string }[] = [
+export const normModes: readonly { id: NormMode; label: string; models?: true }[] = [
   { id: 'cell', label: 'Per cell' },
   { id: 'image', label: 'Per image (across methods)' },
+  { id: 'image-model', label: 'Per image within each model', models: true },
   { id: 'method', label: 'Per method (across images)' },
+  { id: 'method-models', label: 'Per method across models', models: true },
   { id: 'global', label: 'Global' },
 ];
+
+/** The mode a grid of one model uses for a mode that only a grid of several models offers (they agree there). */
+export function singleModelMode(mode: NormMode): NormMode {
+  return mode === 'image-model' ? 'image' : mode === 'method-models' ? 'method' : mode;
+}
 
 /** A grid of heatmaps: cell(image, method) is H×W raw relevance, or null while it is not loaded. */
 export interface CellSource {
   images: number;
   methods: number;
   cell(image: number, method: number): Float32Array | null;
+  /** Per column, which method it shows (the same key for one method of different models); each column its own when left out. */
+  methodKeys?: readonly string[];
+  /** Per column, which model it shows; one model when left out. */
+  modelKeys?: readonly (string | number)[];
 }
 
 /** The k-th smallest of a[lo..hi] (in place, Hoare's quickselect with a median-of-three pivot). */
@@ -165,9 +179,20 @@ function perGroup(source: CellSource, mode: NormMode, ofGroup: (cells: Float32Ar
     for (const i of imgs) for (const j of meths) if (source.cell(i, j)) out[i * methods + j] = v;
   };
   const all = (n: number) => Array.from({ length: n }, (_, i) => i);
+  /** Columns grouped by a key, in order of first appearance. */
+  const columnsBy = (keys: readonly (string | number)[] | undefined): number[][] => {
+    if (keys === undefined) return all(methods).map((j) => [j]);
+    const groups = new Map<string | number, number[]>();
+    for (let j = 0; j < methods; j++) groups.set(keys[j]!, [...(groups.get(keys[j]!) ?? []), j]);
+    return [...groups.values()];
+  };
   if (mode === 'global') assign(all(images), all(methods));
   else if (mode === 'image') for (let i = 0; i < images; i++) assign([i], all(methods));
-  else if (mode === 'method') for (let j = 0; j < methods; j++) assign(all(images), [j]);
+  else if (mode === 'image-model') {
+    const models = source.modelKeys === undefined ? [all(methods)] : columnsBy(source.modelKeys);
+    for (let i = 0; i < images; i++) for (const cols of models) assign([i], cols);
+  } else if (mode === 'method') for (let j = 0; j < methods; j++) assign(all(images), [j]);
+  else if (mode === 'method-models') for (const cols of columnsBy(source.methodKeys)) assign(all(images), cols);
   else
     for (let i = 0; i < images; i++)
       for (let j = 0; j < methods; j++) {

@@ -72,7 +72,7 @@ test('shows every view and entity page whole at 1440×900 and 1280×800: no side
   const errors = collectErrors(page);
   const api = await connectApi();
   const stamp = Date.now();
-  const created = { dataset: 0, model: 0, runs: [] as number[], set: 0, evaluation: 0 };
+  const created = { dataset: 0, model: 0, runs: [] as number[], set: 0, evaluation: 0, second: 0, secondRuns: [] as number[], secondEvaluation: 0 };
   try {
     // A small dataset and model, six methods' runs on four images, an annotation set and a five-metric evaluation.
     await trainModel(api, created, 'e2e layout', stamp, 120, 1);
@@ -89,6 +89,14 @@ test('shows every view and entity page whole at 1440×900 and 1280×800: no side
     );
     expect(evaluated.status).toBe('done');
     created.evaluation = (evaluated.result as { evaluationId: number }).evaluationId;
+    // A second model on the same images, with two of the methods and the same metrics, to compare the models.
+    const trained = await finished(api, value(await api['models.train']({ datasetId: created.dataset, name: `e2e layout second model ${stamp}`, training: { epochs: 1, seed: 2 } })));
+    created.second = (trained.result as { modelId: number }).modelId;
+    const second = await finished(api, value(await api['explain.start']({ modelId: created.second, datasetId: created.dataset, images: { pick: 'indices', indices: [0, 1, 2, 3] }, methods: [{ id: 'gradient' }, { id: 'grad-cam' }] })));
+    created.secondRuns = (second.result as { runIds: number[] }).runIds;
+    const secondEvaluated = await finished(api, value(await api['evaluate.start']({ runIds: created.secondRuns, metrics: metrics.map((id) => ({ id })), groundTruth: { kind: 'generated', mask: 'object' }, resamples: 100 })));
+    expect(secondEvaluated.status).toBe('done');
+    created.secondEvaluation = (secondEvaluated.result as { evaluationId: number }).evaluationId;
 
     const main = page.locator('main');
     const pages: { name: string; hash: string; ready: (page: Page) => Promise<void> }[] = [
@@ -113,6 +121,16 @@ test('shows every view and entity page whole at 1440×900 and 1280×800: no side
         },
       },
       { name: 'explain-grid', hash: `#/explain/runs/${created.runs.join(',')}`, ready: async (p) => void (await expect(p.getByTestId('heat-row').first()).toBeVisible()) },
+      {
+        name: 'explain-grid-two-models',
+        hash: `#/explain/runs/${[...created.runs, ...created.secondRuns].join(',')}`,
+        ready: async (p) => {
+          // Eight columns in two model groups; the second group may lie past the panel's right edge, where the grid scrolls.
+          await expect(p.getByTestId('heatmap-grid')).toHaveAttribute('data-cols', '8');
+          await expect(p.getByTestId('model-group-head').first()).toBeVisible();
+          await expect(p.getByTestId('heat-row').first()).toBeVisible();
+        },
+      },
       { name: 'annotate-list', hash: '#/annotate', ready: async () => void (await expect(main.getByText(`e2e layout set ${stamp}`).first()).toBeVisible()) },
       { name: 'annotate-editor', hash: `#/annotate/${created.set}/0`, ready: async (p) => void (await expect(p.getByTestId('mask-canvas')).toHaveAttribute('data-revision', /[1-9]/)) },
       {
@@ -124,6 +142,11 @@ test('shows every view and entity page whole at 1440×900 and 1280×800: no side
         },
       },
       { name: 'evaluation-page', hash: `#/evaluate/${created.evaluation}`, ready: async (p) => void (await expect(p.getByTestId('score-table')).toBeVisible()) },
+      {
+        name: 'compare-models',
+        hash: `#/evaluate/compare/${created.evaluation},${created.secondEvaluation}`,
+        ready: async (p) => void (await expect(p.getByTestId('comparison-table')).toHaveCount(metrics.length)),
+      },
       {
         name: 'catalogue',
         hash: '#/catalogue',
@@ -163,6 +186,9 @@ test('shows every view and entity page whole at 1440×900 and 1280×800: no side
     expect(found).toEqual([]);
     expect(errors).toEqual([]);
   } finally {
+    if (created.secondEvaluation) await api['evaluations.delete']({ id: created.secondEvaluation });
+    for (const id of created.secondRuns) await api['explanations.delete']({ id });
+    if (created.second) await api['models.delete']({ id: created.second });
     if (created.evaluation) await api['evaluations.delete']({ id: created.evaluation });
     if (created.set) await api['annotations.delete']({ id: created.set });
     for (const id of created.runs) await api['explanations.delete']({ id });

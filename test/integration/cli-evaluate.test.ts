@@ -48,6 +48,37 @@ describe('heatlab evaluate', () => {
     expect(ownStderr(noTruth)).toBe('heatlab: Pointing game needs a ground truth: choose a generated mask kind or an annotation set.');
   });
 
+  it('compares evaluations of two models on the same images as tables with a sentence per paired test, as JSON and as CSV', async () => {
+    expect((await heatlab('train', '--dataset', '1', '--arch', 'mlp', '--epochs', '1', '--seed', '7', '--name', 'second')).code).toBe(0);
+    const evaluations: number[] = [];
+    for (const model of ['1', '2']) {
+      const run = await heatlab('explain', '--model', model, '--dataset', '1', '--n', '8', '--methods', 'gradient', '--json');
+      expect(run.code, run.stderr).toBe(0);
+      const ids = (JSON.parse(run.stdout) as { id: number }[]).map((r) => r.id);
+      const scored = await heatlab('evaluate', '--runs', ids.join(','), '--metrics', 'sparseness', '--resamples', '200', '--json');
+      expect(scored.code, scored.stderr).toBe(0);
+      evaluations.push((JSON.parse(scored.stdout) as { id: number }).id);
+    }
+    const compared = await heatlab('evaluate', 'compare', evaluations.join(','));
+    expect(compared.code, compared.stderr).toBe(0);
+    const lines = compared.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^Models compared on ".*": 8 images, predicted class, ground truth none, 95 % bootstrap CIs \(200 resamples\)/);
+    expect(lines[2]).toMatch(/^ {2}second: evaluation \d+ /);
+    expect(lines).toContain('Sparseness (Gini) ↑');
+    expect(compared.stdout).toMatch(/^Gradient \(signed\) +\S+ \[\S+, \S+\] n=8 (> chance|≈ chance|< chance) +\S+ \[\S+, \S+\] n=8/m);
+    expect(compared.stdout).toMatch(/^ {2}On sparseness \(Gini\), Gradient \(signed\) (on \S+ .*beats .* on the same 8 images, p [=<] \S+ \(Holm\)|is not distinguishable between .* on the same 8 images, p = \S+ \(Holm\)|shows no non-zero differences)/m);
+    const json = await heatlab('evaluate', 'compare', evaluations.join(','), '--json');
+    expect((JSON.parse(json.stdout) as { models: { evaluationId: number }[] }).models.map((m) => m.evaluationId)).toEqual(evaluations);
+    const csv = await heatlab('evaluate', 'compare', evaluations.join(','), '--csv');
+    expect(csv.stdout.split('\n')[0]).toMatch(/^metric,metric_label,higher_is_better,params,method,method_label,baseline,model_a,/);
+    // Gradient and the random baseline, one pair of models each.
+    expect(csv.stdout.trim().split('\n')).toHaveLength(3);
+    expect(ownStderr(await heatlab('evaluate', 'compare', String(evaluations[0])))).toContain('evaluate compare takes two or more evaluation ids');
+    const refused = await heatlab('evaluate', 'compare', `${evaluations[0]},${evaluations[0]}`);
+    expect(refused.code).toBe(1);
+    expect(ownStderr(refused)).toBe(`heatlab: Evaluation ${evaluations[0]} is listed twice.`);
+  });
+
   it('says what evaluate needs as a usage error', async () => {
     expect(ownStderr(await heatlab('evaluate', '--metrics', 'sparseness'))).toContain('evaluate needs --runs ID,ID');
     expect(ownStderr(await heatlab('evaluate', '--runs', '1'))).toContain('evaluate needs --metrics');

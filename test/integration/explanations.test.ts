@@ -183,7 +183,7 @@ describe('explanation runs', () => {
     // Other images (another seed) cannot join, in one sentence naming the run.
     const [other] = await explain({ images: { split: 'all', pick: 'random', n: 7, seed: 4 }, methods: [{ id: 'gradient', params: {} }] });
     expect(failure(await api['explanations.gridIndex']({ ids: [gradient!.id, other!.id] }))).toBe(
-      `Run ${other!.id} (Gradient (signed)) explains other images or another model than run ${gradient!.id}, so it cannot be a column of this grid.`,
+      `Run ${other!.id} (Gradient (signed)) explains other images than run ${gradient!.id}, so it cannot be a column of this grid.`,
     );
   });
 

@@ -9,7 +9,7 @@ import { parseIndices } from '../../renderer/lib/explain/image-choice.js';
 import { checkParams, initialValues, methodFields } from '../../renderer/lib/explain/method-params.js';
 import { encodeNpy } from '../../renderer/lib/explain/npy.js';
 import { predictions, softmax } from '../../renderer/lib/explain/predictions.js';
-import { pendingColumns } from '../../renderer/lib/explain/pending-columns.js';
+import { gridColumns } from '../../renderer/lib/explain/model-groups.js';
 import { presetsFor } from '../../renderer/lib/explain/presets.js';
 import { filterRows, noFilter } from '../../renderer/lib/explain/row-filter.js';
 import { clamp, zoomAt } from '../../renderer/lib/explain/zoom.js';
@@ -233,13 +233,15 @@ describe('figure content', () => {
 });
 
 describe('pending columns', () => {
+  const pending = (label: string, perImage = 1) => ({ label, modelId: 1, modelName: 'LeNet', perImage, classNames: ['triangle', 'square'] });
+
   it('gives each method still running one empty column, or one per class when every class is explained', () => {
-    expect(pendingColumns(['Grad-CAM'], { perImage: 1, classNames: ['triangle', 'square'] })).toEqual([{ key: 'pending:0:0', runId: 0, slot: 0, label: 'Grad-CAM', pending: true }]);
-    expect(pendingColumns(['LIME', 'RISE'], { perImage: 2, classNames: ['triangle', 'square'] }).map((c) => c.label)).toEqual(['LIME · triangle', 'LIME · square', 'RISE · triangle', 'RISE · square']);
+    expect(gridColumns([], [pending('Grad-CAM')])).toEqual([{ key: 'pending:0:0', runId: 0, slot: 0, label: 'Grad-CAM', method: 'Grad-CAM', group: null, modelId: 1, pending: true }]);
+    expect(gridColumns([], [pending('LIME', 2), pending('RISE', 2)]).map((c) => c.label)).toEqual(['LIME · triangle', 'LIME · square', 'RISE · triangle', 'RISE · square']);
   });
 
-  it('has no columns before the first run tells the grid its shape', () => {
-    expect(pendingColumns(['LIME'], null)).toEqual([]);
+  it('has no columns when nothing is recorded or pending', () => {
+    expect(gridColumns([], [])).toEqual([]);
   });
 });
 

@@ -40,7 +40,7 @@ export function rankColumns(means: readonly number[], higherIsBetter: boolean): 
 }
 
 /** Mean of x − y over the pairs where both are finite. */
-function meanDifference(x: Float64Array, y: Float64Array): number {
+export function meanDifference(x: Float64Array, y: Float64Array): number {
   let sum = 0;
   let pairs = 0;
   for (let i = 0; i < x.length; i++) {
@@ -102,7 +102,8 @@ export function summariseEvaluation(
   return { table, rankings };
 }
 
-const cellSeed = (seed: number, metric: number, column: number) => (seed ^ Math.imul(metric + 1, 0x9e3779b1) ^ Math.imul(column + 1, 0x85ebca6b)) >>> 0;
+/** The seed of one (metric, column) cell's bootstrap: a model comparison redraws a model's cells with its evaluation's own seeds, so they match its page. */
+export const cellSeed = (seed: number, metric: number, column: number) => (seed ^ Math.imul(metric + 1, 0x9e3779b1) ^ Math.imul(column + 1, 0x85ebca6b)) >>> 0;
 
 /**
  * Mean curve of each column with a pointwise normal-approximation CI of the mean (mean ± z·s/√n over

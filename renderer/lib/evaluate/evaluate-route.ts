@@ -1,7 +1,7 @@
 // Places inside the Evaluate view, addressed by the hash after #/evaluate so reloads and Back keep them:
 // #/evaluate (set up an evaluation, earlier ones), #/evaluate?model=<id> (set up, for that model's runs), #/evaluate/job/<id> (a running evaluation job),
-// #/evaluate/<id> (the results of one evaluation).
-export type EvaluateRoute = { page: 'setup'; modelId?: number } | { page: 'job'; jobId: number } | { page: 'evaluation'; id: number };
+// #/evaluate/<id> (the results of one evaluation), #/evaluate/compare/<id>,<id>,… (evaluations of different models compared).
+export type EvaluateRoute = { page: 'setup'; modelId?: number } | { page: 'job'; jobId: number } | { page: 'evaluation'; id: number } | { page: 'compare'; ids: number[] };
 
 const positive = (text: string | undefined): number | null => {
   const n = Number(text);
@@ -14,6 +14,10 @@ export function parseEvaluateRoute(hash: string): EvaluateRoute {
   if (first === 'job') {
     const jobId = positive(second);
     return jobId === null ? { page: 'setup' } : { page: 'job', jobId };
+  }
+  if (first === 'compare') {
+    const ids = (second ?? '').split(',').map(positive);
+    return ids.length >= 2 && ids.every((i) => i !== null) ? { page: 'compare', ids: ids as number[] } : { page: 'setup' };
   }
   const id = positive(first);
   if (id !== null) return { page: 'evaluation', id };
@@ -29,6 +33,8 @@ export function evaluateHref(route: EvaluateRoute): string {
       return `#/evaluate/job/${route.jobId}`;
     case 'evaluation':
       return `#/evaluate/${route.id}`;
+    case 'compare':
+      return `#/evaluate/compare/${route.ids.join(',')}`;
   }
 }
 

@@ -2,19 +2,14 @@
 // per metric), the summary table (one line per column and metric, with the comparison with the
 // random baseline), the paired tests, the removal check of each perturbation, and the rankings'
 // reliability.
+import { csvLine } from '../../../shared/csv.js';
 import { chanceOf } from '../../../shared/evaluation-words.js';
 import { isBaseline, type Evaluation, type EvaluationScores } from '../../../shared/evaluations.js';
 import { alphaVerdict, headlineAlpha } from '../../../shared/reliability.js';
 import { reliabilityWords } from '../../../shared/reliability-words.js';
 import { bestColumns, identicalPair, identicalWords } from '../../../shared/ties-with-best.js';
 
-function cell(v: unknown): string {
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-const line = (fields: readonly unknown[]) => fields.map(cell).join(',');
+const line = csvLine;
 
 /** One line per (row, column); undefined scores are empty fields. */
 export function perImageCsv(e: Pick<Evaluation, 'columns'>, s: EvaluationScores, classNames: readonly string[]): string {

@@ -1,7 +1,8 @@
 // The runs shown side by side in the Explain grid: their records, every image's row (dataset index,
-// true class, the model's prediction) and, for the rows asked for, the heatmaps and images. Runs can
-// be added only when they explain the same model on the same dataset images in the same order —
-// then no pixel of a column is recomputed, the grid just reads the stored heatmaps.
+// true class, the first model's prediction) and, for the rows asked for, the heatmaps and images. Runs
+// can be added only when they explain the same dataset images in the same order — of the same model,
+// or of another one, whose columns then form a group of their own — so no pixel of a column is
+// recomputed, the grid just reads the stored heatmaps.
 //
 // A run may hold 100,000 images: the rows are all known (filters see every image), but heatmaps
 // are fetched for the rows the grid asks for (a page of them), in chunks, the first small so the
@@ -13,8 +14,9 @@ import { errorText, unwrap } from '../api.js';
 import { nextFrame } from '../frames.js';
 import type { Pixels } from '../pixels.js';
 import { FIRST_CHUNK, range, takeGridStart } from './grid-start.js';
+import { gridColumns, modelsOf, type GroupedColumn } from './model-groups.js';
 import { bytesPerRow, MAX_PAGE, pageSizeFor } from './pages.js';
-import { predictions, type Prediction } from './predictions.js';
+import { predictions, softmax, type Prediction } from './predictions.js';
 
 /** After the first rows (grid-start.ts), chunks growing to this size: the next screenful soon, then few calls. */
 const CHUNK = 32;
@@ -23,17 +25,12 @@ export interface LoadedRun {
   run: ExplanationRun;
   /** Per loaded row (position in the runs): one H×W view per heatmap of the row (the class, for target "all"). */
   rows: Map<number, Float32Array[]>;
+  /** Per loaded row: the model's logits (its own prediction, when the grid shows several models). */
+  logits: Map<number, Float32Array>;
 }
 
-export interface Column {
-  key: string;
-  runId: number;
-  /** Which of the run's per-image heatmaps (the class, for target "all"). */
-  slot: number;
-  label: string;
-  /** A method of a running job whose run is not recorded yet (no heatmaps). */
-  pending?: boolean;
-}
+/** A column of the grid; `pending` marks a method of a running job whose run is not recorded yet (no heatmaps). */
+export type Column = GroupedColumn;
 
 export interface ImageRow {
   datasetIndex: number;
@@ -81,16 +78,10 @@ export class Comparison {
   readonly width = $derived(this.first?.width ?? 0);
   readonly classNames = $derived(this.first?.classNames ?? []);
 
-  readonly columns: Column[] = $derived(
-    this.loaded.flatMap(({ run }) =>
-      range(0, run.perImage).map((slot) => ({
-        key: `${run.id}:${slot}`,
-        runId: run.id,
-        slot,
-        label: run.perImage > 1 ? `${run.methodLabel} · ${run.classNames[slot] ?? slot}` : run.methodLabel,
-      })),
-    ),
-  );
+  /** One column per heatmap slot of each run, grouped by model when the runs come from several. */
+  readonly columns: Column[] = $derived(gridColumns(this.loaded.map((l) => l.run)));
+  /** The models of the runs, in order of first appearance. */
+  readonly models = $derived(modelsOf(this.loaded.map((l) => l.run)));
 
   /** Each column's run, found once per change of the runs rather than once per cell. */
   readonly #entries = $derived(this.columns.map((col) => this.loaded.find((l) => l.run.id === col.runId)));
@@ -100,6 +91,17 @@ export class Comparison {
     void this.version;
     const col = this.columns[column];
     return (col && this.#entries[column]?.rows.get(row)?.[col.slot]) ?? null;
+  }
+
+  /** A run's model's prediction for a row (position in the runs), from the logits stored with the run; null while not loaded. */
+  predictionOf(row: number, runId: number): Prediction | null {
+    void this.version;
+    const logits = this.loaded.find((l) => l.run.id === runId)?.logits.get(row);
+    if (!logits) return null;
+    const p = softmax(logits);
+    let best = 0;
+    for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
+    return { predicted: best, probability: p[best]! };
   }
 
   /** The image of a row (position in the runs), or null while it is not loaded. */
@@ -122,7 +124,7 @@ export class Comparison {
       const predicted = predictions(index.logits, first.classNames.length);
       this.pageSize = pageSizeFor(bytesPerRow(records));
       this.rows = Array.from(index.indices, (datasetIndex, r) => ({ datasetIndex, label: index.labels[r] ?? -1, prediction: predicted[r]! }));
-      this.loaded = records.map((run) => ({ run, rows: new Map() }));
+      this.loaded = records.map((run) => ({ run, rows: new Map(), logits: new Map() }));
       // The first rows already asked for count as the start of the grid's first page.
       this.#head = start.first;
     } catch (err) {
@@ -200,7 +202,11 @@ export class Comparison {
       if (!batch) continue;
       const { perImage, height, width } = entry.run;
       const plane = height * width;
-      batch.rows.forEach((row, r) => entry.rows.set(row, range(0, perImage).map((slot) => batch.heatmaps.subarray((r * perImage + slot) * plane, (r * perImage + slot + 1) * plane))));
+      const classes = batch.rows.length > 0 ? batch.logits.length / batch.rows.length : 0;
+      batch.rows.forEach((row, r) => {
+        entry.rows.set(row, range(0, perImage).map((slot) => batch.heatmaps.subarray((r * perImage + slot) * plane, (r * perImage + slot + 1) * plane)));
+        entry.logits.set(row, batch.logits.subarray(r * classes, (r + 1) * classes));
+      });
     }
     const [, h, w, c] = images.shape;
     const positions = batches[0]!.rows;
@@ -216,7 +222,7 @@ export class Comparison {
       if (excess <= 0) break;
       if (keep.has(row)) continue;
       this.#pixels.delete(row);
-      for (const l of this.loaded) l.rows.delete(row);
+      for (const l of this.loaded) (l.rows.delete(row), l.logits.delete(row));
       excess--;
     }
     this.version++;
@@ -237,10 +243,10 @@ export class Comparison {
     return this.#queue;
   }
 
-  /** Whether a run can join: the same model, dataset and number of images (main checks the images on adding). */
-  canJoin(run: { modelId: number; datasetId: number; count: number; id: number; height: number; width: number }): boolean {
+  /** Whether a run can join: the same dataset and number of images, of any model (main checks the images on adding). */
+  canJoin(run: { datasetId: number; count: number; id: number; height: number; width: number }): boolean {
     const f = this.first;
-    return f !== null && run.id !== f.id && !this.loaded.some((l) => l.run.id === run.id) && run.modelId === f.modelId && run.datasetId === f.datasetId && run.count === f.count && run.height === f.height && run.width === f.width;
+    return f !== null && run.id !== f.id && !this.loaded.some((l) => l.run.id === run.id) && run.datasetId === f.datasetId && run.count === f.count && run.height === f.height && run.width === f.width;
   }
 
   /** Adds an earlier run as columns, after main checks it explains the very same images; its heatmaps load for the rows asked for. */
@@ -250,7 +256,7 @@ export class Comparison {
     this.error = null;
     try {
       const [run] = await Promise.all([this.#api['explanations.get']({ id }).then(unwrap), this.#api['explanations.gridIndex']({ ids: [first.id, id] }).then(unwrap)]);
-      this.loaded = [...this.loaded, { run, rows: new Map() }];
+      this.loaded = [...this.loaded, { run, rows: new Map(), logits: new Map() }];
       void this.want(this.#want);
       return true;
     } catch (err) {

@@ -36,6 +36,8 @@ export class ExplainDraft {
   values = $state<Record<string, Record<string, unknown>>>({});
   target = $state<TargetChoice>('predicted');
   targetClass = $state(0);
+  /** Further models explained on the same images with the same methods, side by side with the chosen one (one job each). */
+  alsoModels = $state<number[]>([]);
 
   #fields = new Map<string, Field[]>();
 
@@ -61,6 +63,10 @@ export class ExplainDraft {
   /** Takes what another page handed over (a model, its dataset, images by index); the rest stays as chosen. */
   prefill(p: ExplainPrefill): void {
     if (p.modelId !== undefined) this.modelId = p.modelId;
+    if (p.modelIds !== undefined && p.modelIds.length > 0) {
+      this.modelId = p.modelIds[0]!;
+      this.alsoModels = p.modelIds.slice(1);
+    }
     if (p.datasetId !== undefined) this.datasetId = p.datasetId;
     if (p.images !== undefined && p.images.length > 0) {
       this.pick = 'indices';
@@ -75,9 +81,11 @@ export class ExplainDraft {
     return out;
   }
 
-  /** What stands in the way of starting, as one sentence; null when the form is complete. */
-  problem(methods: readonly ExplainMethodInfo[]): string | null {
+  /** What stands in the way of starting, as one sentence; null when the form is complete. `others`: further models to compare. */
+  problem(methods: readonly ExplainMethodInfo[], others: readonly number[] = []): string | null {
     if (this.modelId === null) return 'Choose a model.';
+    if (others.length > 0 && this.pick !== 'indices' && (this.outcome !== 'all' || (this.minConfidence ?? 0) > 0 || (this.maxConfidence ?? 1) < 1))
+      return 'Models compared side by side explain the same images: images chosen by whether a model is right or by its confidence would differ per model, so clear those filters.';
     if (this.datasetId === null) return 'Choose a dataset whose images fit the model.';
     if (this.pick !== 'indices' && (this.n === null || !Number.isInteger(this.n) || this.n < 1)) return 'Enter how many images to explain (a whole number from 1).';
     if (this.imageSeed === null || !Number.isInteger(this.imageSeed) || this.imageSeed < 0) return 'Enter a selection seed (a whole number from 0).';
@@ -92,6 +100,14 @@ export class ExplainDraft {
     const bad = Object.entries(errors).find(([, e]) => Object.keys(e).length > 0);
     if (bad) return `Correct the parameters of ${methods.find((m) => m.id === bad[0])?.label ?? bad[0]}.`;
     return null;
+  }
+
+  /** One job per model: the chosen model and `others`, on the same images with the same methods; or a thrown sentence. */
+  compareRequest(methods: readonly ExplainMethodInfo[], datasetCount: number, others: readonly number[]): ApiRequest<'explain.compare'> {
+    const problem = this.problem(methods, others);
+    if (problem) throw new Error(problem);
+    const { modelId, ...rest } = this.request(methods, datasetCount);
+    return { ...rest, modelIds: [modelId, ...others.filter((id) => id !== modelId)] };
   }
 
   /** The request to start, or a thrown sentence. */

@@ -56,14 +56,21 @@ export function figureContent(f: FigureInput): FigureContent {
   const m = (i: number, j: number) => scale(i, j).hi;
   const cmap = f.scales[0]?.cmap ?? colormap('RdBu');
   const name = (k: number) => f.classNames[k] ?? String(k);
-  const where = { global: 'over the grid', image: 'per image (m by each image)', method: 'per method (m by each method)', cell: 'per cell (m under each tile)' }[f.norm];
+  const where = {
+    global: 'over the grid',
+    image: 'per image (m by each image)',
+    'image-model': 'per image within each model (m under each tile)',
+    method: 'per method (m by each method)',
+    'method-models': 'per method across models (m by each method)',
+    cell: 'per cell (m under each tile)',
+  }[f.norm];
   const imageLines = (row: ImageRow, i: number) => [
     `#${row.datasetIndex}`,
     `true: ${name(row.label)}`,
     `pred: ${name(row.prediction.predicted)} ${(row.prediction.probability * 100).toFixed(1)} %`,
     ...(f.norm === 'image' ? [`m = ${formatValue(m(i, 0))}`] : []),
   ];
-  const methodLines = (c: Column, j: number, px: number) => [...wrap(c.label, charsIn(px)), ...(f.norm === 'method' ? [`m = ${formatValue(m(0, j))}`] : [])];
+  const methodLines = (c: Column, j: number, px: number) => [...wrap(c.label, charsIn(px)), ...(f.norm === 'method' || f.norm === 'method-models' ? [`m = ${formatValue(m(0, j))}`] : [])];
   // tiles[i][0] is image i, tiles[i][1 + j] its heatmap of column j.
   const tiles = f.rows.map((_, i) => {
     const b = f.base(i);
@@ -76,7 +83,7 @@ export function figureContent(f: FigureInput): FigureContent {
       }),
     ];
   });
-  const captions = f.rows.map((_, i) => [null, ...f.columns.map((_, j) => (f.norm === 'cell' ? `m = ${formatValue(m(i, j))}` : null))]);
+  const captions = f.rows.map((_, i) => [null, ...f.columns.map((_, j) => (f.norm === 'cell' || f.norm === 'image-model' ? `m = ${formatValue(m(i, j))}` : null))]);
   const common = {
     width: f.width,
     height: f.height,

@@ -19,14 +19,20 @@ export interface GridGeometry {
 
 export const GAP = 6;
 
-/** The geometry of a grid of `cell`-sized cells showing heatmaps of `heat` pixels (by default, one screen pixel each). */
-export function gridGeometry(rows: number, cols: number, cell: number, transposed: boolean, heat: { width: number; height: number } = { width: cell, height: cell }): GridGeometry {
+/** Height of the band naming each model over its columns, when the grid shows several models. */
+export const GROUP_BAND = 22;
+
+/**
+ * The geometry of a grid of `cell`-sized cells showing heatmaps of `heat` pixels (by default, one
+ * screen pixel each); `grouped` adds the band of model names above the column headers.
+ */
+export function gridGeometry(rows: number, cols: number, cell: number, transposed: boolean, heat: { width: number; height: number } = { width: cell, height: cell }, grouped = false): GridGeometry {
   const scale = cell / Math.max(1, heat.width, heat.height);
   // At least GAP between cells; the tolerance keeps an exact quotient from rounding up.
   const pitchPixels = Math.ceil((cell + GAP) / scale - 1e-9);
   const pitch = pitchPixels * scale;
   // An image header holds a thumbnail and three lines of text; a method header a label.
-  const headerHeight = transposed ? cell + 64 : 48;
+  const headerHeight = transposed ? cell + 64 : 48 + (grouped ? GROUP_BAND : 0);
   const headerWidth = transposed ? 180 : cell + 150;
   return { rows, cols, cell, scale, pitch, pitchPixels, headerHeight, headerWidth, width: headerWidth + cols * pitch, height: headerHeight + rows * pitch };
 }
