@@ -10,11 +10,13 @@ import { saveFile } from '../workspace/save-file.js';
 import type { ModelsService } from '../train/models-service.js';
 import type { ExplanationsService } from '../explain/explanations-service.js';
 import type { EvaluationsService } from '../evaluate/evaluations-service.js';
+import type { StudiesService } from '../study/studies-service.js';
 import { evaluationHandlers } from './evaluation-handlers.js';
 import { annotationHandlers } from './annotation-handlers.js';
 import { datasetHandlers } from './dataset-handlers.js';
 import { explanationHandlers } from './explanation-handlers.js';
 import { modelHandlers } from './model-handlers.js';
+import { studyHandlers } from './study-handlers.js';
 import type { Handlers } from './router.js';
 
 export interface Services {
@@ -27,6 +29,7 @@ export interface Services {
   models: ModelsService;
   explanations: ExplanationsService;
   evaluations: EvaluationsService;
+  studies: StudiesService;
 }
 
 export function createHandlers(s: Services): Handlers {
@@ -65,6 +68,7 @@ export function createHandlers(s: Services): Handlers {
     'explanations.delete': (request) => sweepingAfter(explanations['explanations.delete'](request)),
     ...evaluationHandlers(s.evaluations, s.jobs),
     ...annotations,
+    ...studyHandlers(s.studies),
     'annotations.export': (request) => annotations['annotations.export']({ ...request, folder: grants.writable(request.folder) }),
     'files.browse': ({ path, hidden }) => browseFolder(path, hidden, s.workspace.dir),
     'files.grant': ({ path }) => grants.grant(path),

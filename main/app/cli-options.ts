@@ -27,7 +27,7 @@ export const optionSpecs = {
   limit: { type: 'string', takes: 'a number of jobs' },
   n: { type: 'string', takes: 'a number of images' },
   seed: { type: 'string', takes: 'a seed (a whole number from 0)' },
-  size: { type: 'string', takes: 'an image size in pixels' },
+  size: { type: 'string', takes: 'an image size in pixels (data) or small|full (study)' },
   name: { type: 'string', takes: 'a name' },
   set: { type: 'string', takes: 'a setting such as key=value', multiple: true },
   split: { type: 'string', takes: 'fractions such as 0.5,0.2,0.3 (data) or a split name (explain)' },
@@ -63,6 +63,9 @@ export const optionSpecs = {
   metrics: { type: 'string', takes: 'metric ids such as pointing-game,sparseness' },
   'ground-truth': { type: 'string', takes: 'a generated mask kind or set:ID[:LABEL]' },
   resamples: { type: 'string', takes: 'a number of resamples' },
+  template: { type: 'string', takes: 'a study template such as samek2017' },
+  file: { type: 'string', takes: 'a study file (JSON)' },
+  'with-results': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const satisfies Record<string, ValueOption | Flag>;

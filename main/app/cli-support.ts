@@ -56,6 +56,9 @@ export interface Options {
   metrics?: string;
   'ground-truth'?: string;
   resamples?: string;
+  template?: string;
+  file?: string;
+  'with-results'?: boolean;
 }
 
 /** `--set rise.masks=2000` → { rise: { masks: 2000 } } for registry entries (methods, metrics) named in `ids`; numbers and true/false are typed. */
