@@ -267,7 +267,8 @@ export class StudyPipeline {
     if (this.#stop !== null) void this.#deps.ports.call('jobs.cancel', { id: job.id }).catch(() => undefined);
     const off = this.#deps.events.on('job.progress', ({ jobId, progress }) => {
       if (jobId !== job.id) return;
-      current.fraction = progress.fraction;
+      // The whole only grows, even when a job's own fraction steps back between its phases.
+      current.fraction = Math.max(current.fraction, progress.fraction);
       current.message = progress.message;
       this.#report(this.#steps[current.index]!.label);
     });
