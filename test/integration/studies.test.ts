@@ -5,11 +5,14 @@
 // result; deleting a study keeps shared results unless asked, and then only what nothing else uses;
 // a study left running by a process that is gone shows as interrupted.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Api } from '../../shared/api.js';
+import { connectWebSocketApi, type WebSocketConstructor } from '../../shared/ws-client.js';
+import { startServer } from '../../main/app/serve.js';
 import type { ExplainProgressDetail } from '../../shared/explanations.js';
 import type { Study, StudyPlanInput } from '../../shared/studies.js';
 import { createInProcessApi } from '../../main/api/in-process.js';
@@ -80,6 +83,7 @@ const counts = async (api: Api) => ({
 });
 
 let reference: unknown[];
+let firstWorkspace: { heatlab: Heatlab; api: Api; dir: string };
 
 describe('studies', () => {
   it('gives the very same scores for the same study file in two fresh workspaces', async () => {
@@ -96,6 +100,7 @@ describe('studies', () => {
     expect(progress.at(-1)).toBe(1);
     expect(progress.every((f, k) => k === 0 || f >= progress[k - 1]! - 1e-12)).toBe(true);
     reference = await scoresOf(first.api, done);
+    firstWorkspace = first;
 
     const second = open();
     const again = ok(await second.api['studies.create']({ plan: tinyPlan as Record<string, unknown> }));
@@ -183,6 +188,28 @@ describe('studies', () => {
     expect(interrupted.status).toBe('interrupted');
     expect(interrupted.error?.message).toBe('Heatlab stopped while this study was running; run it again to resume it.');
     expect(await scoresOf(after.api, await runToEnd(after.api, after.heatlab, study.id))).toEqual(reference);
+  });
+
+  it('is made, run and followed over browser mode’s WebSocket as in-process: a study of the same plan finds every result already there', async () => {
+    const { heatlab, api: local, dir } = firstWorkspace;
+    const renderer = join(dir, 'renderer');
+    mkdirSync(renderer);
+    writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>t</title>');
+    const server = await startServer({ router: heatlab.router, events: heatlab.events, rendererDir: renderer });
+    const remote = await connectWebSocketApi(`ws://127.0.0.1:${server.port}/api?token=${server.token}`, WebSocket as unknown as WebSocketConstructor);
+    try {
+      expect(ok(await remote['studies.templates']({})).map((t) => t.id)).toEqual(ok(await local['studies.templates']({})).map((t) => t.id));
+      const study = ok(await remote['studies.create']({ plan: tinyPlan as Record<string, unknown>, name: 'Over the socket' }));
+      const ended = new Promise<string>((resolve) => remote.on('study.progress', (p) => p.studyId === study.id && p.status !== 'running' && resolve(p.status)));
+      expect(ok(await remote['studies.run']({ id: study.id })).status).toBe('running');
+      expect(await ended).toBe('done');
+      const done = ok(await remote['studies.get']({ id: study.id }));
+      expect(done.members.every((m) => m.origin === 'created')).toBe(true);
+      expect(await scoresOf(remote, done)).toEqual(reference);
+    } finally {
+      remote.close();
+      await server.close();
+    }
   });
 
   it('refuses a bad plan with one sentence and stores nothing', async () => {
