@@ -106,7 +106,7 @@ export class StudiesRepository {
     this.#running = db.prepare(`SELECT * FROM studies WHERE status = 'running'`);
     this.#members = db.prepare(`SELECT * FROM study_members WHERE study_id = ? ORDER BY slot`);
     this.#byKey = db.prepare(`SELECT * FROM study_members WHERE step_key = ? ORDER BY study_id`);
-    this.#byEntity = db.prepare(`SELECT * FROM study_members WHERE entity_kind = ? AND entity_id = ?`);
+    this.#byEntity = db.prepare(`SELECT * FROM study_members WHERE entity_kind = ? AND entity_id = ? ORDER BY study_id`);
     this.#putMember = db.prepare(`
       INSERT INTO study_members (study_id, slot, step_key, entity_kind, entity_id, origin) VALUES (@studyId, @slot, @stepKey, @kind, @id, @origin)
       ON CONFLICT (study_id, slot) DO UPDATE SET step_key = excluded.step_key, entity_kind = excluded.entity_kind, entity_id = excluded.entity_id, origin = excluded.origin`);
