@@ -3,6 +3,7 @@
 // result the catalogue already holds — by the step's key among the studies' members, or by the
 // parameters the entities recorded. Progress for the whole and for the current step goes out as
 // `study.progress` and into the study's row; cancel stops the current job and the pipeline.
+import { statSync } from 'node:fs';
 import type { ApiRequest } from '../../shared/api.js';
 import { HeatlabError, toApiError, type ApiError } from '../../shared/errors.js';
 import type { ExplainProgressDetail, ImageSelection } from '../../shared/explanations.js';
@@ -185,7 +186,9 @@ export class StudyPipeline {
     }
     const { kind: _kind, name, ...choices } = model;
     const request = { ...choices, testDatasetId: datasetId };
-    const identity: StepIdentity = { kind: 'model.import', params: choices, seeds: {}, inputs: { path: model.path, labelsFile: model.labelsFile, testDatasetId: datasetId } };
+    // The file's size stands in for its content: a model replaced at the same path is imported again.
+    const bytes = statSync(model.path, { throwIfNoEntry: false })?.size ?? null;
+    const identity: StepIdentity = { kind: 'model.import', params: choices, seeds: {}, inputs: { path: model.path, bytes, labelsFile: model.labelsFile, testDatasetId: datasetId } };
     return this.#produce(step, identity, 'model', () => findImportedModel(call, request), () => call('models.import', { ...request, name }), modelId);
   }
 

@@ -18,6 +18,8 @@ import type { Study, StudyPlanInput } from '../../shared/studies.js';
 import { createInProcessApi } from '../../main/api/in-process.js';
 import { openHeatlab, type Heatlab } from '../../main/app/heatlab.js';
 import { StudiesRepository } from '../../main/catalogue/studies-repository.js';
+import { pytorchMadeCnn } from '../fixtures/foreign-onnx.js';
+import { pngFile, writeFile } from '../fixtures/import-fixtures.js';
 import { failure, ok } from '../fixtures/results.js';
 
 /** Three methods, two metrics (one against a generated mask), a handful of images: seconds, not minutes. */
@@ -210,6 +212,57 @@ describe('studies', () => {
       remote.close();
       await server.close();
     }
+  });
+
+  it('runs on your own data: an imported folder with its masks as the ground truth, a model trained on it and an imported ONNX model', async () => {
+    const { heatlab, api, dir } = open();
+    // Two classes of 32×32 grey images, a bright 8×8 square on a dark ground (its mask) or a dark ground only.
+    for (let k = 0; k < 40; k++) {
+      const bright = k % 2 === 0;
+      const [x, y] = [(k * 7) % 24, (k * 11) % 24];
+      const inside = (r: number, c: number) => bright && r >= y && r < y + 8 && c >= x && c < x + 8;
+      const rows = (value: (r: number, c: number) => number) => Array.from({ length: 32 }, (_, r) => Array.from({ length: 32 }, (_, c) => value(r, c)));
+      const name = `${bright ? 'square' : 'plain'}/${k}.png`;
+      writeFile(join(dir, 'images', name), pngFile({ width: 32, height: 32, depth: 8, colourType: 0, rows: rows((r, c) => (inside(r, c) ? 220 : 20 + ((r * c + k) % 9))) }));
+      writeFile(join(dir, 'masks', name), pngFile({ width: 32, height: 32, depth: 8, colourType: 0, rows: rows((r, c) => (inside(r, c) ? 1 : 0)) }));
+    }
+    writeFileSync(join(dir, 'net.onnx'), pytorchMadeCnn().bytes);
+    const plan = {
+      name: 'Own data',
+      datasets: [
+        {
+          kind: 'import',
+          path: join(dir, 'images'),
+          masksPath: join(dir, 'masks'),
+          models: [{ kind: 'train', training: { epochs: 1, batchSize: 16, seed: 1 } }, { kind: 'onnx', path: join(dir, 'net.onnx'), name: 'PyTorch net' }],
+        },
+      ],
+      methods: [{ id: 'gradient' }, { id: 'random' }],
+      images: { split: 'all', pick: 'first', n: 4 },
+      groundTruths: [{ kind: 'imported' }],
+      metrics: [{ id: 'relevance-mass-accuracy' }],
+      resamples: 100,
+    };
+    const study = ok(await api['studies.create']({ plan }));
+    expect(study.pipeline.map((s) => s.kind)).toEqual(['dataset.import', 'model.train', 'model.import', 'explain', 'explain', 'evaluate', 'evaluate']);
+    const done = await runToEnd(api, heatlab, study.id);
+    const datasetId = done.members.find((m) => m.kind === 'dataset')!.id;
+    const masks = ok(await api['annotations.list']({ datasetId })).find((s) => s.source === 'imported')!;
+    const evaluations = await Promise.all(done.members.filter((m) => m.kind === 'evaluation').map(async (m) => ok(await api['evaluations.get']({ id: m.id }))));
+    expect(evaluations.map((e) => e.groundTruth)).toEqual([
+      { kind: 'set', id: masks.id },
+      { kind: 'set', id: masks.id },
+    ]);
+    expect(ok(await api['models.get']({ id: done.members.find((m) => m.slot === 'datasets[0].models[1]')!.id })).source).toBe('imported');
+    // Run again: the import, both models and every run and evaluation are found; no job is submitted.
+    const jobs = ok(await api['jobs.list']({})).length;
+    await runToEnd(api, heatlab, study.id);
+    expect(ok(await api['jobs.list']({}))).toHaveLength(jobs);
+    // Without the study, its results are the catalogue's; a new study finds each by the parameters it recorded.
+    ok(await api['studies.delete']({ id: study.id }));
+    const again = await runToEnd(api, heatlab, ok(await api['studies.create']({ plan })).id);
+    expect(ok(await api['jobs.list']({}))).toHaveLength(jobs);
+    expect(again.members.map((m) => [m.slot, m.id, m.origin])).toEqual(done.members.map((m) => [m.slot, m.id, 'found']));
   });
 
   it('refuses a bad plan with one sentence and stores nothing', async () => {
