@@ -87,6 +87,7 @@ export class StudiesService {
     this.#refuseIfRunning(record);
     if (this.#closing) throw new HeatlabError('conflict', 'Heatlab is shutting down and starts no study.');
     const plan = await validatePlan(record.plan, this.#ports);
+    if (this.#closing) throw new HeatlabError('conflict', 'Heatlab is shutting down and starts no study.');
     if (!this.#repo.start(id)) this.#refuseIfRunning(this.#record(id));
     const pipeline = new StudyPipeline(id, plan, { ports: this.#ports, repo: this.#repo, events: this.#events });
     const finished = pipeline.run().finally(() => this.#running.delete(id));
