@@ -22,6 +22,7 @@ import { modelRequestSchemas, trainRequestSchema, type Misclassified, type Model
 import { jobStatuses, type Job, type JobProgressEvent } from './jobs.js';
 import { modelImportRequestSchemas, type OnnxInspection } from './model-import.js';
 import { modelComparisonRequestSchemas, type ModelComparison } from './model-comparison.js';
+import { studyRequestSchemas, type Study, type StudyDeletion, type StudyProgress, type StudySummary, type StudyTemplateInfo, type StudyValidation } from './studies.js';
 
 const jobId = z.int().min(1);
 const empty = z.object({}).strict();
@@ -53,6 +54,7 @@ export const requestSchemas = {
   ...evaluationRequestSchemas,
   ...catalogueRequestSchemas,
   ...modelComparisonRequestSchemas,
+  ...studyRequestSchemas,
   'files.browse': z
     .object({
       /** Absolute path; the user's home folder when left out. */
@@ -181,6 +183,16 @@ export interface ApiResults {
   'catalogue.diskUse': CatalogueDiskUse;
   'catalogue.clean': CleanUpResult;
   'catalogue.sweep': SweepResult;
+  'studies.templates': StudyTemplateInfo[];
+  'studies.create': Study;
+  'studies.validate': StudyValidation;
+  'studies.list': StudySummary[];
+  'studies.get': Study;
+  /** The study as it starts; its pipeline runs in the background and reports `study.progress`. */
+  'studies.run': Study;
+  'studies.cancel': Study;
+  'studies.rename': Study;
+  'studies.delete': StudyDeletion;
   'files.browse': FolderListing;
   /** The folder's real path (links resolved), granted until Heatlab stops. */
   'files.grant': { folder: string };
@@ -195,11 +207,13 @@ export interface ApiEvents {
   'job.progress': JobProgressEvent;
   /** The job reached a final status: done, failed, cancelled or interrupted. */
   'job.finished': Job;
+  /** A study's pipeline moved on: a step started, its job progressed, or the study ended (then `status` is final). */
+  'study.progress': StudyProgress;
 }
 export type EventName = keyof ApiEvents;
 
 export const methodNames = Object.keys(requestSchemas) as MethodName[];
-export const eventNames: readonly EventName[] = ['job.updated', 'job.progress', 'job.finished'];
+export const eventNames: readonly EventName[] = ['job.updated', 'job.progress', 'job.finished', 'study.progress'];
 
 export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.hasOwn(requestSchemas, name);

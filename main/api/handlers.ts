@@ -11,11 +11,13 @@ import type { ModelsService } from '../train/models-service.js';
 import type { ExplanationsService } from '../explain/explanations-service.js';
 import type { EvaluationsService } from '../evaluate/evaluations-service.js';
 import { catalogueHandlers } from './catalogue-handlers.js';
+import type { StudiesService } from '../study/studies-service.js';
 import { evaluationHandlers } from './evaluation-handlers.js';
 import { annotationHandlers } from './annotation-handlers.js';
 import { datasetHandlers } from './dataset-handlers.js';
 import { explanationHandlers } from './explanation-handlers.js';
 import { modelHandlers } from './model-handlers.js';
+import { studyHandlers } from './study-handlers.js';
 import type { Handlers } from './router.js';
 
 export interface Services {
@@ -28,6 +30,7 @@ export interface Services {
   models: ModelsService;
   explanations: ExplanationsService;
   evaluations: EvaluationsService;
+  studies: StudiesService;
 }
 
 export function createHandlers(s: Services): Handlers {
@@ -66,6 +69,7 @@ export function createHandlers(s: Services): Handlers {
     'explanations.delete': (request) => sweepingAfter(explanations['explanations.delete'](request)),
     ...evaluationHandlers(s.evaluations, s.jobs),
     ...annotations,
+    ...studyHandlers(s.studies),
     'annotations.export': (request) => annotations['annotations.export']({ ...request, folder: grants.writable(request.folder) }),
     ...catalogueHandlers(s),
     'files.browse': ({ path, hidden }) => browseFolder(path, hidden, s.workspace.dir),

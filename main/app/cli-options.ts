@@ -28,7 +28,7 @@ export const optionSpecs = {
   limit: { type: 'string', takes: 'a number of jobs' },
   n: { type: 'string', takes: 'a number of images' },
   seed: { type: 'string', takes: 'a seed (a whole number from 0)' },
-  size: { type: 'string', takes: 'an image size in pixels' },
+  size: { type: 'string', takes: 'an image size in pixels (data) or small|full (study)' },
   name: { type: 'string', takes: 'a name' },
   set: { type: 'string', takes: 'a setting such as key=value', multiple: true },
   split: { type: 'string', takes: 'fractions such as 0.5,0.2,0.3 (data) or a split name (explain)' },
@@ -80,6 +80,9 @@ export const optionSpecs = {
   rows: { type: 'string', takes: 'row numbers such as 0,3,5' },
   width: { type: 'string', takes: 'single or double' },
   format: { type: 'string', takes: 'svg, png or pdf' },
+  template: { type: 'string', takes: 'a study template such as samek2017' },
+  file: { type: 'string', takes: 'a study file (JSON)' },
+  'with-results': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const satisfies Record<string, ValueOption | Flag>;

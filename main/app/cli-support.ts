@@ -61,6 +61,9 @@ export interface Options {
   kind?: string;
   search?: string;
   unreferenced?: boolean;
+  template?: string;
+  file?: string;
+  'with-results'?: boolean;
 }
 
 /** `--set rise.masks=2000` → { rise: { masks: 2000 } } for registry entries (methods, metrics) named in `ids`; numbers and true/false are typed. */

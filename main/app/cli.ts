@@ -17,6 +17,7 @@ import { modelsCommand, modelsUsage, trainCommand } from './cli-models.js';
 import { reportCommand, reportUsage, type ReportOptions } from './cli-report.js';
 import { COUNT, decimalOption, wholeOption } from './cli-numbers.js';
 import { parseCommandLine } from './cli-options.js';
+import { studyCommand, studyUsage } from './cli-study.js';
 import { failJob, followJob, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
 import { openHeatlab } from './heatlab.js';
 import { appVersion, rendererDir } from './paths.js';
@@ -35,6 +36,7 @@ ${explainUsage}
 ${evaluateUsage}
 ${catalogueUsage}
 ${reportUsage}
+${studyUsage}
 
 Options:
   --workspace DIR        Use this workspace folder (default: $HEATLAB_HOME or ~/.local/share/heatlab)
@@ -127,6 +129,10 @@ const commands: Record<string, (options: Options, args: string[]) => Promise<voi
     await reportCommand(options as ReportOptions, args);
   },
 
+  async study(options, args) {
+    await studyCommand(options, args);
+  },
+
   async 'engine-check'(options) {
     const job = await withHeatlab(options, async (api) => {
       const started = unwrap(await api['engine.check']({ seconds: decimalOption(options.seconds, 'seconds', { min: 0 }) }));
@@ -174,7 +180,7 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (command === undefined) return usageMistake(`Unknown command "${name}".`);
-  if (!['data', 'models', 'explain', 'evaluate'].includes(name) && rest.length > 0) return usageMistake(`Unexpected argument "${rest[0]}".`);
+  if (!['data', 'models', 'explain', 'evaluate', 'study'].includes(name) && rest.length > 0) return usageMistake(`Unexpected argument "${rest[0]}".`);
   try {
     await command(values as unknown as Options, rest);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -26,6 +26,9 @@ import { JobService } from '../jobs/job-service.js';
 import { explainDiskFull } from '../workspace/disk-full.js';
 import { openWorkspace, type Workspace } from '../workspace/workspace.js';
 import { appVersion, hostEntry } from './paths.js';
+import { StudiesRepository } from '../catalogue/studies-repository.js';
+import { StudiesService } from '../study/studies-service.js';
+import { studyPorts } from './study-ports.js';
 
 export interface Heatlab {
   router: Router;
@@ -35,6 +38,7 @@ export interface Heatlab {
   models: ModelsService;
   explanations: ExplanationsService;
   evaluations: EvaluationsService;
+  studies: StudiesService;
   workspace: Workspace;
   close(): Promise<void>;
 }
@@ -112,7 +116,10 @@ function assemble(workspace: Workspace, options: HeatlabOptions): Heatlab {
     const status = jobs.statusOf(id);
     return status === 'queued' || status === 'running';
   });
-  const router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models, explanations, evaluations }), (err) =>
+  // A study runs its steps through the router it is served by: the ports read it once it exists.
+  let router: Router | null = null;
+  const studies = new StudiesService({ repo: new StudiesRepository(workspace.catalogue.db), ports: studyPorts(() => router!, jobs), events, version });
+  router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models, explanations, evaluations, studies }), (err) =>
     explainDiskFull(err, workspace.dir, 'Heatlab cannot write what this request needs'),
   );
   if (options.warmUp) jobs.warmUp();
@@ -125,13 +132,20 @@ function assemble(workspace: Workspace, options: HeatlabOptions): Heatlab {
     models,
     explanations,
     evaluations,
+    studies,
     workspace,
-    close: () =>
-      (closing ??= jobs.close().finally(() => {
-        datasets.close();
-        annotations.close();
-        workspace.close();
-      })),
+    close: () => {
+      // Studies stop after their current job and record that they were interrupted before the catalogue closes.
+      if (closing === null) studies.stop();
+      return (closing ??= jobs
+        .close()
+        .then(() => studies.settled())
+        .finally(() => {
+          datasets.close();
+          annotations.close();
+          workspace.close();
+        }));
+    },
   };
 }
 

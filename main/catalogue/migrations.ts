@@ -230,6 +230,54 @@ export const migrations: readonly Migration[] = [
       db.exec(`ALTER TABLE evaluations ADD COLUMN evidence TEXT;`);
     },
   },
+  {
+    version: 9,
+    name: 'studies',
+    up(db) {
+      // Members point at entities of four tables, so they carry no foreign key; a trigger per table
+      // removes them with the entity (cascades included), and the study's step then counts as not done.
+      db.exec(`
+        CREATE TABLE studies (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL,
+          question TEXT NOT NULL,
+          plan TEXT NOT NULL,
+          template TEXT,
+          status TEXT NOT NULL CHECK (status IN ('new', 'running', 'done', 'failed', 'cancelled', 'interrupted')),
+          progress TEXT,
+          error TEXT,
+          owner_pid INTEGER,
+          heatlab_version TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          started_at TEXT,
+          finished_at TEXT
+        ) STRICT;
+        CREATE TABLE study_members (
+          study_id INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+          slot TEXT NOT NULL,
+          step_key TEXT NOT NULL,
+          entity_kind TEXT NOT NULL CHECK (entity_kind IN ('dataset', 'model', 'run', 'evaluation')),
+          entity_id INTEGER NOT NULL,
+          origin TEXT NOT NULL CHECK (origin IN ('created', 'found', 'input')),
+          PRIMARY KEY (study_id, slot)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX study_members_by_key ON study_members (step_key);
+        CREATE INDEX study_members_by_entity ON study_members (entity_kind, entity_id);
+        CREATE TRIGGER study_members_follow_datasets AFTER DELETE ON datasets BEGIN
+          DELETE FROM study_members WHERE entity_kind = 'dataset' AND entity_id = OLD.id;
+        END;
+        CREATE TRIGGER study_members_follow_models AFTER DELETE ON models BEGIN
+          DELETE FROM study_members WHERE entity_kind = 'model' AND entity_id = OLD.id;
+        END;
+        CREATE TRIGGER study_members_follow_runs AFTER DELETE ON explanation_runs BEGIN
+          DELETE FROM study_members WHERE entity_kind = 'run' AND entity_id = OLD.id;
+        END;
+        CREATE TRIGGER study_members_follow_evaluations AFTER DELETE ON evaluations BEGIN
+          DELETE FROM study_members WHERE entity_kind = 'evaluation' AND entity_id = OLD.id;
+        END;
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)!.version;

@@ -328,6 +328,7 @@ describe('events', () => {
         progress: { done: 1, total: 2, fraction: 0.5, message: 'half', etaSeconds: 1, rate: 1, unit: 'steps' },
       },
       'job.finished': { ...jobUpdate(7), status: 'done' },
+      'study.progress': { studyId: 2, status: 'running', done: 1, total: 4, fraction: 0.25, step: null, message: 'Train tiny-cnn' },
     };
     for (const name of eventNames) heatlab.events.emit(name, payloads[name] as never);
     for (const window of [electron.windows[0]!, electron.windows[1]!]) {
