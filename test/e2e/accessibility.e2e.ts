@@ -178,7 +178,7 @@ async function chooseTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
 }
 
 for (const theme of ['light', 'dark'] as const) {
-  test(`passes axe-core without serious or critical violations on every view, page and dialog in the ${theme} theme`, async ({ page }) => {
+  test(`passes axe-core without serious or critical violations on every view, page and dialog in the ${theme} theme`, async ({ page }, testInfo) => {
     test.setTimeout(300_000);
     const errors = collectErrors(page);
     // The OS says the other theme: the app's own choice must win everywhere.
@@ -188,6 +188,7 @@ for (const theme of ['light', 'dark'] as const) {
     for (const stop of stops) {
       await visit(page, stop);
       await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+      await page.screenshot({ path: testInfo.outputPath(`${theme}-${stop.name.replace(/\W+/g, '-')}.png`) });
       const { violations } = await new AxeBuilder({ page }).analyze();
       for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical'))
         found.push(`${stop.name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')}${n.failureSummary ? ` [${n.failureSummary.replace(/\s+/g, ' ')}]` : ''}`).join('; ')}`);
