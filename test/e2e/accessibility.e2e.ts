@@ -1,0 +1,211 @@
+// Issue 15 item 16: every view, entity page and dialog passes axe-core without a serious or critical
+// violation in the light and the dark theme, and every control on them is reached by the keyboard,
+// shows where the focus is, and has an accessible name.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { pytorchMadeCnn } from '../fixtures/foreign-onnx.js';
+import { appUrl } from './env.js';
+import { collectErrors, connectApi, finished, trainModel, value } from './e2e-api.js';
+import { focusWalk, type FocusProblem } from './focus-walk.js';
+
+const stamp = Date.now();
+const created = { dataset: 0, model: 0, trainJob: 0, runs: [] as number[], set: 0, evaluation: 0 };
+let folder = '';
+
+test.beforeAll(async () => {
+  test.setTimeout(300_000);
+  const api = await connectApi();
+  try {
+    // A small dataset and model (kept with its training job), two methods' runs on four images, an
+    // annotation set and a two-metric evaluation.
+    await trainModel(api, created, 'e2e a11y', stamp, 120, 1);
+    const jobs = value(await api['jobs.list']({}));
+    created.trainJob = jobs.find((j) => j.kind === 'models.train' && (j.result as { modelId?: number } | null)?.modelId === created.model)?.id ?? 0;
+    const explained = await finished(
+      api,
+      value(await api['explain.start']({ modelId: created.model, datasetId: created.dataset, images: { pick: 'indices', indices: [0, 1, 2, 3] }, methods: [{ id: 'gradient' }, { id: 'grad-cam' }] })),
+    );
+    created.runs = (explained.result as { runIds: number[] }).runIds;
+    created.set = value(await api['annotations.create']({ datasetId: created.dataset, name: `e2e a11y set ${stamp}`, annotator: 'playwright', labels: ['shape'] })).id;
+    const evaluated = await finished(
+      api,
+      value(await api['evaluate.start']({ runIds: created.runs, metrics: [{ id: 'region-perturbation' }, { id: 'pointing-game' }], groundTruth: { kind: 'generated', mask: 'object' }, resamples: 100 })),
+    );
+    created.evaluation = (evaluated.result as { evaluationId: number }).evaluationId;
+
+    // A folder of PNGs in two class folders (the import form's plan) and a PyTorch-made ONNX file.
+    folder = mkdtempSync(join(tmpdir(), 'heatlab-e2e-a11y-'));
+    for (const [cls, grey] of [['circles', 40], ['stripes', 200]] as const) {
+      mkdirSync(join(folder, 'images', cls), { recursive: true });
+      for (let k = 0; k < 3; k++) await sharp(Buffer.alloc(16 * 16, grey + k), { raw: { width: 16, height: 16, channels: 1 } }).png().toFile(join(folder, 'images', cls, `${k}.png`));
+    }
+    writeFileSync(join(folder, 'torch-cnn.onnx'), pytorchMadeCnn().bytes);
+  } finally {
+    api.close();
+  }
+});
+
+test.afterAll(async () => {
+  const api = await connectApi();
+  if (created.evaluation) await api['evaluations.delete']({ id: created.evaluation });
+  if (created.set) await api['annotations.delete']({ id: created.set });
+  for (const id of created.runs) await api['explanations.delete']({ id });
+  if (created.model) await api['models.delete']({ id: created.model });
+  if (created.dataset) await api['datasets.delete']({ id: created.dataset });
+  api.close();
+  if (folder) rmSync(folder, { recursive: true, force: true });
+});
+
+interface Stop {
+  name: string;
+  hash: () => string;
+  /** Waits for the page's content and opens what the stop is about (a panel, a dialog). */
+  ready: (page: Page) => Promise<void>;
+}
+
+/** Opens `path` in the file browser on the page (or in its dialog). */
+async function browseTo(page: Page, path: string): Promise<void> {
+  const box = page.getByRole('textbox', { name: 'Go to path' });
+  await box.fill(path);
+  await box.press('Enter');
+  await expect(page.getByRole('listbox', { name: `Contents of ${path}` })).toBeVisible();
+}
+
+const main = (page: Page) => page.locator('main');
+
+const stops: Stop[] = [
+  { name: 'Data list', hash: () => '#/data', ready: async (p) => void (await expect(main(p).getByText(`e2e a11y data ${stamp}`)).toBeVisible()) },
+  { name: 'generate form', hash: () => '#/data/new', ready: async (p) => void (await expect(p.getByRole('button', { name: 'Generate', exact: true })).toBeVisible()) },
+  {
+    name: 'import form with its plan',
+    hash: () => '#/data/import',
+    ready: async (p) => {
+      await browseTo(p, join(folder, 'images'));
+      await p.getByRole('button', { name: 'Choose this folder' }).click();
+      await expect(p.getByTestId('import-plan').getByRole('table', { name: 'Classes found' })).toContainText('circles');
+    },
+  },
+  {
+    name: 'import form’s folder dialog',
+    hash: () => '#/data/import',
+    ready: async (p) => {
+      await browseTo(p, join(folder, 'images'));
+      await p.getByRole('button', { name: 'Choose this folder' }).click();
+      await p.getByRole('button', { name: 'Choose a folder…' }).click();
+      await expect(p.getByRole('dialog', { name: 'Choose the masks folder' })).toBeVisible();
+    },
+  },
+  {
+    name: 'dataset page with the image panel',
+    hash: () => `#/data/${created.dataset}`,
+    ready: async (p) => {
+      const grid = p.getByTestId('thumbnail-grid');
+      await expect(grid.locator('canvas').first()).toHaveAttribute('data-drawn', /^[1-9]/);
+      await grid.getByRole('option').first().click();
+      await expect(p.getByRole('complementary', { name: 'Image 0' })).toBeVisible();
+    },
+  },
+  {
+    name: 'dataset delete dialog',
+    hash: () => `#/data/${created.dataset}`,
+    ready: async (p) => {
+      await p.getByRole('button', { name: 'Delete…' }).click();
+      await expect(p.getByRole('dialog', { name: `Delete “e2e a11y data ${stamp}”?` })).toBeVisible();
+    },
+  },
+  { name: 'Models list', hash: () => '#/models', ready: async (p) => void (await expect(main(p).getByText(`e2e a11y model ${stamp}`)).toBeVisible()) },
+  { name: 'model page', hash: () => `#/models/${created.model}`, ready: async (p) => void (await expect(p.getByTestId('test-count')).toBeVisible()) },
+  { name: 'training run page', hash: () => `#/models/job/${created.trainJob}`, ready: async (p) => void (await expect(p.getByRole('heading', { level: 1 })).toBeVisible()) },
+  {
+    name: 'train form',
+    hash: () => `#/models/train?dataset=${created.dataset}`,
+    ready: async (p) => void (await expect(p.getByRole('button', { name: /^Train/ }).last()).toBeVisible()),
+  },
+  {
+    name: 'import model form',
+    hash: () => '#/models/import',
+    ready: async (p) => {
+      await browseTo(p, folder);
+      await p.getByRole('listbox', { name: `Contents of ${folder}` }).getByRole('option', { name: /torch-cnn\.onnx/ }).click();
+      await p.getByRole('button', { name: 'Choose torch-cnn.onnx' }).click();
+      await expect(p.getByTestId('onnx-summary')).toContainText('opset 13');
+    },
+  },
+  {
+    name: 'Explain setup',
+    hash: () => `#/explain?model=${created.model}&dataset=${created.dataset}`,
+    ready: async (p) => void (await expect(p.getByRole('combobox', { name: 'Model' })).toHaveValue(String(created.model))),
+  },
+  { name: 'run grid', hash: () => `#/explain/runs/${created.runs.join(',')}`, ready: async (p) => void (await expect(p.getByTestId('heat-row').first()).toBeVisible()) },
+  {
+    name: 'comparison dialog',
+    hash: () => `#/explain/runs/${created.runs.join(',')}?image=1`,
+    ready: async (p) => void (await expect(p.getByTestId('row-compare').getByRole('heading').first()).toContainText('#1')),
+  },
+  { name: 'Annotate set list', hash: () => '#/annotate', ready: async (p) => void (await expect(main(p).getByText(`e2e a11y set ${stamp}`).first()).toBeVisible()) },
+  { name: 'Annotate editor', hash: () => `#/annotate/${created.set}/0`, ready: async (p) => void (await expect(p.getByTestId('mask-canvas')).toHaveAttribute('data-revision', /[1-9]/)) },
+  {
+    name: 'Evaluate setup',
+    hash: () => '#/evaluate',
+    ready: async (p) => {
+      await p.getByRole('combobox', { name: 'Model' }).selectOption({ label: `e2e a11y model ${stamp}` });
+      await expect(p.getByRole('checkbox', { name: /^Gradient \(signed\)/ })).toBeChecked();
+    },
+  },
+  { name: 'evaluation page', hash: () => `#/evaluate/${created.evaluation}`, ready: async (p) => void (await expect(p.getByTestId('score-table')).toBeVisible()) },
+  { name: 'Catalogue', hash: () => '#/catalogue', ready: async (p) => void (await expect(p.getByTestId('workspace-path')).toBeVisible()) },
+  { name: 'Engine', hash: () => '#/engine', ready: async (p) => void (await expect(p.getByTestId('tfjs-backend')).toBeVisible()) },
+];
+
+/** Opens a stop from a fresh load, so each starts from its own address. */
+async function visit(page: Page, stop: Stop): Promise<void> {
+  await page.goto(`${appUrl()}${stop.hash()}`);
+  await page.reload();
+  await stop.ready(page);
+  // Let late content (plots, thumbnails, lists) settle.
+  await page.waitForTimeout(300);
+}
+
+/** Chooses the theme with the app's own control; the choice is kept for the rest of the test. */
+async function chooseTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
+  await page.goto(`${appUrl()}#/engine`);
+  await page.getByRole('combobox', { name: 'Theme' }).selectOption(theme);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+}
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`passes axe-core without serious or critical violations on every view, page and dialog in the ${theme} theme`, async ({ page }, testInfo) => {
+    test.setTimeout(300_000);
+    const errors = collectErrors(page);
+    // The OS says the other theme: the app's own choice must win everywhere.
+    await page.emulateMedia({ colorScheme: theme === 'light' ? 'dark' : 'light' });
+    await chooseTheme(page, theme);
+    const found: string[] = [];
+    for (const stop of stops) {
+      await visit(page, stop);
+      await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+      await page.screenshot({ path: testInfo.outputPath(`${theme}-${stop.name.replace(/\W+/g, '-')}.png`) });
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical'))
+        found.push(`${stop.name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')}${n.failureSummary ? ` [${n.failureSummary.replace(/\s+/g, ' ')}]` : ''}`).join('; ')}`);
+    }
+    expect(found).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+}
+
+test('reaches every control on every view, page and dialog by keyboard, with a visible focus indicator and an accessible name', async ({ page }) => {
+  test.setTimeout(420_000);
+  const errors = collectErrors(page);
+  const found: FocusProblem[] = [];
+  for (const stop of stops) {
+    await visit(page, stop);
+    for (const problem of await focusWalk(page)) found.push({ ...problem, where: `${stop.name}: ${problem.where}` });
+  }
+  expect(found).toEqual([]);
+  expect(errors).toEqual([]);
+});
