@@ -20,6 +20,7 @@ import { explanationRequestSchemas, type ExplainMethodInfo, type ExplanationRun,
 import { modelRequestSchemas, trainRequestSchema, type Misclassified, type Model, type ModelSummary } from './models.js';
 import { jobStatuses, type Job, type JobProgressEvent } from './jobs.js';
 import { modelImportRequestSchemas, type OnnxInspection } from './model-import.js';
+import { clusterRequestSchemas, type ClusterSettingsView } from './cluster.js';
 
 const jobId = z.int().min(1);
 const empty = z.object({}).strict();
@@ -49,6 +50,7 @@ export const requestSchemas = {
   ...modelImportRequestSchemas,
   ...annotationRequestSchemas,
   ...evaluationRequestSchemas,
+  ...clusterRequestSchemas,
   'files.browse': z
     .object({
       /** Absolute path; the user's home folder when left out. */
@@ -170,6 +172,12 @@ export interface ApiResults {
   'evaluations.curves': EvaluationCurves;
   'evaluations.rename': Evaluation;
   'evaluations.delete': { deleted: number };
+  'cluster.settings': ClusterSettingsView;
+  'cluster.saveSettings': ClusterSettingsView;
+  /** A cluster explanation job; its result is `{ runIds }`, as a local one's. */
+  'cluster.explain': Job;
+  /** A cluster evaluation job; its result is `{ evaluationId }`, as a local one's. */
+  'cluster.evaluate': Job;
   'files.browse': FolderListing;
   /** The folder's real path (links resolved), granted until Heatlab stops. */
   'files.grant': { folder: string };

@@ -10,6 +10,8 @@ import { saveFile } from '../workspace/save-file.js';
 import type { ModelsService } from '../train/models-service.js';
 import type { ExplanationsService } from '../explain/explanations-service.js';
 import type { EvaluationsService } from '../evaluate/evaluations-service.js';
+import type { ClusterService } from '../cluster/cluster-service.js';
+import { clusterHandlers } from './cluster-handlers.js';
 import { evaluationHandlers } from './evaluation-handlers.js';
 import { annotationHandlers } from './annotation-handlers.js';
 import { datasetHandlers } from './dataset-handlers.js';
@@ -27,6 +29,7 @@ export interface Services {
   models: ModelsService;
   explanations: ExplanationsService;
   evaluations: EvaluationsService;
+  cluster: ClusterService;
 }
 
 export function createHandlers(s: Services): Handlers {
@@ -51,7 +54,11 @@ export function createHandlers(s: Services): Handlers {
         platform: `${process.platform}-${process.arch}`,
       };
     },
-    'jobs.list': ({ limit, status }) => s.jobs.list(limit, status),
+    'jobs.list': async ({ limit, status }) => {
+      // Jobs on a cluster: their progress from Slurm now, not from the last poll.
+      await s.jobs.refreshExternal();
+      return s.jobs.list(limit, status);
+    },
     'jobs.get': ({ id }) => s.jobs.get(id),
     'jobs.cancel': ({ id, keep }) => s.jobs.cancel(id, keep),
     'engine.check': (params) => s.jobs.submit('engine.check', params),
@@ -64,6 +71,7 @@ export function createHandlers(s: Services): Handlers {
     ...explanations,
     'explanations.delete': (request) => sweepingAfter(explanations['explanations.delete'](request)),
     ...evaluationHandlers(s.evaluations, s.jobs),
+    ...clusterHandlers(s.cluster, s.explanations, s.evaluations, s.jobs),
     ...annotations,
     'annotations.export': (request) => annotations['annotations.export']({ ...request, folder: grants.writable(request.folder) }),
     'files.browse': ({ path, hidden }) => browseFolder(path, hidden, s.workspace.dir),

@@ -56,6 +56,17 @@ export interface Options {
   metrics?: string;
   'ground-truth'?: string;
   resamples?: string;
+  cluster?: string;
+  shards?: string;
+  index?: string;
+  partition?: string;
+  account?: string;
+  time?: string;
+  cpus?: string;
+  memory?: string;
+  sbatch?: string[];
+  heatlab?: string;
+  retries?: string;
 }
 
 /** `--set rise.masks=2000` → { rise: { masks: 2000 } } for registry entries (methods, metrics) named in `ids`; numbers and true/false are typed. */

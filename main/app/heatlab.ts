@@ -25,7 +25,11 @@ import { activeJobsGuard } from '../jobs/in-use.js';
 import { JobService } from '../jobs/job-service.js';
 import { explainDiskFull } from '../workspace/disk-full.js';
 import { openWorkspace, type Workspace } from '../workspace/workspace.js';
-import { appVersion, hostEntry } from './paths.js';
+import { appVersion, cliEntry, hostEntry } from './paths.js';
+import { ClusterRunner } from '../cluster/cluster-runner.js';
+import { ClusterService } from '../cluster/cluster-service.js';
+import { shellQuote } from '../cluster/sbatch-script.js';
+import { Slurm, slurmAvailability } from '../cluster/slurm.js';
 
 export interface Heatlab {
   router: Router;
@@ -35,6 +39,7 @@ export interface Heatlab {
   models: ModelsService;
   explanations: ExplanationsService;
   evaluations: EvaluationsService;
+  cluster: ClusterService;
   workspace: Workspace;
   close(): Promise<void>;
 }
@@ -82,6 +87,16 @@ function assemble(workspace: Workspace, options: HeatlabOptions): Heatlab {
     explanations.sweep();
     evaluations.sweep();
   });
+  // Cluster jobs run on Slurm; main follows them (only Slurm's own commands are run, and only for them).
+  const clusterRunner = new ClusterRunner({
+    workspace: workspace.dir,
+    slurm: new Slurm(),
+    version,
+    // ELECTRON_RUN_AS_NODE lets Electron's binary run the CLI bundle as Node would; Node ignores it.
+    defaultHeatlab: `env ELECTRON_RUN_AS_NODE=1 ${shellQuote(process.execPath)} ${shellQuote(cliEntry())}`,
+    job: (id) => jobRows.get(id),
+  });
+  const cluster = new ClusterService({ workspace: workspace.dir, availability: slurmAvailability });
   const jobs = new JobService({
     repo: jobRows,
     launcher: options.launcher ?? forkHostLauncher(hostEntry()),
@@ -102,6 +117,7 @@ function assemble(workspace: Workspace, options: HeatlabOptions): Heatlab {
       // Each method's run is recorded when it finishes, so the viewer can show it while the job goes on.
       'explain.run': (detail, job) => explanations.recordFinished(detail as ExplainHostDetail, job.params as ExplainJobParams, job.id),
     },
+    external: { 'cluster.explain': clusterRunner, 'cluster.evaluate': clusterRunner },
     onUnsuccessful: (job) => {
       explanations.forgetJob(job.id);
       if (job.kind === 'evaluate.run') evaluations.forgetJob(job.params as EvaluateJobParams);
@@ -112,7 +128,7 @@ function assemble(workspace: Workspace, options: HeatlabOptions): Heatlab {
     const status = jobs.statusOf(id);
     return status === 'queued' || status === 'running';
   });
-  const router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models, explanations, evaluations }), (err) =>
+  const router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models, explanations, evaluations, cluster }), (err) =>
     explainDiskFull(err, workspace.dir, 'Heatlab cannot write what this request needs'),
   );
   if (options.warmUp) jobs.warmUp();
@@ -125,6 +141,7 @@ function assemble(workspace: Workspace, options: HeatlabOptions): Heatlab {
     models,
     explanations,
     evaluations,
+    cluster,
     workspace,
     close: () =>
       (closing ??= jobs.close().finally(() => {
