@@ -292,7 +292,8 @@ export class ClusterRunner implements ExternalRunner {
     const exhausted = failed.find((s) => state.attempts[s.index]! > settings.retries);
     if (exhausted !== undefined) {
       writeState(planDir, state);
-      await this.#o.slurm.scancel(slurmIds(state)).catch(() => undefined);
+      // What has not started is cancelled (the merge among it); shards already running finish, so submitting the work again need not redo them.
+      await this.#o.slurm.scancel(slurmIds(state), true).catch(() => undefined);
       const attempts = state.attempts[exhausted.index]!;
       const message = `Shard ${exhausted.index} (images ${exhausted.from}–${exhausted.to - 1}) failed ${attempts === 1 ? 'once' : `${attempts} times`}: ${state.reasons[exhausted.index]}. Submitting the same work again reruns only the shards without a result.`;
       this.#end(f, () => f.report.finish('failed', { error: { code: 'internal', message, details: { shard: exhausted.index, slurmJob: exhausted.slurmJob } } }));

@@ -98,9 +98,10 @@ export class Slurm {
     return parseSacct(stdout);
   }
 
-  async scancel(ids: readonly string[]): Promise<void> {
+  /** Cancels jobs; `pendingOnly` leaves tasks that have started to finish. */
+  async scancel(ids: readonly string[], pendingOnly = false): Promise<void> {
     if (ids.length === 0) return;
-    const { stderr, code } = await run('scancel', [...ids]);
+    const { stderr, code } = await run('scancel', [...(pendingOnly ? ['--state=PENDING'] : []), ...ids]);
     if (code !== 0 && !invalidJobId(stderr)) throw new HeatlabError('engine_unavailable', `scancel failed: ${firstLine(stderr) || `exit code ${code}`}.`);
   }
 }
