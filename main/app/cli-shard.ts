@@ -58,8 +58,10 @@ export async function shardCommand(options: Options, args: string[]): Promise<vo
     out(`Shard ${index} of job ${plan.jobId}: images ${shard.from}–${shard.to - 1} done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
     return;
   }
+  const started = performance.now();
   const result = await merge(planPath, workspace);
-  out(options.json ? JSON.stringify(result) : `Job ${plan.jobId}: recorded ${JSON.stringify(result)}.`);
+  const seconds = (performance.now() - started) / 1000;
+  out(options.json ? JSON.stringify({ result, seconds }) : `Job ${plan.jobId}: recorded ${JSON.stringify(result)} in ${seconds.toFixed(2)} s.`);
 }
 
 /** The merge: the catalogue's services as the app assembles them, without a job queue or compute host. */
