@@ -157,6 +157,8 @@ export class ClusterRunner implements ExternalRunner {
         throw err;
       }
       writeState(f.planDir, state);
+      // Cancelled while sbatch was answering: what it submitted goes too.
+      if (f.ended) await this.#o.slurm.scancel(slurmIds(state));
     } catch (err) {
       this.#end(f, () => f.report.finish('failed', { error: toApiError(err) }));
     }
