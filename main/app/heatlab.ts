@@ -96,7 +96,7 @@ function assemble(workspace: Workspace, options: HeatlabOptions): Heatlab {
     defaultHeatlab: `env ELECTRON_RUN_AS_NODE=1 ${shellQuote(process.execPath)} ${shellQuote(cliEntry())}`,
     job: (id) => jobRows.get(id),
   });
-  const cluster = new ClusterService({ workspace: workspace.dir, availability: slurmAvailability });
+  const cluster = new ClusterService({ workspace: workspace.dir, availability: () => slurmAvailability() });
   const jobs = new JobService({
     repo: jobRows,
     launcher: options.launcher ?? forkHostLauncher(hostEntry()),

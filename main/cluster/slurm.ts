@@ -25,8 +25,8 @@ export function findOnPath(command: string, path = process.env.PATH ?? ''): stri
 }
 
 /** Whether this machine can submit to Slurm: the client commands on the PATH. */
-export function slurmAvailability(): ClusterAvailability {
-  const missing = ['sbatch', 'squeue', 'scontrol', 'scancel'].filter((c) => findOnPath(c) === null);
+export function slurmAvailability(path = process.env.PATH ?? ''): ClusterAvailability {
+  const missing = ['sbatch', 'squeue', 'scontrol', 'scancel'].filter((c) => findOnPath(c, path) === null);
   if (missing.length === 0) return { available: true, reason: null, version: null };
   return {
     available: false,

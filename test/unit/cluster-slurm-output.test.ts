@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeEnd, parseSacct, parseSbatchId, parseScontrolJobs, parseSlurmDuration, parseSqueue } from '../../main/cluster/slurm-output.js';
+import { slurmAvailability } from '../../main/cluster/slurm.js';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../fixtures/slurm', name), 'utf8');
 
@@ -77,5 +78,13 @@ describe('what Slurm said, in words', () => {
       ['12_3', 'CANCELLED', 15],
       ['12_4', 'OUT_OF_MEMORY', 125],
     ]);
+  });
+});
+
+describe('whether this machine can submit', () => {
+  it('says in one sentence which of Slurm’s commands are missing, without running any', () => {
+    const none = slurmAvailability('/nonexistent-bin');
+    expect(none.available).toBe(false);
+    expect(none.reason).toBe("Slurm's sbatch, squeue, scontrol, scancel are not found on this machine's PATH; run Heatlab on a machine that submits to your cluster, or install the Slurm client (Debian: apt-get install slurm-client).");
   });
 });
