@@ -5,7 +5,7 @@ import { evaluateRequestSchema, type EvaluateJobParams } from './evaluations.js'
 import { explainRequestSchema, type ExplainJobParams } from './explanations.js';
 
 /** One line of text: settings end up in a batch script, where a line break would start a new command. */
-const oneLine = (what: string) => z.string().trim().refine((v) => !/[\r\n]/.test(v), `${what} must be one line.`);
+const oneLine = (what: string) => z.string().trim().refine((v) => !/[\r\n]/.test(v), `${what} must be one line`);
 
 /** Slurm's time formats: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS. */
 const slurmTime = /^(\d+|\d+:\d{2}|\d+:\d{2}:\d{2}|\d+-\d+|\d+-\d+:\d{2}|\d+-\d+:\d{2}:\d{2})$/;
@@ -20,16 +20,16 @@ export const clusterSettingsSchema = z
     account: oneLine('The account').default(''),
     /** Time limit of each shard and of the merge, in Slurm's format (e.g. 2:00:00, 1-00:00:00). */
     timeLimit: oneLine('The time limit')
-      .refine((v) => v === '' || slurmTime.test(v), 'The time limit takes Slurm’s format: minutes, HH:MM:SS or D-HH:MM:SS (e.g. 2:00:00).')
+      .refine((v) => v === '' || slurmTime.test(v), 'The time limit takes Slurm’s format: minutes, HH:MM:SS or D-HH:MM:SS (e.g. 2:00:00)')
       .default('1:00:00'),
     cpusPerTask: z.int().min(1).max(1024).default(1),
     /** Memory per shard in Slurm's format (e.g. 4G, 500M). */
     memory: oneLine('The memory')
-      .refine((v) => v === '' || slurmMemory.test(v), 'The memory takes Slurm’s format: a number with K, M, G or T, e.g. 4G.')
+      .refine((v) => v === '' || slurmMemory.test(v), 'The memory takes Slurm’s format: a number with K, M, G or T, e.g. 4G')
       .default('4G'),
     /** Further `#SBATCH` lines, one per line, e.g. `#SBATCH --qos=short`. */
     extraSbatch: z
-      .array(oneLine('An extra #SBATCH line').refine((v) => /^#SBATCH\s+\S/.test(v), 'Each extra line must be an #SBATCH line, e.g. #SBATCH --qos=short.'))
+      .array(oneLine('An extra #SBATCH line').refine((v) => /^#SBATCH\s+\S/.test(v), 'Each extra line must be an #SBATCH line, e.g. #SBATCH --qos=short'))
       .max(32)
       .default([]),
     /**

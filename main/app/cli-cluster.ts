@@ -89,6 +89,7 @@ function printJob(job: Job): void {
   out(formatJobLine(job));
   const detail = job.progress?.detail as ClusterProgressDetail | undefined;
   if (detail === undefined || detail.cluster !== 'slurm') return;
+  if (job.status !== 'running') return out(`  Slurm array ${detail.arrayJobs.join(', ') || '—'}, merge ${detail.mergeJob ?? '—'}; plan ${detail.plan}`);
   out(`  Slurm array ${detail.arrayJobs.join(', ') || '—'}, merge ${detail.mergeJob ?? '—'} (${detail.mergeState}); plan ${detail.plan}`);
-  if (job.status === 'running') for (const s of detail.shards) out(shardLine(s));
+  for (const s of detail.shards) out(shardLine(s));
 }
