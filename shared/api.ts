@@ -23,6 +23,7 @@ import { jobStatuses, type Job, type JobProgressEvent } from './jobs.js';
 import { modelImportRequestSchemas, type OnnxInspection } from './model-import.js';
 import { modelComparisonRequestSchemas, type ModelComparison } from './model-comparison.js';
 import { studyRequestSchemas, type Study, type StudyDeletion, type StudyProgress, type StudySummary, type StudyTemplateInfo, type StudyValidation } from './studies.js';
+import { clusterRequestSchemas, type ClusterSettingsView } from './cluster.js';
 
 const jobId = z.int().min(1);
 const empty = z.object({}).strict();
@@ -55,6 +56,7 @@ export const requestSchemas = {
   ...catalogueRequestSchemas,
   ...modelComparisonRequestSchemas,
   ...studyRequestSchemas,
+  ...clusterRequestSchemas,
   'files.browse': z
     .object({
       /** Absolute path; the user's home folder when left out. */
@@ -193,6 +195,12 @@ export interface ApiResults {
   'studies.cancel': Study;
   'studies.rename': Study;
   'studies.delete': StudyDeletion;
+  'cluster.settings': ClusterSettingsView;
+  'cluster.saveSettings': ClusterSettingsView;
+  /** A cluster explanation job; its result is `{ runIds }`, as a local one's. */
+  'cluster.explain': Job;
+  /** A cluster evaluation job; its result is `{ evaluationId }`, as a local one's. */
+  'cluster.evaluate': Job;
   'files.browse': FolderListing;
   /** The folder's real path (links resolved), granted until Heatlab stops. */
   'files.grant': { folder: string };

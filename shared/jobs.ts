@@ -1,4 +1,5 @@
 import type { ApiError } from './errors.js';
+import type { ClusterEvaluateParams, ClusterExplainParams } from './cluster.js';
 import type { DatasetRef, GenerateRequest, ImportOptions, StagedDataset } from './datasets.js';
 import type { EngineCheckParams, EngineCheckResult } from './engine.js';
 import type { EvaluateJobParams, StagedEvaluation } from './evaluations.js';
@@ -32,11 +33,21 @@ export interface JobKinds {
   'models.import': { params: ModelImportParams; staged: StagedImport; result: { modelId: number } };
   /** Metrics on explanation runs of one model and image set; main fills in the runs' files and writes the ground-truth masks. */
   'evaluate.run': { params: EvaluateJobParams; staged: StagedEvaluation; result: { evaluationId: number } };
+  /** An explanation job run on a Slurm cluster: main follows it; the merge job records the runs. */
+  'cluster.explain': { params: ClusterExplainParams; staged: never; result: { runIds: number[] } };
+  /** An evaluation job run on a Slurm cluster: main follows it; the merge job records the evaluation. */
+  'cluster.evaluate': { params: ClusterEvaluateParams; staged: never; result: { evaluationId: number } };
 }
 export type JobKind = keyof JobKinds;
 export type JobParams<K extends JobKind> = JobKinds[K]['params'];
 export type JobStaged<K extends JobKind> = JobKinds[K]['staged'];
 export type JobResult<K extends JobKind> = JobKinds[K]['result'];
+
+/** Kinds whose work runs outside the compute host (on a Slurm cluster); main only follows them. */
+export const externalJobKinds = ['cluster.explain', 'cluster.evaluate'] as const satisfies readonly JobKind[];
+export type ExternalJobKind = (typeof externalJobKinds)[number];
+/** Kinds the compute host runs. */
+export type HostJobKind = Exclude<JobKind, ExternalJobKind>;
 
 export const jobKindLabels: { [K in JobKind]: string } = {
   'engine.check': 'Engine check',
@@ -46,6 +57,8 @@ export const jobKindLabels: { [K in JobKind]: string } = {
   'explain.run': 'Explain',
   'models.import': 'Import ONNX model',
   'evaluate.run': 'Evaluate',
+  'cluster.explain': 'Explain on cluster',
+  'cluster.evaluate': 'Evaluate on cluster',
 };
 
 export interface JobProgress {

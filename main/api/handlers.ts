@@ -12,6 +12,8 @@ import type { ExplanationsService } from '../explain/explanations-service.js';
 import type { EvaluationsService } from '../evaluate/evaluations-service.js';
 import { catalogueHandlers } from './catalogue-handlers.js';
 import type { StudiesService } from '../study/studies-service.js';
+import type { ClusterService } from '../cluster/cluster-service.js';
+import { clusterHandlers } from './cluster-handlers.js';
 import { evaluationHandlers } from './evaluation-handlers.js';
 import { annotationHandlers } from './annotation-handlers.js';
 import { datasetHandlers } from './dataset-handlers.js';
@@ -31,6 +33,7 @@ export interface Services {
   explanations: ExplanationsService;
   evaluations: EvaluationsService;
   studies: StudiesService;
+  cluster: ClusterService;
 }
 
 export function createHandlers(s: Services): Handlers {
@@ -55,7 +58,11 @@ export function createHandlers(s: Services): Handlers {
         platform: `${process.platform}-${process.arch}`,
       };
     },
-    'jobs.list': ({ limit, status }) => s.jobs.list(limit, status),
+    'jobs.list': async ({ limit, status }) => {
+      // Jobs on a cluster: their progress from Slurm now, not from the last poll.
+      await s.jobs.refreshExternal();
+      return s.jobs.list(limit, status);
+    },
     'jobs.get': ({ id }) => s.jobs.get(id),
     'jobs.cancel': ({ id, keep }) => s.jobs.cancel(id, keep),
     'engine.check': (params) => s.jobs.submit('engine.check', params),
@@ -68,6 +75,7 @@ export function createHandlers(s: Services): Handlers {
     ...explanations,
     'explanations.delete': (request) => sweepingAfter(explanations['explanations.delete'](request)),
     ...evaluationHandlers(s.evaluations, s.jobs),
+    ...clusterHandlers(s.cluster, s.explanations, s.evaluations, s.jobs),
     ...annotations,
     ...studyHandlers(s.studies),
     'annotations.export': (request) => annotations['annotations.export']({ ...request, folder: grants.writable(request.folder) }),

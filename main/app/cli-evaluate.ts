@@ -10,10 +10,12 @@ import { bestColumns, identicalPair, identicalWords } from '../../shared/ties-wi
 import { compareCommand } from './cli-compare.js';
 import { COUNT, ID, parseId, SEED, wholeOption } from './cli-numbers.js';
 import { dottedParams, failJob, followJob, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
+import { clusterShards } from './cli-cluster.js';
 
 export const evaluateUsage = `  evaluate               Score explanation runs (--runs ID,ID --metrics a,b,c
                          --ground-truth ${seedMaskKinds.join('|')}|set:ID[:LABEL]
-                         --seed S --resamples B --set metric.param=value --name NAME)
+                         --seed S --resamples B --set metric.param=value --name NAME
+                         [--cluster slurm --shards N] to run it as N shards on Slurm)
   evaluate metrics       The metrics and their parameters
   evaluate list          The recorded evaluations (--model ID, --dataset ID)
   evaluate show ID       An evaluation's table, ranking and tests
@@ -155,8 +157,10 @@ export async function evaluateCommand(options: Options, args: string[]): Promise
     resamples: wholeOption(options.resamples, 'resamples', COUNT),
     name: options.name,
   };
+  const shards = clusterShards(options);
   const { evaluation, classNames } = await withHeatlab(options, async (api) => {
-    const job = await followJob(api, unwrap(await api['evaluate.start'](request)), options.json);
+    const started = shards === null ? await api['evaluate.start'](request) : await api['cluster.evaluate']({ ...request, shards });
+    const job = await followJob(api, unwrap(started), options.json);
     if (job.status !== 'done') failJob(job);
     const evaluation = unwrap(await api['evaluations.get']({ id: (job.result as { evaluationId: number }).evaluationId }));
     return { evaluation, classNames: await classNamesOf(api, evaluation.datasetId) };

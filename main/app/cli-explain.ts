@@ -5,11 +5,13 @@ import { describeTarget, selectionShortfall, type ExplainMethodInfo, type Explai
 import { formatDuration } from '../../shared/format.js';
 import { COUNT, ID, parseDecimal, parseId, parseWholeNumber, SEED, wholeOption } from './cli-numbers.js';
 import { dottedParams, failJob, followJob, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
+import { clusterShards } from './cli-cluster.js';
 
 export const explainUsage = `  explain                Explain a model's predictions (--model ID --dataset ID --methods a,b,c
                          --split test|train|validation|all --n N [--random] [--indices 3,14,15]
                          [--class K] [--outcome correct|incorrect] [--confidence 0.4-0.6]
-                         --target predicted|true|all|CLASS --seed S --set method.param=value)
+                         --target predicted|true|all|CLASS --seed S --set method.param=value
+                         [--cluster slurm --shards N] to run it as N shards on Slurm)
   explain methods        The attribution methods and their parameters
   explain list           The recorded explanation runs (--model ID, --dataset ID)
   explain rm ID          Delete explanation run ID and its heatmaps`;
@@ -109,8 +111,10 @@ export async function explainCommand(options: Options, args: string[]): Promise<
   if (verb !== undefined) throw new UsageError(`Unknown explain command "${verb}"; use explain (with --model …), explain methods, explain list or explain rm ID.`);
   // Before the workspace opens: a usage mistake leaves no workspace behind.
   const asked = request(options);
+  const shards = clusterShards(options);
   const runs = await withHeatlab(options, async (api) => {
-    const job = await followJob(api, unwrap(await api['explain.start'](asked)), options.json);
+    const started = shards === null ? await api['explain.start'](asked) : await api['cluster.explain']({ ...asked, shards });
+    const job = await followJob(api, unwrap(started), options.json);
     if (job.status !== 'done') failJob(job);
     const { runIds } = job.result as { runIds: number[] };
     return Promise.all(runIds.map(async (id) => unwrap(await api['explanations.get']({ id }))));

@@ -8,6 +8,9 @@ export function progressBar(p: JobProgress, width = 28): string {
 
 export function formatJobLine(job: Job): string {
   const when = (job.finishedAt ?? job.startedAt ?? job.createdAt).replace('T', ' ').slice(0, 19);
-  const detail = job.error ? ` — ${job.error.message}` : job.status === 'running' && job.progress ? ` — ${formatPercent(job.progress.fraction)}` : '';
+  const cluster = job.kind === 'cluster.explain' || job.kind === 'cluster.evaluate';
+  // A cluster job's message counts its shards: pending, running, done, failed.
+  const running = (p: JobProgress) => (cluster ? ` — ${formatPercent(p.fraction)}, ${p.message} (${formatProgress(p)})` : ` — ${formatPercent(p.fraction)}`);
+  const detail = job.error ? ` — ${job.error.message}` : job.status === 'running' && job.progress ? running(job.progress) : '';
   return `#${job.id}  ${job.label.padEnd(14)} ${job.status.padEnd(11)} ${when}${detail}`;
 }

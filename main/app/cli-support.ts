@@ -64,6 +64,17 @@ export interface Options {
   template?: string;
   file?: string;
   'with-results'?: boolean;
+  cluster?: string;
+  shards?: string;
+  index?: string;
+  partition?: string;
+  account?: string;
+  time?: string;
+  cpus?: string;
+  memory?: string;
+  sbatch?: string[];
+  heatlab?: string;
+  retries?: string;
 }
 
 /** `--set rise.masks=2000` → { rise: { masks: 2000 } } for registry entries (methods, metrics) named in `ids`; numbers and true/false are typed. */

@@ -13,6 +13,8 @@ import { formatJobLine } from './cli-format.js';
 import { dataCommand, dataUsage } from './cli-data.js';
 import { evaluateCommand, evaluateUsage } from './cli-evaluate.js';
 import { explainCommand, explainUsage } from './cli-explain.js';
+import { clusterCommand, clusterUsage } from './cli-cluster.js';
+import { shardCommand, shardUsage } from './cli-shard.js';
 import { modelsCommand, modelsUsage, trainCommand } from './cli-models.js';
 import { reportCommand, reportUsage, type ReportOptions } from './cli-report.js';
 import { COUNT, decimalOption, wholeOption } from './cli-numbers.js';
@@ -37,6 +39,8 @@ ${evaluateUsage}
 ${catalogueUsage}
 ${reportUsage}
 ${studyUsage}
+${clusterUsage}
+${shardUsage}
 
 Options:
   --workspace DIR        Use this workspace folder (default: $HEATLAB_HOME or ~/.local/share/heatlab)
@@ -133,6 +137,14 @@ const commands: Record<string, (options: Options, args: string[]) => Promise<voi
     await studyCommand(options, args);
   },
 
+  async cluster(options, args) {
+    await clusterCommand(options, args);
+  },
+
+  async shard(options, args) {
+    await shardCommand(options, args);
+  },
+
   async 'engine-check'(options) {
     const job = await withHeatlab(options, async (api) => {
       const started = unwrap(await api['engine.check']({ seconds: decimalOption(options.seconds, 'seconds', { min: 0 }) }));
@@ -180,7 +192,7 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (command === undefined) return usageMistake(`Unknown command "${name}".`);
-  if (!['data', 'models', 'explain', 'evaluate', 'study'].includes(name) && rest.length > 0) return usageMistake(`Unexpected argument "${rest[0]}".`);
+  if (!['data', 'models', 'explain', 'evaluate', 'study', 'cluster', 'shard'].includes(name) && rest.length > 0) return usageMistake(`Unexpected argument "${rest[0]}".`);
   try {
     await command(values as unknown as Options, rest);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -25,7 +25,11 @@ import { activeJobsGuard } from '../jobs/in-use.js';
 import { JobService } from '../jobs/job-service.js';
 import { explainDiskFull } from '../workspace/disk-full.js';
 import { openWorkspace, type Workspace } from '../workspace/workspace.js';
-import { appVersion, hostEntry } from './paths.js';
+import { appVersion, cliEntry, hostEntry } from './paths.js';
+import { ClusterRunner } from '../cluster/cluster-runner.js';
+import { ClusterService } from '../cluster/cluster-service.js';
+import { shellQuote } from '../cluster/sbatch-script.js';
+import { Slurm, slurmAvailability } from '../cluster/slurm.js';
 import { StudiesRepository } from '../catalogue/studies-repository.js';
 import { StudiesService } from '../study/studies-service.js';
 import { studyPorts } from './study-ports.js';
@@ -39,6 +43,7 @@ export interface Heatlab {
   explanations: ExplanationsService;
   evaluations: EvaluationsService;
   studies: StudiesService;
+  cluster: ClusterService;
   workspace: Workspace;
   close(): Promise<void>;
 }
@@ -86,6 +91,16 @@ function assemble(workspace: Workspace, options: HeatlabOptions): Heatlab {
     explanations.sweep();
     evaluations.sweep();
   });
+  // Cluster jobs run on Slurm; main follows them (only Slurm's own commands are run, and only for them).
+  const clusterRunner = new ClusterRunner({
+    workspace: workspace.dir,
+    slurm: new Slurm(),
+    version,
+    // ELECTRON_RUN_AS_NODE lets Electron's binary run the CLI bundle as Node would; Node ignores it.
+    defaultHeatlab: `env ELECTRON_RUN_AS_NODE=1 ${shellQuote(process.execPath)} ${shellQuote(cliEntry())}`,
+    job: (id) => jobRows.get(id),
+  });
+  const cluster = new ClusterService({ workspace: workspace.dir, availability: () => slurmAvailability() });
   const jobs = new JobService({
     repo: jobRows,
     launcher: options.launcher ?? forkHostLauncher(hostEntry()),
@@ -106,6 +121,7 @@ function assemble(workspace: Workspace, options: HeatlabOptions): Heatlab {
       // Each method's run is recorded when it finishes, so the viewer can show it while the job goes on.
       'explain.run': (detail, job) => explanations.recordFinished(detail as ExplainHostDetail, job.params as ExplainJobParams, job.id),
     },
+    external: { 'cluster.explain': clusterRunner, 'cluster.evaluate': clusterRunner },
     onUnsuccessful: (job) => {
       explanations.forgetJob(job.id);
       if (job.kind === 'evaluate.run') evaluations.forgetJob(job.params as EvaluateJobParams);
@@ -119,7 +135,7 @@ function assemble(workspace: Workspace, options: HeatlabOptions): Heatlab {
   // A study runs its steps through the router it is served by: the ports read it once it exists.
   let router: Router | null = null;
   const studies = new StudiesService({ repo: new StudiesRepository(workspace.catalogue.db), ports: studyPorts(() => router!, jobs), events, version });
-  router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models, explanations, evaluations, studies }), (err) =>
+  router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models, explanations, evaluations, studies, cluster }), (err) =>
     explainDiskFull(err, workspace.dir, 'Heatlab cannot write what this request needs'),
   );
   if (options.warmUp) jobs.warmUp();
@@ -133,6 +149,7 @@ function assemble(workspace: Workspace, options: HeatlabOptions): Heatlab {
     explanations,
     evaluations,
     studies,
+    cluster,
     workspace,
     close: () => {
       // Studies stop after their current job and record that they were interrupted before the catalogue closes.

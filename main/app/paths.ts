@@ -27,6 +27,11 @@ export function hostEntry(): string {
   return join(appRoot(), 'dist', 'main', 'host.cjs');
 }
 
+/** The command-line bundle, which cluster nodes run as `heatlab shard run|merge`. */
+export function cliEntry(): string {
+  return join(appRoot(), 'dist', 'main', 'cli.cjs');
+}
+
 export function rendererDir(): string {
   return join(appRoot(), 'dist', 'renderer');
 }

@@ -12,6 +12,7 @@ import { benchEvaluateJob, childEvaluate10k } from './evaluate-job-bench.js';
 import { benchEvaluateStream, childEvaluateStream } from './evaluate-stream-bench.js';
 import { benchExplainView } from './explain-view-bench.js';
 import { benchLoad } from './load-bench.js';
+import { benchCluster } from './cluster-bench.js';
 import { benchTraining, childTrain100k, childTrainSpeed } from './train-bench.js';
 import { printTable, record, rows } from './table.js';
 
@@ -42,6 +43,7 @@ const areas: Record<string, () => Promise<void>> = {
   'evaluate-job': benchEvaluateJob,
   'explain-view': benchExplainView,
   load: benchLoad,
+  cluster: benchCluster,
 };
 
 async function main(): Promise<void> {

@@ -64,6 +64,8 @@ export class EvaluationsService {
     datasets: DatasetsService;
     annotations: AnnotationSets;
     version: string;
+    /** false for a process that only records (a cluster merge): the app's jobs may be using the input folders. */
+    sweepInputs?: boolean;
   }) {
     this.#workspace = options.workspace;
     this.#repo = options.repo;
@@ -73,7 +75,7 @@ export class EvaluationsService {
     this.#annotations = options.annotations;
     this.#version = options.version;
     // No job runs yet when the service starts, so every input folder is left over.
-    this.sweep(true);
+    this.sweep(options.sweepInputs ?? true);
   }
 
   /** The job parameters for a request, or the one sentence that says why it cannot run. */

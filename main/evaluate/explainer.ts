@@ -3,7 +3,7 @@
 // layers (onnx/randomise-layers.ts). Graph methods run on the model's compiled graphs,
 // perturbation methods on its forward pass, as the explanation job runs them.
 import type { Forward } from '../explain/forward.js';
-import type { GraphMethod, InputBounds } from '../explain/graph/method.js';
+import { perImageRandom, type GraphMethod, type InputBounds } from '../explain/graph/method.js';
 import { resolveStoredMethod, type ExplainMethod } from '../explain/methods.js';
 import type { PerturbationMethod } from '../explain/perturbation/method.js';
 import { GRAPH_BATCH, imageSeed } from '../explain/run/explain-job.js';
@@ -68,8 +68,8 @@ class ModelExplainer implements Explainer {
 
   async #graph(method: GraphMethod, images: Float32Array, n: number, targets: Int32Array): Promise<Float32Array> {
     const runner = this.model.graphRunner(GRAPH_BATCH, this.inputBounds);
-    // A fresh generator per call, as a run's first chunk gets: same layout, same random numbers.
-    return method.run(runner, { images, n, shape: runner.shape, targets }, this.params as never, new Random(this.seed));
+    // Image i's own stream, seeded as the perturbation methods' below: calls of the same layout get the same random numbers.
+    return method.run(runner, { images, n, shape: runner.shape, targets }, this.params as never, perImageRandom((i) => imageSeed(this.seed, i, targets[i]!)));
   }
 
   async #perturbation(method: PerturbationMethod, images: Float32Array, n: number, targets: Int32Array): Promise<Float32Array> {

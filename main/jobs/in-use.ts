@@ -39,6 +39,8 @@ const uses: { [K in JobKind]: (params: JobParams<K>) => EntityRef[] } = {
     ...p.runIds.map((id): EntityRef => ({ kind: 'run', id })),
     ...(p.groundTruth?.kind === 'set' ? [{ kind: 'annotationSet', id: p.groundTruth.id } satisfies EntityRef] : []),
   ],
+  'cluster.explain': (p) => uses['explain.run'](p.work),
+  'cluster.evaluate': (p) => uses['evaluate.run'](p.work),
 };
 
 export function entitiesUsedBy(job: Pick<Job, 'kind' | 'params'>): EntityRef[] {
@@ -57,6 +59,8 @@ const jobNouns: Record<JobKind, string> = {
   'models.import': 'model import',
   'explain.run': 'explanation',
   'evaluate.run': 'evaluation',
+  'cluster.explain': 'cluster explanation',
+  'cluster.evaluate': 'cluster evaluation',
 };
 
 /** The refusal for deleting `ref` while `job` uses it. */

@@ -9,6 +9,7 @@ import type { EventBus } from './event-bus.js';
 import type { JobsRepository } from '../catalogue/jobs-repository.js';
 import { explainDiskFull } from '../workspace/disk-full.js';
 import type { HostChannel, HostLauncher } from './host-launcher.js';
+import type { ExternalReport, ExternalRunner } from './external-runner.js';
 
 export interface EngineStatus {
   engines: EngineInfo | null;
@@ -57,6 +58,8 @@ export interface JobServiceOptions {
   progressHooks?: ProgressHooks;
   /** Called after a job ends without success, to remove what it may have left half-made. */
   onUnsuccessful?: (job: Job) => void;
+  /** Kinds whose work runs outside the compute host (a Slurm cluster), with the runner that follows each. */
+  external?: { [K in JobKind]?: ExternalRunner };
 }
 
 export class JobService {
@@ -64,6 +67,7 @@ export class JobService {
   readonly #finalizers: Finalizers;
   readonly #progressHooks: ProgressHooks;
   readonly #onUnsuccessful: (job: Job) => void;
+  readonly #external: { [K in JobKind]?: ExternalRunner };
   readonly #launch: HostLauncher;
   readonly #events: EventBus;
   readonly #workspace: string;
@@ -82,7 +86,9 @@ export class JobService {
     this.#launch = options.launcher;
     this.#events = options.events;
     this.#workspace = options.workspace;
-    for (const job of this.#repo.orphans(isAlive)) {
+    this.#external = options.external ?? {};
+    // Work on a cluster goes on without the process that submitted it: it is followed again, not interrupted.
+    for (const job of this.#repo.orphans(isAlive).filter((j) => this.#external[j.kind] === undefined)) {
       try {
         this.#repo.finish(job.id, 'interrupted', {
           error: { code: 'interrupted', message: `Heatlab stopped while this job was ${job.status}; run it again.` },
@@ -92,6 +98,7 @@ export class JobService {
         console.error(`Job ${job.id} could not be marked interrupted: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
+    for (const job of this.#repo.active()) this.#external[job.kind]?.follow(job, this.#externalReport(job), false);
   }
 
   /** The compute host's process id, while one is running. */
@@ -127,10 +134,55 @@ export class JobService {
     } catch (err) {
       throw explainDiskFull(err, this.#workspace, 'the job cannot be recorded in the catalogue');
     }
+    const external = this.#external[kind];
+    if (external !== undefined) {
+      // Not queued here: the runner submits the work elsewhere at once.
+      this.#repo.markRunning(job.id);
+      const running = this.get(job.id);
+      this.#events.emit('job.updated', running);
+      external.follow(running, this.#externalReport(running), true);
+      return this.get(job.id);
+    }
     this.#queue.push(job.id);
     this.#events.emit('job.updated', job);
     this.#pump();
     return job;
+  }
+
+  /** Brings the progress of jobs running elsewhere (a cluster) up to date. */
+  async refreshExternal(): Promise<void> {
+    await Promise.all(Object.values(this.#external).map((runner) => runner.refresh()));
+  }
+
+  #externalReport(job: Job): ExternalReport {
+    const { id, kind } = job;
+    let ended = false;
+    return {
+      progress: (progress) => {
+        if (ended) return;
+        this.#repo.saveProgress(id, progress);
+        this.#events.emit('job.progress', { jobId: id, kind, progress });
+      },
+      finish: (status, outcome) => {
+        if (ended) return;
+        ended = true;
+        const now = this.get(id);
+        if (isFinalStatus(now.status)) this.#announce(now);
+        else this.#finish(id, status, outcome);
+      },
+      settled: () => {
+        if (ended) return;
+        ended = true;
+        this.#announce(this.get(id));
+      },
+    };
+  }
+
+  /** Tells listeners and waiters of a job whose end is already in its row. */
+  #announce(job: Job): void {
+    this.#events.emit('job.finished', job);
+    for (const resolve of this.#waiters.get(job.id) ?? []) resolve(job);
+    this.#waiters.delete(job.id);
   }
 
   list(limit: number, statuses?: readonly JobStatus[]): Job[] {
@@ -152,6 +204,11 @@ export class JobService {
   cancel(id: number, keep = false): Job {
     const job = this.get(id);
     if (isFinalStatus(job.status)) throw new HeatlabError('conflict', `Job ${id} has already finished (${job.status}).`);
+    const external = this.#external[job.kind];
+    if (external !== undefined) {
+      external.cancel(job);
+      return this.get(id);
+    }
     const queued = this.#queue.indexOf(id);
     if (queued >= 0) {
       this.#queue.splice(queued, 1);
@@ -175,6 +232,7 @@ export class JobService {
   /** Cancels what is queued, stops the host, and marks a running job interrupted. */
   async close(): Promise<void> {
     this.#closed = true;
+    for (const runner of Object.values(this.#external)) runner.close();
     for (const id of this.#queue.splice(0)) {
       this.#finish(id, 'cancelled', { error: { code: 'cancelled', message: 'Heatlab was closed before this job started.' } });
     }
@@ -347,9 +405,7 @@ export class JobService {
       }
     }
     const job = this.#record(id, status, outcome) ?? { ...before, status, finishedAt: new Date().toISOString(), error: outcome.error ?? null, result: outcome.result ?? null };
-    this.#events.emit('job.finished', job);
-    for (const resolve of this.#waiters.get(id) ?? []) resolve(job);
-    this.#waiters.delete(id);
+    this.#announce(job);
     return job;
   }
 

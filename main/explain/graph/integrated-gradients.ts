@@ -11,9 +11,8 @@
 // bounds, as LRP's zᴮ and the metrics use), not 0 and 1 of the model's input — on a model fed
 // 0–255 "1" is almost black, and after mean/std normalisation "0" is the mean grey.
 import { z } from 'zod';
-import type { Random } from '../../numeric/random.js';
 import { plainGradient } from '../../onnx/backward/rules.js';
-import { graphMethod, reductionParam, type GraphInput, type InputBounds } from './method.js';
+import { graphMethod, reductionParam, streamOf, type GraphInput, type InputBounds, type Randomness } from './method.js';
 import { accumulateGradients, rangeOf } from './path-gradients.js';
 import { reduceChannels } from './tensors.js';
 import { gaussianBlur } from '../../numeric/blur.js';
@@ -60,7 +59,7 @@ export function constantBaseline(p: Pick<IntegratedGradientsParams, 'baseline' |
 }
 
 /** The baselines x′ of every image, NCHW, in the model's input space. */
-export function baselineImages(input: GraphInput, p: Pick<IntegratedGradientsParams, 'baseline' | 'space' | 'datasetMean' | 'blurSigma'>, bounds: InputBounds, rng: Random): Float32Array {
+export function baselineImages(input: GraphInput, p: Pick<IntegratedGradientsParams, 'baseline' | 'space' | 'datasetMean' | 'blurSigma'>, bounds: InputBounds, randomness: Randomness): Float32Array {
   const [channels, height, width] = input.shape;
   const plane = height * width;
   const size = channels * plane;
@@ -75,7 +74,10 @@ export function baselineImages(input: GraphInput, p: Pick<IntegratedGradientsPar
       if (constant !== null) o.fill(constant);
       else if (p.baseline === 'mean') o.fill(x.reduce((a, b) => a + b, 0) / plane);
       else if (p.baseline === 'blurred') o.set(gaussianBlur(x, height, width, p.blurSigma));
-      else for (let q = 0; q < plane; q++) o[q] = rng.uniform(min, max);
+      else {
+        const rng = streamOf(randomness, i);
+        for (let q = 0; q < plane; q++) o[q] = rng.uniform(min, max);
+      }
     }
   }
   return out;
@@ -91,10 +93,10 @@ export const integratedGradientsMethod = graphMethod({
   // Runs stored before `space` existed took black = 0 and white = 1 in the model's input.
   legacyParams: { space: 'input' },
   completeParams: (params, dataset) => (params.baseline === 'dataset-mean' && params.datasetMean === undefined ? { ...params, datasetMean: dataset.meanPixel() } : params),
-  run: async (session, input, params, rng) => {
+  run: async (session, input, params, randomness) => {
     const [channels, height, width] = input.shape;
     const size = channels * height * width;
-    const reference = baselineImages(input, params, session.inputBounds, rng);
+    const reference = baselineImages(input, params, session.inputBounds, randomness);
     const m = params.steps;
     const trapezoid = params.rule === 'trapezoid';
     const weight = (k: number) => (trapezoid && (k === 0 || k === m) ? 0.5 / m : 1 / m);

@@ -3,7 +3,7 @@
 // that turns a batch of NCHW images and their target classes into signed [n, H, W] heatmaps.
 import { z } from 'zod';
 import type { RelevanceSign } from '../../../shared/explanations.js';
-import type { Random } from '../../numeric/random.js';
+import { Random } from '../../numeric/random.js';
 import type { BackwardRules } from '../../onnx/backward/types.js';
 
 /** A batch of images in the model's layout, NCHW, with the class each heatmap explains. */
@@ -68,6 +68,26 @@ export interface GraphSession {
   run(pass: GraphPass, images: Float32Array, n: number, seed: Float32Array): Promise<GraphResult>;
 }
 
+/**
+ * Where a method's randomness comes from: one generator every image of the call draws from in turn
+ * (a one-off call, a test), or each image's own stream. Explanation jobs give each image its own,
+ * so a heatmap does not depend on which images share its batch, chunk or cluster shard.
+ */
+export type Randomness = Random | ((image: number) => Random);
+
+/** Image i's stream: the shared generator, or the image's own. */
+export const streamOf = (randomness: Randomness, image: number): Random => (randomness instanceof Random ? randomness : randomness(image));
+
+/** Each image's own stream, made once per call: image i draws from new Random(seedOf(i)). */
+export function perImageRandom(seedOf: (image: number) => number): (image: number) => Random {
+  const made = new Map<number, Random>();
+  return (image) => {
+    let stream = made.get(image);
+    if (stream === undefined) made.set(image, (stream = new Random(seedOf(image))));
+    return stream;
+  };
+}
+
 /** How an [n, C, H, W] attribution becomes an [n, H, W] heatmap. */
 export const channelReductions = ['sum', 'abs-sum', 'max-abs'] as const;
 export type ChannelReduction = (typeof channelReductions)[number];
@@ -94,7 +114,7 @@ export interface GraphMethod<P extends z.ZodType = z.ZodType> {
    * parameters say what was used and a re-run needs no dataset.
    */
   completeParams?(params: z.output<P>, dataset: DatasetPixels): z.output<P>;
-  run(session: GraphSession, input: GraphInput, params: z.output<P>, rng: Random): Promise<Float32Array>;
+  run(session: GraphSession, input: GraphInput, params: z.output<P>, randomness: Randomness): Promise<Float32Array>;
 }
 
 /** Declares a method with its parameter type inferred from its schema. */

@@ -3,7 +3,7 @@
 // best; 15 % default). Channels are reduced after averaging.
 import { z } from 'zod';
 import { plainGradient } from '../../onnx/backward/rules.js';
-import { graphMethod, reductionParam } from './method.js';
+import { graphMethod, reductionParam, streamOf } from './method.js';
 import { accumulateGradients, rangeOf } from './path-gradients.js';
 import { reduceChannels } from './tensors.js';
 
@@ -20,7 +20,7 @@ export const smoothGradMethod = graphMethod({
   // The averaged signed gradient: its sign is a direction, not evidence (Smilkov et al. 2017 show |·|).
   relevance: 'absolute',
   params: smoothGradParams,
-  run: async (session, input, params, rng) => {
+  run: async (session, input, params, randomness) => {
     const [channels, height, width] = input.shape;
     const size = channels * height * width;
     const sigmas = Array.from({ length: input.n }, (_, i) => {
@@ -30,6 +30,8 @@ export const smoothGradMethod = graphMethod({
     const mean = await accumulateGradients(session, { rules: plainGradient }, input, params.samples, 1 / params.samples, (i, _k, out) => {
       const x = input.images.subarray(i * size, (i + 1) * size);
       const sigma = sigmas[i]!;
+      // Image i's samples come in order k = 0, 1, …, so its own stream gives the same noise however it is batched.
+      const rng = streamOf(randomness, i);
       // Drawn even when σ = 0, so the random stream does not depend on the noise level.
       for (let p = 0; p < size; p++) out[p] = x[p]! + sigma * rng.normal();
     });

@@ -72,7 +72,7 @@ async function serve<E extends HostEngines>(runners: JobRunners<E>, loadEngines:
     parent.send({ type: 'started', id });
     try {
       if (engines === null) throw new HeatlabError('engine_unavailable', `The compute engines could not be loaded: ${enginesError}`);
-      const runner = runners[message.kind as JobKind] as JobRunner<JobKind, E> | undefined;
+      const runner = (runners as Partial<Record<JobKind, JobRunner<JobKind, E>>>)[message.kind];
       if (runner === undefined) throw new HeatlabError('invalid_request', `The compute host does not know job kind ${message.kind}.`);
       const result = await runner(message.params as never, ctx, engines);
       ctx.flushProgress();

@@ -20,6 +20,12 @@ const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} 
 export function jobSubject(job: Pick<Job, 'kind' | 'params'>): string {
   const p = (job.params ?? {}) as Record<string, unknown>;
   switch (job.kind) {
+    case 'cluster.explain':
+    case 'cluster.evaluate': {
+      const c = p as Params<'cluster.explain'>;
+      const work = jobSubject({ kind: job.kind === 'cluster.explain' ? 'explain.run' : 'evaluate.run', params: c.work ?? {} });
+      return [work, c.shards === undefined ? 'on Slurm' : `on Slurm in ${plural(c.shards, 'shard')}`].filter(Boolean).join(' · ');
+    }
     case 'engine.check': {
       const { seconds = 0 } = p as Params<'engine.check'> as Partial<EngineCheckParams>;
       return seconds > 0 ? `benchmark for ${formatDuration(seconds)}` : 'one quick pass of both engines';
@@ -96,8 +102,10 @@ function madeRefs(job: Job): CatalogueRef[] {
     case 'models.import':
       return id(r.modelId).map((id) => ({ kind: 'model', id }));
     case 'explain.run':
+    case 'cluster.explain':
       return (Array.isArray(r.runIds) ? (r.runIds as number[]) : []).map((id) => ({ kind: 'run', id }));
     case 'evaluate.run':
+    case 'cluster.evaluate':
       return id(r.evaluationId).map((id) => ({ kind: 'evaluation', id }));
     case 'engine.check':
       return [];
@@ -112,6 +120,8 @@ const verbs: Record<JobKind, string> = {
   'models.import': 'imported',
   'explain.run': 'explained',
   'evaluate.run': 'evaluated',
+  'cluster.explain': 'explained on the cluster',
+  'cluster.evaluate': 'evaluated on the cluster',
 };
 
 /** How the job ended (or where it is), with what it made that the catalogue still holds. */

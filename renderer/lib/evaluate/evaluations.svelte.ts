@@ -5,6 +5,6 @@ import { CatalogueList } from '../catalogue-list.svelte.js';
 
 export class EvaluationsState extends CatalogueList<EvaluationSummary> {
   constructor(api: Api) {
-    super(api, () => api['evaluations.list']({}), ['evaluate.run']);
+    super(api, () => api['evaluations.list']({}), ['evaluate.run', 'cluster.evaluate']);
   }
 }

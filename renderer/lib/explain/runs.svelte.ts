@@ -5,6 +5,6 @@ import { CatalogueList } from '../catalogue-list.svelte.js';
 
 export class RunsState extends CatalogueList<ExplanationRunSummary> {
   constructor(api: Api) {
-    super(api, () => api['explanations.list']({}), ['explain.run']);
+    super(api, () => api['explanations.list']({}), ['explain.run', 'cluster.explain']);
   }
 }
