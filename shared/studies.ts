@@ -138,7 +138,28 @@ export const studyRequestSchemas = {
   'studies.rename': z.object({ id, name }).strict(),
   /** Deletes the study; with `withResults`, also what it made that no other study or entity uses. */
   'studies.delete': z.object({ id, withResults: z.boolean().default(false) }).strict(),
+  /** The study's report as one self-contained HTML file, from the catalogue; an unfinished study's says what is missing. */
+  'studies.report': z.object({ id }).strict(),
+  /**
+   * Writes the report (and, with `pdf`, its PDF) into `folder` — a folder granted with files.grant —
+   * or into the Downloads folder when left out. Nothing is written when the PDF cannot be printed.
+   */
+  'studies.saveReport': z.object({ id, folder: z.string().min(1).optional(), pdf: z.boolean().default(false) }).strict(),
 } as const;
+
+/** A study's report: its title and the self-contained HTML. */
+export interface StudyReportFile {
+  title: string;
+  html: string;
+}
+
+/** Where a study's report was written. */
+export interface SavedStudyReport {
+  /** The HTML file. */
+  path: string;
+  /** The PDF, when one was asked for. */
+  pdfPath: string | null;
+}
 
 export const studyStatuses = ['new', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export type StudyStatus = (typeof studyStatuses)[number];

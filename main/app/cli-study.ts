@@ -6,6 +6,7 @@ import type { Api } from '../../shared/api.js';
 import { HeatlabError } from '../../shared/errors.js';
 import { formatPercent } from '../../shared/format.js';
 import { studySizes, type Study, type StudyProgress, type StudySize, type StudySummary } from '../../shared/studies.js';
+import { findChromium, PRINT_FROM_BROWSER } from '../study/report/pdf.js';
 import { formatEvaluation } from './cli-evaluate.js';
 import { parseId } from './cli-numbers.js';
 import { out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
@@ -17,7 +18,8 @@ export const studyUsage = `  study new              Make a study (--template sam
   study list             The studies in the workspace
   study show ID          A study's plan, steps and what each produced
   study rm ID            Delete a study (--with-results: also what it made that nothing else uses)
-  study template ID      Print a template as a study file to edit (--size small|full)`;
+  study template ID      Print a template as a study file to edit (--size small|full)
+  study report ID        The study's report as one HTML file [--pdf] [--out DIR]`;
 
 function sizeOption(value: string | undefined): StudySize {
   if (value === undefined) return 'small';
@@ -118,7 +120,10 @@ async function printResults(api: Api, study: Study): Promise<void> {
   }
 }
 
-export async function studyCommand(options: Options, args: string[]): Promise<void> {
+/** The options `heatlab study` reads beyond the common ones. */
+export type StudyOptions = Options & { out?: string; pdf?: boolean };
+
+export async function studyCommand(options: StudyOptions, args: string[]): Promise<void> {
   const [verb, ...rest] = args;
   const noMore = () => {
     if (rest.length > 0) throw new UsageError(`Unexpected argument "${rest[0]}".`);
@@ -194,9 +199,25 @@ export async function studyCommand(options: Options, args: string[]): Promise<vo
       out(JSON.stringify(template.plans[size], null, 2));
       return;
     }
+    case 'report': {
+      const id = oneId('report');
+      // Without a Chromium the HTML is still written, with the sentence saying how to print it.
+      const note = options.pdf && findChromium() === null ? PRINT_FROM_BROWSER : null;
+      const saved = await withHeatlab(options, async (api) => {
+        const { folder } = unwrap(await api['files.grant']({ path: resolve(options.out ?? '.') }));
+        return unwrap(await api['studies.saveReport']({ id, folder, pdf: options.pdf === true && note === null }));
+      });
+      if (options.json) out(JSON.stringify({ ...saved, note }, null, 2));
+      else {
+        out(`Wrote ${saved.path}`);
+        if (saved.pdfPath !== null) out(`Wrote ${saved.pdfPath}`);
+        if (note !== null) process.stderr.write(`heatlab: ${note}\n`);
+      }
+      return;
+    }
     default:
       throw new UsageError(
-        verb === undefined ? 'study needs a command: new, run, list, show, rm or template.' : `Unknown study command "${verb}"; use study new, run, list, show, rm or template.`,
+        verb === undefined ? 'study needs a command: new, run, list, show, rm, template or report.' : `Unknown study command "${verb}"; use study new, run, list, show, rm, template or report.`,
       );
   }
 }

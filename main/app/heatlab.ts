@@ -33,6 +33,12 @@ import { Slurm, slurmAvailability } from '../cluster/slurm.js';
 import { StudiesRepository } from '../catalogue/studies-repository.js';
 import { StudiesService } from '../study/studies-service.js';
 import { studyPorts } from './study-ports.js';
+import { createInProcessApi } from '../api/in-process.js';
+import type { Api } from '../../shared/api.js';
+import { chromiumPrinter, type PdfPrinter } from '../study/report/pdf.js';
+import { StudyReports } from '../study/study-reports.js';
+import { downloadsFolder } from '../workspace/downloads.js';
+import { reportSourcesFromApi } from './report-sources.js';
 
 export interface Heatlab {
   router: Router;
@@ -55,6 +61,10 @@ export interface HeatlabOptions {
   launcher?: HostLauncher;
   /** Start the compute host immediately instead of on first use. */
   warmUp?: boolean;
+  /** How reports become PDFs: Electron's printer in the desktop app; the machine's Chromium otherwise. */
+  printPdf?: PdfPrinter;
+  /** Where exports go when no folder is named: Electron's Downloads folder in the desktop app; ~/Downloads otherwise. */
+  downloadsDir?: () => string;
 }
 
 export function openHeatlab(options: HeatlabOptions): Heatlab {
@@ -135,7 +145,15 @@ function assemble(workspace: Workspace, options: HeatlabOptions): Heatlab {
   // A study runs its steps through the router it is served by: the ports read it once it exists.
   let router: Router | null = null;
   const studies = new StudiesService({ repo: new StudiesRepository(workspace.catalogue.db), ports: studyPorts(() => router!, jobs), events, version });
-  router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models, explanations, evaluations, studies, cluster }), (err) =>
+  // Reports read the catalogue through the Api itself, as the command line's `heatlab report` does.
+  let api: Api | null = null;
+  const studyReports = new StudyReports({
+    study: (id) => studies.get(id),
+    sources: reportSourcesFromApi(() => (api ??= createInProcessApi(router!, events)), version),
+    print: options.printPdf ?? chromiumPrinter,
+  });
+  const downloads = options.downloadsDir ?? (() => downloadsFolder());
+  router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models, explanations, evaluations, studies, cluster, studyReports, downloads }), (err) =>
     explainDiskFull(err, workspace.dir, 'Heatlab cannot write what this request needs'),
   );
   if (options.warmUp) jobs.warmUp();
