@@ -6,9 +6,15 @@ import type { Job } from '../../shared/jobs.js';
 import { connectWebSocketApi, type WebSocketApi, type WebSocketConstructor } from '../../shared/ws-client.js';
 import { appUrl } from './env.js';
 
+/**
+ * Playwright's trace recorder (trace: 'retain-on-failure') injects its snapshot script into every
+ * frame; a study report's frame, sandboxed without scripts, refuses it — the sandbox working, not an error of the app.
+ */
+const traceRefused = /^Blocked script execution in 'about:srcdoc' because the document's frame is sandboxed and the 'allow-scripts' permission is not set\.$/;
+
 export function collectErrors(page: Page): string[] {
   const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('console', (m) => m.type() === 'error' && !traceRefused.test(m.text()) && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
   return errors;
 }
