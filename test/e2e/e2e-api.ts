@@ -3,6 +3,7 @@
 import type { Locator, Page } from '@playwright/test';
 import WebSocket from 'ws';
 import type { Job } from '../../shared/jobs.js';
+import type { Study } from '../../shared/studies.js';
 import { connectWebSocketApi, type WebSocketApi, type WebSocketConstructor } from '../../shared/ws-client.js';
 import { appUrl } from './env.js';
 
@@ -44,6 +45,30 @@ export async function trainModel(api: WebSocketApi, created: { dataset: number; 
   created.dataset = (gen.result as { datasetId: number }).datasetId;
   const train = await finished(api, value(await api['models.train']({ datasetId: created.dataset, name: `${label} model ${stamp}`, training: { epochs } })));
   created.model = (train.result as { modelId: number }).modelId;
+}
+
+/**
+ * A study over an existing dataset and model — one method on four test images, one metric against the
+ * generated object masks — made and run through the API until it stops; a page to look at, cheaply.
+ */
+export async function runSmallStudy(api: WebSocketApi, name: string, datasetId: number, modelId: number): Promise<Study> {
+  const plan = {
+    name,
+    question: 'Does the gradient put its relevance on the shape?',
+    datasets: [{ kind: 'existing', datasetId, models: [{ kind: 'existing', modelId }] }],
+    methods: [{ id: 'gradient' }, { id: 'random' }],
+    images: { split: 'test', pick: 'first', n: 4 },
+    groundTruths: [{ kind: 'generated', mask: 'object' }],
+    metrics: [{ id: 'relevance-mass-accuracy' }],
+    resamples: 100,
+  };
+  const study = value(await api['studies.create']({ plan }));
+  value(await api['studies.run']({ id: study.id }));
+  for (;;) {
+    const now = value(await api['studies.get']({ id: study.id }));
+    if (now.status !== 'running') return now;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 export function value<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
