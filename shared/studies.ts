@@ -145,6 +145,12 @@ export const studyRequestSchemas = {
    * or into the Downloads folder when left out. Nothing is written when the PDF cannot be printed.
    */
   'studies.saveReport': z.object({ id, folder: z.string().min(1).optional(), pdf: z.boolean().default(false) }).strict(),
+  /**
+   * Writes the finished study's reproducibility bundle (one zip: plan, parameters, seeds, versions,
+   * ONNX models, arrays, score CSVs, report, imported inputs) into `folder` — granted with
+   * files.grant — or into the Downloads folder when left out.
+   */
+  'studies.export': z.object({ id, folder: z.string().min(1).optional() }).strict(),
 } as const;
 
 /** A study's report: its title and the self-contained HTML. */

@@ -32,7 +32,11 @@ export type StudyMethod =
   | 'annotations.list'
   | 'annotations.get'
   | 'jobs.get'
-  | 'jobs.cancel';
+  | 'jobs.cancel'
+  // The bundle reads these to carry and compare a study's scores and ground truths.
+  | 'evaluations.scores'
+  | 'datasets.masks'
+  | 'annotations.masks';
 
 /** Calls an API method; a refusal is thrown as the HeatlabError the API answered with. */
 export type CallApi = <M extends StudyMethod>(method: M, request: ApiRequest<M>) => Promise<ApiResults[M]>;
