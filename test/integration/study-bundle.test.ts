@@ -15,6 +15,8 @@ import { createInProcessApi } from '../../main/api/in-process.js';
 import { openHeatlab, type Heatlab } from '../../main/app/heatlab.js';
 import { BUNDLE_LIMITS, readBundleEntries, unpackBundle } from '../../main/study/bundle/zip-read.js';
 import { ownStderr, runCli } from '../fixtures/cli-runner.js';
+import { pytorchMadeCnn } from '../fixtures/foreign-onnx.js';
+import { pngFile, writeFile } from '../fixtures/import-fixtures.js';
 import { failure, ok } from '../fixtures/results.js';
 
 const plan: StudyPlanInput = {
@@ -109,9 +111,16 @@ describe('study bundles', () => {
     );
   });
 
-  it('recomputes the study from the bundle alone in a fresh workspace and finds no score, array or model that differs', async () => {
+  it('recomputes the study from the bundle the command line exports, alone in a fresh workspace, and finds no score, array or model that differs', async () => {
     await heatlab.close();
-    const { code, check } = await runBundle(bundle);
+    const out = join(root, 'cli-out');
+    mkdirSync(out);
+    const exported = await runCli(join(root, 'workspace'), 'study', 'export', String(study.id), '--out', out, '--json');
+    expect(exported.code, ownStderr(exported)).toBe(0);
+    const written = JSON.parse(exported.stdout) as { path: string; bytes: number };
+    expect(written).toEqual({ path: join(out, `Bundle-study-study-${study.id}-bundle.zip`), bytes: readFileSync(written.path).length });
+
+    const { code, check } = await runBundle(written.path);
     expect(check.differences).toEqual([]);
     expect(check.altered).toEqual([]);
     expect(check.same).toBe(true);
@@ -155,6 +164,58 @@ describe('study bundles', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`Changed since the export: ${name} (its bytes differ from the checksum the manifest records).`);
     expect(run.stdout).toMatch(new RegExp(`Differs: ${name} \\[datasets\\[0\\]\\.models\\[0\\]\\] the model \\(ONNX\\): bundle sha256 [0-9a-f]{16}…, recomputed sha256 [0-9a-f]{16}…`));
+  });
+});
+
+describe('bundles of your own data', () => {
+  it('carries the imported images, masks and ONNX file, so the study is recomputed after the originals are gone', async () => {
+    const source = join(root, 'own-data');
+    // Two classes of 32×32 grey images: a bright 8×8 square (its mask) on a dark ground, or the ground only.
+    for (let k = 0; k < 24; k++) {
+      const bright = k % 2 === 0;
+      const [x, y] = [(k * 7) % 24, (k * 11) % 24];
+      const inside = (r: number, c: number) => bright && r >= y && r < y + 8 && c >= x && c < x + 8;
+      const rows = (value: (r: number, c: number) => number) => Array.from({ length: 32 }, (_, r) => Array.from({ length: 32 }, (_, c) => value(r, c)));
+      const name = `${bright ? 'square' : 'plain'}/${k}.png`;
+      writeFile(join(source, 'images', name), pngFile({ width: 32, height: 32, depth: 8, colourType: 0, rows: rows((r, c) => (inside(r, c) ? 220 : 20 + ((r * c + k) % 9))) }));
+      writeFile(join(source, 'masks', name), pngFile({ width: 32, height: 32, depth: 8, colourType: 0, rows: rows((r, c) => (inside(r, c) ? 1 : 0)) }));
+    }
+    writeFileSync(join(source, 'net.onnx'), pytorchMadeCnn().bytes);
+    const own = {
+      name: 'Own data',
+      datasets: [{ kind: 'import', path: join(source, 'images'), masksPath: join(source, 'masks'), models: [{ kind: 'onnx', path: join(source, 'net.onnx'), name: 'PyTorch net' }] }],
+      methods: [{ id: 'gradient' }],
+      images: { split: 'all', pick: 'first', n: 4 },
+      groundTruths: [{ kind: 'imported' }],
+      metrics: [{ id: 'relevance-mass-accuracy' }],
+      resamples: 100,
+    };
+    const workspace = join(root, 'own-workspace');
+    const here = openHeatlab({ workspaceDir: workspace, mode: 'cli' });
+    let exported: string;
+    try {
+      const local = createInProcessApi(here.router, here.events);
+      const created = ok(await local['studies.create']({ plan: own }));
+      ok(await local['studies.run']({ id: created.id }));
+      expect((await here.studies.waitFor(created.id)).status).toBe('done');
+      const out = join(root, 'own-out');
+      mkdirSync(out);
+      exported = ok(await local['studies.export']({ id: created.id, folder: ok(await local['files.grant']({ path: out })).folder })).path;
+    } finally {
+      await here.close();
+    }
+    const names = Object.keys(zipEntries(exported));
+    expect(names.filter((n) => n.startsWith('inputs/datasets-0/images/'))).toHaveLength(24);
+    expect(names.filter((n) => n.startsWith('inputs/datasets-0/masks/'))).toHaveLength(24);
+    expect(names).toContain('inputs/models-0-0/net.onnx');
+    rmSync(source, { recursive: true });
+
+    const run = await runCli(join(root, 'own-elsewhere'), 'study', 'run', exported, '--json');
+    expect(run.code, ownStderr(run)).toBe(0);
+    const check = JSON.parse(run.stdout) as StudyBundleCheck;
+    expect(check.differences).toEqual([]);
+    expect(check.same).toBe(true);
+    expect(check.compared.models).toBe(1);
   });
 });
 
