@@ -6,8 +6,9 @@ import { withAbsolutePaths } from '../study/plan-paths.js';
 import type { Api } from '../../shared/api.js';
 import { HeatlabError } from '../../shared/errors.js';
 import { formatPercent } from '../../shared/format.js';
-import { studySizes, type Study, type StudyProgress, type StudySize, type StudySummary } from '../../shared/studies.js';
+import { studySizes, type Study, type StudyCluster, type StudyProgress, type StudySize, type StudySummary } from '../../shared/studies.js';
 import { findChromium, PRINT_FROM_BROWSER } from '../study/report/pdf.js';
+import { clusterShards } from './cli-cluster.js';
 import { formatEvaluation } from './cli-evaluate.js';
 import { parseId } from './cli-numbers.js';
 import { out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
@@ -17,6 +18,7 @@ import type { BundleManifest, StudyBundleCheck } from '../../shared/study-bundle
 export const studyUsage = `  study new              Make a study (--template samek2017|ts2018|counting-circles|your-data
                          [--size small|full] | --file PLAN.json) [--name NAME]
   study run ID|FILE      Run a study, or resume it: steps already done are skipped
+                         [--cluster slurm --shards N: explain and evaluate on Slurm]
   study list             The studies in the workspace
   study show ID          A study's plan, steps and what each produced
   study rm ID            Delete a study (--with-results: also what it made that nothing else uses)
@@ -77,7 +79,7 @@ function formatStudy(study: Study): string[] {
 }
 
 /** Runs the study to its end here, drawing its progress on stderr when that is a terminal; Ctrl+C cancels it. */
-async function runToEnd(api: Api, heatlab: Heatlab, id: number, json: boolean): Promise<Study> {
+async function runToEnd(api: Api, heatlab: Heatlab, id: number, json: boolean, cluster?: StudyCluster): Promise<Study> {
   const draw = !json && process.stderr.isTTY;
   const off = api.on('study.progress', (p) => {
     if (draw && p.studyId === id && p.status === 'running') process.stderr.write(`\r\x1b[2K${progressLine(p)}`);
@@ -85,7 +87,7 @@ async function runToEnd(api: Api, heatlab: Heatlab, id: number, json: boolean): 
   const onSigint = () => void api['studies.cancel']({ id });
   process.once('SIGINT', onSigint);
   try {
-    unwrap(await api['studies.run']({ id }));
+    unwrap(await api['studies.run']({ id, cluster }));
     return await heatlab.studies.waitFor(id);
   } finally {
     if (draw) process.stderr.write('\r\x1b[2K');
@@ -124,11 +126,11 @@ export function formatBundleCheck(check: StudyBundleCheck): string[] {
 }
 
 /** `study run BUNDLE.zip`: the bundle checked and unpacked, its plan run as a new study here, and the result compared with the bundle. */
-async function runBundle(options: StudyOptions, zip: string): Promise<void> {
+async function runBundle(options: StudyOptions, zip: string, cluster: StudyCluster | undefined): Promise<void> {
   const { study, check } = await withHeatlab(options, async (api, heatlab) => {
     const opened = await heatlab.studyBundles.open(zip);
     const created = unwrap(await api['studies.create']({ plan: opened.plan, name: options.name }));
-    const finished = await runToEnd(api, heatlab, created.id, options.json);
+    const finished = await runToEnd(api, heatlab, created.id, options.json, cluster);
     return { study: finished, check: finished.status === 'done' ? await heatlab.studyBundles.check(finished.id, opened) : null };
   });
   if (check === null) {
@@ -142,6 +144,12 @@ async function runBundle(options: StudyOptions, zip: string): Promise<void> {
   }
   // A difference is a finding, not a failure of the command: the exit code tells scripts.
   if (!check.same) process.exitCode = 1;
+}
+
+/** `--cluster slurm [--shards N]`: the explanation and evaluation steps on Slurm, or undefined to run everything here. */
+function clusterOption(options: StudyOptions): StudyCluster | undefined {
+  const shards = clusterShards(options);
+  return shards === null ? undefined : { kind: 'slurm', shards };
 }
 
 /** The options `heatlab study` reads beyond the common ones. */
@@ -173,11 +181,12 @@ export async function studyCommand(options: StudyOptions, args: string[]): Promi
     }
     case 'run': {
       if (rest.length !== 1) throw new UsageError('study run takes one study ID, study file or bundle (.zip).');
-      if (/\.zip$/i.test(rest[0]!)) return runBundle(options, resolve(rest[0]!));
+      const cluster = clusterOption(options);
+      if (/\.zip$/i.test(rest[0]!)) return runBundle(options, resolve(rest[0]!), cluster);
       const id = parseId(rest[0]);
       const study = await withHeatlab(options, async (api, heatlab) => {
         const studyId = id ?? unwrap(await api['studies.create']({ plan: readPlanFile(rest[0]!), name: options.name })).id;
-        const finished = await runToEnd(api, heatlab, studyId, options.json);
+        const finished = await runToEnd(api, heatlab, studyId, options.json, cluster);
         if (!options.json) await printResults(api, finished);
         return finished;
       });

@@ -35,6 +35,10 @@ export type StudyMethod =
   | 'jobs.cancel'
   // The bundle reads these to carry and compare a study's scores and ground truths.
   | 'evaluations.scores'
+  // A study run on the cluster submits its explanation and evaluation steps there.
+  | 'cluster.settings'
+  | 'cluster.explain'
+  | 'cluster.evaluate'
   | 'datasets.masks'
   | 'annotations.masks';
 
