@@ -45,8 +45,11 @@ const csvShapes: Record<string, { key: string[]; describe: (r: Record<string, st
   'tests.csv': { key: ['metric', 'column_a', 'column_b'], describe: (r) => `${r.metric}: ${r.method_a} vs ${r.method_b}`, ignore: [] },
 };
 
-/** Cell-by-cell differences of two CSV files of one shape; `cells`: how many values were compared. */
-export function compareCsv(role: string, bundleText: string, recomputedText: string, file: string, slot: string): { differences: BundleDifference[]; cells: number } {
+/**
+ * Cell-by-cell differences of two CSV files of one shape; `cells`: how many values were compared,
+ * `scores`: how many of them were scores (the per-image file's fields after `method`, one per metric).
+ */
+export function compareCsv(role: string, bundleText: string, recomputedText: string, file: string, slot: string): { differences: BundleDifference[]; cells: number; scores: number } {
   const shape = csvShapes[role]!;
   const table = (text: string) => {
     const [head = [], ...rows] = parseCsv(text);
@@ -55,7 +58,9 @@ export function compareCsv(role: string, bundleText: string, recomputedText: str
   const ours = table(bundleText);
   const theirs = table(recomputedText);
   const differences: BundleDifference[] = [];
+  const metrics = role === 'scores.csv' ? new Set(ours.head.slice(ours.head.indexOf('method') + 1)) : new Set<string>();
   let cells = 0;
+  let scores = 0;
   for (const [key, row] of ours.rows) {
     const again = theirs.rows.get(key);
     if (again === undefined) {
@@ -65,11 +70,12 @@ export function compareCsv(role: string, bundleText: string, recomputedText: str
     for (const field of ours.head) {
       if (shape.ignore.includes(field) || shape.key.includes(field)) continue;
       cells++;
+      if (metrics.has(field)) scores++;
       if (row[field] !== again[field]) differences.push({ file, slot, what: `${shape.describe(row)}: ${field}`, bundle: row[field] ?? '', recomputed: again[field] ?? '' });
     }
   }
   for (const [key, row] of theirs.rows) if (!ours.rows.has(key)) differences.push({ file, slot, what: shape.describe(row), bundle: 'no such line', recomputed: 'this line' });
-  return { differences, cells };
+  return { differences, cells, scores };
 }
 
 export interface CompareDeps {
@@ -101,7 +107,7 @@ export async function compareWithBundle(study: Study, bundle: OpenedBundle, deps
         const text = array.name !== null && existsSync(unpacked(bundle, array.name)) ? readFileSync(unpacked(bundle, array.name), 'utf8') : '';
         const result = compareCsv(array.role, text, again.text, file, step.slot);
         differences.push(...result.differences);
-        if (array.role === 'scores.csv') compared.scores += result.cells;
+        compared.scores += result.scores;
         continue;
       }
       const ours = await bundleSha(bundle, array);
