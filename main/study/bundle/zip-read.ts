@@ -45,7 +45,7 @@ function readAt(fd: number, position: number, length: number): Buffer {
   return out.subarray(0, got);
 }
 
-/** Why an entry's name cannot be unpacked safely, or null. */
+/** Whether an entry's name could unpack outside the folder (absolute, a drive, a backslash, NUL, an empty, '.' or '..' part). */
 function unsafeName(name: string): boolean {
   if (name === '' || name.startsWith('/') || name.includes('\\') || name.includes('\0') || /^[A-Za-z]:/.test(name)) return true;
   const parts = name.replace(/\/$/, '').split('/');
