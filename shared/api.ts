@@ -24,6 +24,7 @@ import { modelImportRequestSchemas, type OnnxInspection } from './model-import.j
 import { modelComparisonRequestSchemas, type ModelComparison } from './model-comparison.js';
 import { studyRequestSchemas, type Study, type StudyDeletion, type StudyProgress, type StudySummary, type StudyTemplateInfo, type StudyValidation, type StudyReportFile, type SavedStudyReport } from './studies.js';
 import { clusterRequestSchemas, type ClusterSettingsView } from './cluster.js';
+import type { StudyBundleFile } from './study-bundle.js';
 
 const jobId = z.int().min(1);
 const empty = z.object({}).strict();
@@ -197,6 +198,7 @@ export interface ApiResults {
   'studies.delete': StudyDeletion;
   'studies.report': StudyReportFile;
   'studies.saveReport': SavedStudyReport;
+  'studies.export': StudyBundleFile;
   'cluster.settings': ClusterSettingsView;
   'cluster.saveSettings': ClusterSettingsView;
   /** A cluster explanation job; its result is `{ runIds }`, as a local one's. */

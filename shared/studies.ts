@@ -113,6 +113,10 @@ export type StudyPlan = z.output<typeof studyPlanSchema>;
 
 const planObject = z.record(z.string(), z.unknown());
 
+/** Where a study's explanation and evaluation steps run when not here: the workspace's Slurm cluster. */
+export const studyClusterSchema = z.object({ kind: z.literal('slurm'), shards: z.int().min(1).max(10_000).optional() }).strict();
+export type StudyCluster = z.output<typeof studyClusterSchema>;
+
 export const studyRequestSchemas = {
   /** The templates, each at both sizes, with its citation. */
   'studies.templates': z.object({}).strict(),
@@ -131,8 +135,12 @@ export const studyRequestSchemas = {
   'studies.validate': z.object({ plan: planObject }).strict(),
   'studies.list': z.object({}).strict(),
   'studies.get': z.object({ id }).strict(),
-  /** Runs (or resumes) the pipeline in the background; progress comes as `study.progress`. */
-  'studies.run': z.object({ id }).strict(),
+  /**
+   * Runs (or resumes) the pipeline in the background; progress comes as `study.progress`. With
+   * `cluster`, the explanation and evaluation steps run on Slurm as cluster.explain and
+   * cluster.evaluate jobs split into `shards` (their default when left out); the rest runs here.
+   */
+  'studies.run': z.object({ id, cluster: studyClusterSchema.optional() }).strict(),
   /** Cancels the current step's job and stops; running the study again resumes it. */
   'studies.cancel': z.object({ id }).strict(),
   'studies.rename': z.object({ id, name }).strict(),
@@ -145,6 +153,12 @@ export const studyRequestSchemas = {
    * or into the Downloads folder when left out. Nothing is written when the PDF cannot be printed.
    */
   'studies.saveReport': z.object({ id, folder: z.string().min(1).optional(), pdf: z.boolean().default(false) }).strict(),
+  /**
+   * Writes the finished study's reproducibility bundle (one zip: plan, parameters, seeds, versions,
+   * ONNX models, arrays, score CSVs, report, imported inputs) into `folder` — granted with
+   * files.grant — or into the Downloads folder when left out.
+   */
+  'studies.export': z.object({ id, folder: z.string().min(1).optional() }).strict(),
 } as const;
 
 /** A study's report: its title and the self-contained HTML. */

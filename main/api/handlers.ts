@@ -13,6 +13,7 @@ import type { EvaluationsService } from '../evaluate/evaluations-service.js';
 import { catalogueHandlers } from './catalogue-handlers.js';
 import type { StudiesService } from '../study/studies-service.js';
 import type { StudyReports } from '../study/study-reports.js';
+import type { StudyBundles } from '../study/study-bundles.js';
 import { ensureFolder } from '../workspace/downloads.js';
 import type { ClusterService } from '../cluster/cluster-service.js';
 import { clusterHandlers } from './cluster-handlers.js';
@@ -37,6 +38,7 @@ export interface Services {
   studies: StudiesService;
   cluster: ClusterService;
   studyReports: StudyReports;
+  studyBundles: StudyBundles;
   /** The Downloads folder, where an export goes when the request names no folder. */
   downloads: () => string;
 }
@@ -85,6 +87,7 @@ export function createHandlers(s: Services): Handlers {
     ...studyHandlers(s.studies),
     'studies.report': ({ id }) => s.studyReports.report(id),
     'studies.saveReport': ({ id, folder, pdf }) => s.studyReports.save(id, exportFolder(folder), pdf),
+    'studies.export': ({ id, folder }) => s.studyBundles.export(id, exportFolder(folder)),
     'annotations.export': (request) => annotations['annotations.export']({ ...request, folder: grants.writable(request.folder) }),
     ...catalogueHandlers(s),
     'files.browse': ({ path, hidden }) => browseFolder(path, hidden, s.workspace.dir),

@@ -37,6 +37,7 @@ import { createInProcessApi } from '../api/in-process.js';
 import type { Api } from '../../shared/api.js';
 import { chromiumPrinter, type PdfPrinter } from '../study/report/pdf.js';
 import { StudyReports } from '../study/study-reports.js';
+import { StudyBundles } from '../study/study-bundles.js';
 import { downloadsFolder } from '../workspace/downloads.js';
 import { reportSourcesFromApi } from './report-sources.js';
 
@@ -49,6 +50,7 @@ export interface Heatlab {
   explanations: ExplanationsService;
   evaluations: EvaluationsService;
   studies: StudiesService;
+  studyBundles: StudyBundles;
   cluster: ClusterService;
   workspace: Workspace;
   close(): Promise<void>;
@@ -144,7 +146,8 @@ function assemble(workspace: Workspace, options: HeatlabOptions): Heatlab {
   });
   // A study runs its steps through the router it is served by: the ports read it once it exists.
   let router: Router | null = null;
-  const studies = new StudiesService({ repo: new StudiesRepository(workspace.catalogue.db), ports: studyPorts(() => router!, jobs), events, version });
+  const ports = studyPorts(() => router!, jobs);
+  const studies = new StudiesService({ repo: new StudiesRepository(workspace.catalogue.db), ports, events, version });
   // Reports read the catalogue through the Api itself, as the command line's `heatlab report` does.
   let api: Api | null = null;
   const studyReports = new StudyReports({
@@ -152,9 +155,20 @@ function assemble(workspace: Workspace, options: HeatlabOptions): Heatlab {
     sources: reportSourcesFromApi(() => (api ??= createInProcessApi(router!, events)), version),
     print: options.printPdf ?? chromiumPrinter,
   });
+  const studyBundles = new StudyBundles({
+    study: (id) => studies.get(id),
+    call: ports.call,
+    workspace: workspace.dir,
+    software: async () => {
+      const { engines } = await jobs.engines();
+      return { heatlab: version, node: process.versions.node, platform: `${process.platform}-${process.arch}`, ort: engines?.ort.version ?? null, tfjs: engines?.tfjs.tfjsVersion ?? null, tfjsBackend: engines?.tfjs.backend ?? null };
+    },
+    reportHtml: async (id) => (await studyReports.report(id)).html,
+  });
   const downloads = options.downloadsDir ?? (() => downloadsFolder());
-  router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models, explanations, evaluations, studies, cluster, studyReports, downloads }), (err) =>
-    explainDiskFull(err, workspace.dir, 'Heatlab cannot write what this request needs'),
+  router = new Router(
+    createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models, explanations, evaluations, studies, cluster, studyReports, studyBundles, downloads }),
+    (err) => explainDiskFull(err, workspace.dir, 'Heatlab cannot write what this request needs'),
   );
   if (options.warmUp) jobs.warmUp();
   let closing: Promise<void> | null = null;
@@ -167,6 +181,7 @@ function assemble(workspace: Workspace, options: HeatlabOptions): Heatlab {
     explanations,
     evaluations,
     studies,
+    studyBundles,
     cluster,
     workspace,
     close: () => {
