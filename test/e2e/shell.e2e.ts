@@ -7,6 +7,7 @@ const views = [
   { link: 'Explain', heading: 'Nothing to explain yet' },
   { link: 'Annotate', heading: 'No annotation sets yet' },
   { link: 'Evaluate', heading: 'No evaluations yet' },
+  { link: 'Studies', heading: 'No studies yet' },
   { link: 'Catalogue', heading: 'Catalogue' },
   { link: 'Engine', heading: 'Engine' },
 ];
