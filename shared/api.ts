@@ -22,8 +22,9 @@ import { modelRequestSchemas, trainRequestSchema, type Misclassified, type Model
 import { jobStatuses, type Job, type JobProgressEvent } from './jobs.js';
 import { modelImportRequestSchemas, type OnnxInspection } from './model-import.js';
 import { modelComparisonRequestSchemas, type ModelComparison } from './model-comparison.js';
-import { studyRequestSchemas, type Study, type StudyDeletion, type StudyProgress, type StudySummary, type StudyTemplateInfo, type StudyValidation } from './studies.js';
+import { studyRequestSchemas, type Study, type StudyDeletion, type StudyProgress, type StudySummary, type StudyTemplateInfo, type StudyValidation, type StudyReportFile, type SavedStudyReport } from './studies.js';
 import { clusterRequestSchemas, type ClusterSettingsView } from './cluster.js';
+import type { StudyBundleFile } from './study-bundle.js';
 
 const jobId = z.int().min(1);
 const empty = z.object({}).strict();
@@ -195,6 +196,9 @@ export interface ApiResults {
   'studies.cancel': Study;
   'studies.rename': Study;
   'studies.delete': StudyDeletion;
+  'studies.report': StudyReportFile;
+  'studies.saveReport': SavedStudyReport;
+  'studies.export': StudyBundleFile;
   'cluster.settings': ClusterSettingsView;
   'cluster.saveSettings': ClusterSettingsView;
   /** A cluster explanation job; its result is `{ runIds }`, as a local one's. */

@@ -113,6 +113,10 @@ export type StudyPlan = z.output<typeof studyPlanSchema>;
 
 const planObject = z.record(z.string(), z.unknown());
 
+/** Where a study's explanation and evaluation steps run when not here: the workspace's Slurm cluster. */
+export const studyClusterSchema = z.object({ kind: z.literal('slurm'), shards: z.int().min(1).max(10_000).optional() }).strict();
+export type StudyCluster = z.output<typeof studyClusterSchema>;
+
 export const studyRequestSchemas = {
   /** The templates, each at both sizes, with its citation. */
   'studies.templates': z.object({}).strict(),
@@ -131,14 +135,45 @@ export const studyRequestSchemas = {
   'studies.validate': z.object({ plan: planObject }).strict(),
   'studies.list': z.object({}).strict(),
   'studies.get': z.object({ id }).strict(),
-  /** Runs (or resumes) the pipeline in the background; progress comes as `study.progress`. */
-  'studies.run': z.object({ id }).strict(),
+  /**
+   * Runs (or resumes) the pipeline in the background; progress comes as `study.progress`. With
+   * `cluster`, the explanation and evaluation steps run on Slurm as cluster.explain and
+   * cluster.evaluate jobs split into `shards` (their default when left out); the rest runs here.
+   */
+  'studies.run': z.object({ id, cluster: studyClusterSchema.optional() }).strict(),
   /** Cancels the current step's job and stops; running the study again resumes it. */
   'studies.cancel': z.object({ id }).strict(),
   'studies.rename': z.object({ id, name }).strict(),
   /** Deletes the study; with `withResults`, also what it made that no other study or entity uses. */
   'studies.delete': z.object({ id, withResults: z.boolean().default(false) }).strict(),
+  /** The study's report as one self-contained HTML file, from the catalogue; an unfinished study's says what is missing. */
+  'studies.report': z.object({ id }).strict(),
+  /**
+   * Writes the report (and, with `pdf`, its PDF) into `folder` — a folder granted with files.grant —
+   * or into the Downloads folder when left out. Nothing is written when the PDF cannot be printed.
+   */
+  'studies.saveReport': z.object({ id, folder: z.string().min(1).optional(), pdf: z.boolean().default(false) }).strict(),
+  /**
+   * Writes the finished study's reproducibility bundle (one zip: plan, parameters, seeds, versions,
+   * ONNX models, arrays, score CSVs, report, imported inputs) into `folder` — granted with
+   * files.grant — or into the Downloads folder when left out.
+   */
+  'studies.export': z.object({ id, folder: z.string().min(1).optional() }).strict(),
 } as const;
+
+/** A study's report: its title and the self-contained HTML. */
+export interface StudyReportFile {
+  title: string;
+  html: string;
+}
+
+/** Where a study's report was written. */
+export interface SavedStudyReport {
+  /** The HTML file. */
+  path: string;
+  /** The PDF, when one was asked for. */
+  pdfPath: string | null;
+}
 
 export const studyStatuses = ['new', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export type StudyStatus = (typeof studyStatuses)[number];

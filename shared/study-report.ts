@@ -101,6 +101,8 @@ export interface ReportData {
   runs: ExplanationRun[];
   grids: ReportHeatmapGrid[];
   evaluations: ReportEvaluation[];
+  /** What the report lacks, one sentence each (a study's steps not done yet); absent or empty when complete. */
+  missing?: string[];
 }
 
 /** A conclusion drawn from one evaluation's statistics, with how it may be read. */

@@ -12,6 +12,9 @@ import type { ExplanationsService } from '../explain/explanations-service.js';
 import type { EvaluationsService } from '../evaluate/evaluations-service.js';
 import { catalogueHandlers } from './catalogue-handlers.js';
 import type { StudiesService } from '../study/studies-service.js';
+import type { StudyReports } from '../study/study-reports.js';
+import type { StudyBundles } from '../study/study-bundles.js';
+import { ensureFolder } from '../workspace/downloads.js';
 import type { ClusterService } from '../cluster/cluster-service.js';
 import { clusterHandlers } from './cluster-handlers.js';
 import { evaluationHandlers } from './evaluation-handlers.js';
@@ -34,6 +37,10 @@ export interface Services {
   evaluations: EvaluationsService;
   studies: StudiesService;
   cluster: ClusterService;
+  studyReports: StudyReports;
+  studyBundles: StudyBundles;
+  /** The Downloads folder, where an export goes when the request names no folder. */
+  downloads: () => string;
 }
 
 export function createHandlers(s: Services): Handlers {
@@ -78,12 +85,20 @@ export function createHandlers(s: Services): Handlers {
     ...clusterHandlers(s.cluster, s.explanations, s.evaluations, s.jobs),
     ...annotations,
     ...studyHandlers(s.studies),
+    'studies.report': ({ id }) => s.studyReports.report(id),
+    'studies.saveReport': ({ id, folder, pdf }) => s.studyReports.save(id, exportFolder(folder), pdf),
+    'studies.export': ({ id, folder }) => s.studyBundles.export(id, exportFolder(folder)),
     'annotations.export': (request) => annotations['annotations.export']({ ...request, folder: grants.writable(request.folder) }),
     ...catalogueHandlers(s),
     'files.browse': ({ path, hidden }) => browseFolder(path, hidden, s.workspace.dir),
     'files.grant': ({ path }) => grants.grant(path),
     'files.save': ({ folder, name, data }) => saveFile(grants.writable(folder), name, data),
   };
+
+  /** A granted folder, or the Downloads folder (made when missing) under the same rules as a granted one. */
+  function exportFolder(folder: string | undefined): string {
+    return folder === undefined ? grants.usable(ensureFolder(s.downloads())) : grants.writable(folder);
+  }
 
   async function sweepingAfter<T>(result: T | Promise<T>): Promise<T> {
     const value = await result;

@@ -14,7 +14,7 @@ export function studyHandlers(studies: StudiesService): StudyMethods {
     'studies.validate': ({ plan }) => studies.validate(plan),
     'studies.list': () => studies.list(),
     'studies.get': ({ id }) => studies.get(id),
-    'studies.run': ({ id }) => studies.run(id),
+    'studies.run': ({ id, cluster }) => studies.run(id, cluster ?? null),
     'studies.cancel': ({ id }) => studies.cancel(id),
     'studies.rename': ({ id, name }) => studies.rename(id, name),
     'studies.delete': ({ id, withResults }) => studies.delete(id, withResults),

@@ -1,23 +1,31 @@
 // `heatlab study …`: make a study from a template or a study file, run (or resume) it, list, show
 // and delete studies, and write a template out as a study file to edit.
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { withAbsolutePaths } from '../study/plan-paths.js';
 import type { Api } from '../../shared/api.js';
 import { HeatlabError } from '../../shared/errors.js';
 import { formatPercent } from '../../shared/format.js';
-import { studySizes, type Study, type StudyProgress, type StudySize, type StudySummary } from '../../shared/studies.js';
+import { studySizes, type Study, type StudyCluster, type StudyProgress, type StudySize, type StudySummary } from '../../shared/studies.js';
+import { findChromium, PRINT_FROM_BROWSER } from '../study/report/pdf.js';
+import { clusterShards } from './cli-cluster.js';
 import { formatEvaluation } from './cli-evaluate.js';
 import { parseId } from './cli-numbers.js';
 import { out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
 import type { Heatlab } from './heatlab.js';
+import type { BundleManifest, StudyBundleCheck } from '../../shared/study-bundle.js';
 
 export const studyUsage = `  study new              Make a study (--template samek2017|ts2018|counting-circles|your-data
                          [--size small|full] | --file PLAN.json) [--name NAME]
   study run ID|FILE      Run a study, or resume it: steps already done are skipped
+                         [--cluster slurm --shards N: explain and evaluate on Slurm]
   study list             The studies in the workspace
   study show ID          A study's plan, steps and what each produced
   study rm ID            Delete a study (--with-results: also what it made that nothing else uses)
-  study template ID      Print a template as a study file to edit (--size small|full)`;
+  study template ID      Print a template as a study file to edit (--size small|full)
+  study report ID        The study's report as one HTML file [--pdf] [--out DIR]
+  study export ID        The study's reproducibility bundle as one zip [--out DIR]
+  study run BUNDLE.zip   Recompute a bundle's study here and name every score that differs`;
 
 function sizeOption(value: string | undefined): StudySize {
   if (value === undefined) return 'small';
@@ -36,24 +44,7 @@ export function readPlanFile(path: string): Record<string, unknown> {
     throw new HeatlabError('invalid_request', `The study file ${file} cannot be read: ${why}.`);
   }
   if (plan === null || typeof plan !== 'object' || Array.isArray(plan)) throw new HeatlabError('invalid_request', `The study file ${file} must hold one JSON object.`);
-  const folder = dirname(file);
-  const absolute = (value: unknown) => (typeof value === 'string' && value !== '' && !isAbsolute(value) ? resolve(folder, value) : value);
-  const withPaths = (entry: unknown, keys: string[]) => {
-    if (entry === null || typeof entry !== 'object') return entry;
-    const copy = { ...(entry as Record<string, unknown>) };
-    for (const key of keys) if (key in copy) copy[key] = absolute(copy[key]);
-    return copy;
-  };
-  const datasets = (plan as { datasets?: unknown }).datasets;
-  if (!Array.isArray(datasets)) return plan as Record<string, unknown>;
-  return {
-    ...(plan as Record<string, unknown>),
-    datasets: datasets.map((d) => {
-      const dataset = withPaths(d, ['path', 'masksPath']);
-      const models = (dataset as { models?: unknown } | null)?.models;
-      return Array.isArray(models) ? { ...(dataset as object), models: models.map((m) => withPaths(m, ['path', 'labelsFile'])) } : dataset;
-    }),
-  };
+  return withAbsolutePaths(plan as Record<string, unknown>, dirname(file));
 }
 
 function progressLine(p: StudyProgress): string {
@@ -88,7 +79,7 @@ function formatStudy(study: Study): string[] {
 }
 
 /** Runs the study to its end here, drawing its progress on stderr when that is a terminal; Ctrl+C cancels it. */
-async function runToEnd(api: Api, heatlab: Heatlab, id: number, json: boolean): Promise<Study> {
+async function runToEnd(api: Api, heatlab: Heatlab, id: number, json: boolean, cluster?: StudyCluster): Promise<Study> {
   const draw = !json && process.stderr.isTTY;
   const off = api.on('study.progress', (p) => {
     if (draw && p.studyId === id && p.status === 'running') process.stderr.write(`\r\x1b[2K${progressLine(p)}`);
@@ -96,7 +87,7 @@ async function runToEnd(api: Api, heatlab: Heatlab, id: number, json: boolean): 
   const onSigint = () => void api['studies.cancel']({ id });
   process.once('SIGINT', onSigint);
   try {
-    unwrap(await api['studies.run']({ id }));
+    unwrap(await api['studies.run']({ id, cluster }));
     return await heatlab.studies.waitFor(id);
   } finally {
     if (draw) process.stderr.write('\r\x1b[2K');
@@ -118,7 +109,53 @@ async function printResults(api: Api, study: Study): Promise<void> {
   }
 }
 
-export async function studyCommand(options: Options, args: string[]): Promise<void> {
+const formatBytes = (bytes: number) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+
+const softwareWords = (s: BundleManifest['software']) =>
+  `Heatlab ${s.heatlab}, Node ${s.node} on ${s.platform}, ONNX Runtime ${s.ort ?? 'unknown'}, tfjs ${s.tfjs ?? 'unknown'} (${s.tfjsBackend ?? 'backend unknown'})`;
+
+/** The comparison in words: what was compared, what changed since the export, and every value that differs. */
+export function formatBundleCheck(check: StudyBundleCheck): string[] {
+  const { scores, arrays, models } = check.compared;
+  const lines = [`Compared ${scores} score${scores === 1 ? '' : 's'}, ${arrays} arra${arrays === 1 ? 'y' : 'ys'} and ${models} model${models === 1 ? '' : 's'} with the bundle: ${check.same ? 'none differs.' : `${check.differences.length} value${check.differences.length === 1 ? '' : 's'} differ${check.differences.length === 1 ? 's' : ''}.`}`];
+  for (const a of check.altered) lines.push(`Changed since the export: ${a.file} (${a.how === 'changed' ? 'its bytes differ from the checksum the manifest records' : a.how === 'missing' ? 'the manifest lists it, the bundle lacks it' : 'the manifest does not list it'}).`);
+  for (const d of check.differences) lines.push(`Differs: ${d.file} [${d.slot}] ${d.what}: bundle ${d.bundle}, recomputed ${d.recomputed}`);
+  const [made, here] = [softwareWords(check.software.bundle), softwareWords(check.software.here)];
+  if (!check.same && made !== here) lines.push(`The bundle was made with ${made}; this machine has ${here}.`);
+  return lines;
+}
+
+/** `study run BUNDLE.zip`: the bundle checked and unpacked, its plan run as a new study here, and the result compared with the bundle. */
+async function runBundle(options: StudyOptions, zip: string, cluster: StudyCluster | undefined): Promise<void> {
+  const { study, check } = await withHeatlab(options, async (api, heatlab) => {
+    const opened = await heatlab.studyBundles.open(zip);
+    const created = unwrap(await api['studies.create']({ plan: opened.plan, name: options.name }));
+    const finished = await runToEnd(api, heatlab, created.id, options.json, cluster);
+    return { study: finished, check: finished.status === 'done' ? await heatlab.studyBundles.check(finished.id, opened) : null };
+  });
+  if (check === null) {
+    const error = study.error ?? { code: 'internal' as const, message: `Study ${study.id} ended ${study.status}.` };
+    throw new HeatlabError(error.code, error.message, error.details);
+  }
+  if (options.json) out(JSON.stringify(check, null, 2));
+  else {
+    out(`Study ${study.id} "${study.name}" recomputed from ${zip}.`);
+    for (const line of formatBundleCheck(check)) out(line);
+  }
+  // A difference is a finding, not a failure of the command: the exit code tells scripts.
+  if (!check.same) process.exitCode = 1;
+}
+
+/** `--cluster slurm [--shards N]`: the explanation and evaluation steps on Slurm, or undefined to run everything here. */
+function clusterOption(options: StudyOptions): StudyCluster | undefined {
+  const shards = clusterShards(options);
+  return shards === null ? undefined : { kind: 'slurm', shards };
+}
+
+/** The options `heatlab study` reads beyond the common ones. */
+export type StudyOptions = Options & { out?: string; pdf?: boolean };
+
+export async function studyCommand(options: StudyOptions, args: string[]): Promise<void> {
   const [verb, ...rest] = args;
   const noMore = () => {
     if (rest.length > 0) throw new UsageError(`Unexpected argument "${rest[0]}".`);
@@ -143,11 +180,13 @@ export async function studyCommand(options: Options, args: string[]): Promise<vo
       return;
     }
     case 'run': {
-      if (rest.length !== 1) throw new UsageError('study run takes one study ID or study file.');
+      if (rest.length !== 1) throw new UsageError('study run takes one study ID, study file or bundle (.zip).');
+      const cluster = clusterOption(options);
+      if (/\.zip$/i.test(rest[0]!)) return runBundle(options, resolve(rest[0]!), cluster);
       const id = parseId(rest[0]);
       const study = await withHeatlab(options, async (api, heatlab) => {
         const studyId = id ?? unwrap(await api['studies.create']({ plan: readPlanFile(rest[0]!), name: options.name })).id;
-        const finished = await runToEnd(api, heatlab, studyId, options.json);
+        const finished = await runToEnd(api, heatlab, studyId, options.json, cluster);
         if (!options.json) await printResults(api, finished);
         return finished;
       });
@@ -194,9 +233,35 @@ export async function studyCommand(options: Options, args: string[]): Promise<vo
       out(JSON.stringify(template.plans[size], null, 2));
       return;
     }
+    case 'export': {
+      const id = oneId('export');
+      const bundle = await withHeatlab(options, async (api) => {
+        const { folder } = unwrap(await api['files.grant']({ path: resolve(options.out ?? '.') }));
+        return unwrap(await api['studies.export']({ id, folder }));
+      });
+      if (options.json) out(JSON.stringify(bundle, null, 2));
+      else out(`Wrote ${bundle.path} (${formatBytes(bundle.bytes)})`);
+      return;
+    }
+    case 'report': {
+      const id = oneId('report');
+      // Without a Chromium the HTML is still written, with the sentence saying how to print it.
+      const note = options.pdf && findChromium() === null ? PRINT_FROM_BROWSER : null;
+      const saved = await withHeatlab(options, async (api) => {
+        const { folder } = unwrap(await api['files.grant']({ path: resolve(options.out ?? '.') }));
+        return unwrap(await api['studies.saveReport']({ id, folder, pdf: options.pdf === true && note === null }));
+      });
+      if (options.json) out(JSON.stringify({ ...saved, note }, null, 2));
+      else {
+        out(`Wrote ${saved.path}`);
+        if (saved.pdfPath !== null) out(`Wrote ${saved.pdfPath}`);
+        if (note !== null) process.stderr.write(`heatlab: ${note}\n`);
+      }
+      return;
+    }
     default:
       throw new UsageError(
-        verb === undefined ? 'study needs a command: new, run, list, show, rm or template.' : `Unknown study command "${verb}"; use study new, run, list, show, rm or template.`,
+        verb === undefined ? 'study needs a command: new, run, list, show, rm, template, report or export.' : `Unknown study command "${verb}"; use study new, run, list, show, rm, template, report or export.`,
       );
   }
 }

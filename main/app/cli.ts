@@ -19,7 +19,7 @@ import { modelsCommand, modelsUsage, trainCommand } from './cli-models.js';
 import { reportCommand, reportUsage, type ReportOptions } from './cli-report.js';
 import { COUNT, decimalOption, wholeOption } from './cli-numbers.js';
 import { parseCommandLine } from './cli-options.js';
-import { studyCommand, studyUsage } from './cli-study.js';
+import { studyCommand, studyUsage, type StudyOptions } from './cli-study.js';
 import { failJob, followJob, out, unwrap, UsageError, withHeatlab, type Options } from './cli-support.js';
 import { openHeatlab } from './heatlab.js';
 import { appVersion, rendererDir } from './paths.js';
@@ -134,7 +134,7 @@ const commands: Record<string, (options: Options, args: string[]) => Promise<voi
   },
 
   async study(options, args) {
-    await studyCommand(options, args);
+    await studyCommand(options as StudyOptions, args);
   },
 
   async cluster(options, args) {

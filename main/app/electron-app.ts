@@ -12,14 +12,17 @@ import {
   windowOptions,
 } from './electron.js';
 import type { BrowserWindowLike, ElectronLike } from './electron-types.js';
-import { openHeatlab, type Heatlab } from './heatlab.js';
+import { openHeatlab, type Heatlab, type HeatlabOptions } from './heatlab.js';
 import { hostEntry, preloadEntry, rendererDir } from './paths.js';
 
 export interface ElectronApp {
   ready: Promise<Heatlab | null>;
 }
 
-export function startElectronApp(electron: ElectronLike, env: NodeJS.ProcessEnv = process.env): ElectronApp {
+/** What the desktop app adds to Heatlab from Electron: its PDF printer and Downloads folder. */
+export type DesktopExtras = Pick<HeatlabOptions, 'printPdf' | 'downloadsDir'>;
+
+export function startElectronApp(electron: ElectronLike, env: NodeJS.ProcessEnv = process.env, extras: DesktopExtras = {}): ElectronApp {
   const { app, BrowserWindow } = electron;
   // Must happen before `ready`: the app's origin is a standard, secure scheme with fetch support.
   electron.protocol.registerSchemesAsPrivileged([
@@ -51,6 +54,7 @@ export function startElectronApp(electron: ElectronLike, env: NodeJS.ProcessEnv 
         mode: 'electron',
         launcher: utilityProcessLauncher(electron.utilityProcess, hostEntry()),
         warmUp: true,
+        ...extras,
       });
     } catch (err) {
       return refuseToStart(err);

@@ -33,6 +33,13 @@ import { Slurm, slurmAvailability } from '../cluster/slurm.js';
 import { StudiesRepository } from '../catalogue/studies-repository.js';
 import { StudiesService } from '../study/studies-service.js';
 import { studyPorts } from './study-ports.js';
+import { createInProcessApi } from '../api/in-process.js';
+import type { Api } from '../../shared/api.js';
+import { chromiumPrinter, type PdfPrinter } from '../study/report/pdf.js';
+import { StudyReports } from '../study/study-reports.js';
+import { StudyBundles } from '../study/study-bundles.js';
+import { downloadsFolder } from '../workspace/downloads.js';
+import { reportSourcesFromApi } from './report-sources.js';
 
 export interface Heatlab {
   router: Router;
@@ -43,6 +50,7 @@ export interface Heatlab {
   explanations: ExplanationsService;
   evaluations: EvaluationsService;
   studies: StudiesService;
+  studyBundles: StudyBundles;
   cluster: ClusterService;
   workspace: Workspace;
   close(): Promise<void>;
@@ -55,6 +63,10 @@ export interface HeatlabOptions {
   launcher?: HostLauncher;
   /** Start the compute host immediately instead of on first use. */
   warmUp?: boolean;
+  /** How reports become PDFs: Electron's printer in the desktop app; the machine's Chromium otherwise. */
+  printPdf?: PdfPrinter;
+  /** Where exports go when no folder is named: Electron's Downloads folder in the desktop app; ~/Downloads otherwise. */
+  downloadsDir?: () => string;
 }
 
 export function openHeatlab(options: HeatlabOptions): Heatlab {
@@ -134,9 +146,29 @@ function assemble(workspace: Workspace, options: HeatlabOptions): Heatlab {
   });
   // A study runs its steps through the router it is served by: the ports read it once it exists.
   let router: Router | null = null;
-  const studies = new StudiesService({ repo: new StudiesRepository(workspace.catalogue.db), ports: studyPorts(() => router!, jobs), events, version });
-  router = new Router(createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models, explanations, evaluations, studies, cluster }), (err) =>
-    explainDiskFull(err, workspace.dir, 'Heatlab cannot write what this request needs'),
+  const ports = studyPorts(() => router!, jobs);
+  const studies = new StudiesService({ repo: new StudiesRepository(workspace.catalogue.db), ports, events, version });
+  // Reports read the catalogue through the Api itself, as the command line's `heatlab report` does.
+  let api: Api | null = null;
+  const studyReports = new StudyReports({
+    study: (id) => studies.get(id),
+    sources: reportSourcesFromApi(() => (api ??= createInProcessApi(router!, events)), version),
+    print: options.printPdf ?? chromiumPrinter,
+  });
+  const studyBundles = new StudyBundles({
+    study: (id) => studies.get(id),
+    call: ports.call,
+    workspace: workspace.dir,
+    software: async () => {
+      const { engines } = await jobs.engines();
+      return { heatlab: version, node: process.versions.node, platform: `${process.platform}-${process.arch}`, ort: engines?.ort.version ?? null, tfjs: engines?.tfjs.tfjsVersion ?? null, tfjsBackend: engines?.tfjs.backend ?? null };
+    },
+    reportHtml: async (id) => (await studyReports.report(id)).html,
+  });
+  const downloads = options.downloadsDir ?? (() => downloadsFolder());
+  router = new Router(
+    createHandlers({ mode: options.mode, version, workspace, jobs, datasets, annotations, models, explanations, evaluations, studies, cluster, studyReports, studyBundles, downloads }),
+    (err) => explainDiskFull(err, workspace.dir, 'Heatlab cannot write what this request needs'),
   );
   if (options.warmUp) jobs.warmUp();
   let closing: Promise<void> | null = null;
@@ -149,6 +181,7 @@ function assemble(workspace: Workspace, options: HeatlabOptions): Heatlab {
     explanations,
     evaluations,
     studies,
+    studyBundles,
     cluster,
     workspace,
     close: () => {

@@ -13,6 +13,7 @@ import { benchEvaluateStream, childEvaluateStream } from './evaluate-stream-benc
 import { benchExplainView } from './explain-view-bench.js';
 import { benchLoad } from './load-bench.js';
 import { benchCluster } from './cluster-bench.js';
+import { benchStudy } from './study-bench.js';
 import { benchTraining, childTrain100k, childTrainSpeed } from './train-bench.js';
 import { printTable, record, rows } from './table.js';
 
@@ -44,6 +45,7 @@ const areas: Record<string, () => Promise<void>> = {
   'explain-view': benchExplainView,
   load: benchLoad,
   cluster: benchCluster,
+  study: benchStudy,
 };
 
 async function main(): Promise<void> {

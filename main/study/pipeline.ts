@@ -9,7 +9,7 @@ import { HeatlabError, toApiError, type ApiError } from '../../shared/errors.js'
 import type { ExplainProgressDetail, ImageSelection } from '../../shared/explanations.js';
 import type { GroundTruth } from '../../shared/evaluations.js';
 import type { Job } from '../../shared/jobs.js';
-import type { StudyEntityKind, StudyGroundTruth, StudyMember, StudyPlan, StudyProgress, StudyStatus } from '../../shared/studies.js';
+import type { StudyCluster, StudyEntityKind, StudyGroundTruth, StudyMember, StudyPlan, StudyProgress, StudyStatus } from '../../shared/studies.js';
 import type { StudiesRepository } from '../catalogue/studies-repository.js';
 import type { EventBus } from '../jobs/event-bus.js';
 import { findEvaluation, findGeneratedDataset, findImportedDataset, findImportedModel, findRun, findTrainedModel } from './find-existing.js';
@@ -43,11 +43,14 @@ export class StudyPipeline {
   #done = 0;
   #current: { index: number; jobId: number | null; fraction: number; message: string } | null = null;
   #stop: Stop | null = null;
+  /** Where the explanation and evaluation steps run: here (null) or on the Slurm cluster. */
+  readonly #cluster: StudyCluster | null;
 
-  constructor(id: number, plan: StudyPlan, deps: PipelineDeps) {
+  constructor(id: number, plan: StudyPlan, deps: PipelineDeps, cluster: StudyCluster | null = null) {
     this.#id = id;
     this.#plan = plan;
     this.#deps = deps;
+    this.#cluster = cluster;
     this.#steps = plannedSteps(plan, (metric) => this.#needsMask(metric));
   }
 
@@ -213,7 +216,9 @@ export class StudyPipeline {
       return runIds as number[];
     }
     if (missing.length < runIds.length) this.#report(`${step.label}: ${runIds.length - missing.length} of ${runIds.length} runs already in the catalogue`);
-    const job = await call('explain.start', { modelId, datasetId, images, methods: missing.map((k) => plan.methods[k]!), target: plan.target, seed: plan.seed });
+    const request = { modelId, datasetId, images, methods: missing.map((k) => plan.methods[k]!), target: plan.target, seed: plan.seed };
+    // On the cluster the same request runs as shards; the runs it records are a local run's, byte for byte.
+    const job = this.#cluster === null ? await call('explain.start', request) : await call('cluster.explain', { ...request, shards: this.#cluster.shards });
     const keep = (ids: readonly number[]) => ids.forEach((id, j) => {
       const k = missing[j]!;
       runIds[k] = id;
@@ -250,7 +255,10 @@ export class StudyPipeline {
       identity,
       'evaluation',
       () => findEvaluation(call, { modelId, runIds, metrics: fitted, groundTruth, seed, resamples, level }),
-      () => call('evaluate.start', { runIds, metrics, groundTruth: groundTruth ?? undefined, seed, resamples, level }),
+      () => {
+        const request = { runIds, metrics, groundTruth: groundTruth ?? undefined, seed, resamples, level };
+        return this.#cluster === null ? call('evaluate.start', request) : call('cluster.evaluate', { ...request, shards: this.#cluster.shards });
+      },
       (job) => (job.result as { evaluationId: number }).evaluationId,
     );
   }

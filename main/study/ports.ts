@@ -32,7 +32,15 @@ export type StudyMethod =
   | 'annotations.list'
   | 'annotations.get'
   | 'jobs.get'
-  | 'jobs.cancel';
+  | 'jobs.cancel'
+  // The bundle reads these to carry and compare a study's scores and ground truths.
+  | 'evaluations.scores'
+  // A study run on the cluster submits its explanation and evaluation steps there.
+  | 'cluster.settings'
+  | 'cluster.explain'
+  | 'cluster.evaluate'
+  | 'datasets.masks'
+  | 'annotations.masks';
 
 /** Calls an API method; a refusal is thrown as the HeatlabError the API answered with. */
 export type CallApi = <M extends StudyMethod>(method: M, request: ApiRequest<M>) => Promise<ApiResults[M]>;

@@ -4,7 +4,7 @@
 // A study that was running in a process that is gone (a crash, a kill) is marked interrupted.
 import { HeatlabError } from '../../shared/errors.js';
 import type { ParsedRequest } from '../../shared/api.js';
-import type { Study, StudyDeletion, StudyPlan, StudyStatus, StudyStep, StudySummary, StudyTemplateInfo, StudyValidation } from '../../shared/studies.js';
+import type { Study, StudyCluster, StudyDeletion, StudyPlan, StudyStatus, StudyStep, StudySummary, StudyTemplateInfo, StudyValidation } from '../../shared/studies.js';
 import type { StudiesRepository, StudyRecord } from '../catalogue/studies-repository.js';
 import type { EventBus } from '../jobs/event-bus.js';
 import { deleteStudyResults } from './delete-results.js';
@@ -81,15 +81,22 @@ export class StudiesService {
     return { ...this.#summary(record, pipeline), plan: record.plan, pipeline, members: this.#repo.members(id), heatlabVersion: record.heatlabVersion };
   }
 
-  /** Starts (or resumes) the pipeline; the plan is checked again first, since the catalogue may have changed since it was made. */
-  async run(id: number): Promise<Study> {
+  /**
+   * Starts (or resumes) the pipeline; the plan is checked again first, since the catalogue may have
+   * changed since it was made. With `cluster`, Slurm must be usable before anything starts.
+   */
+  async run(id: number, cluster: StudyCluster | null = null): Promise<Study> {
     const record = this.#record(id);
     this.#refuseIfRunning(record);
     if (this.#closing) throw new HeatlabError('conflict', 'Heatlab is shutting down and starts no study.');
+    if (cluster !== null) {
+      const { availability } = await this.#ports.call('cluster.settings', {});
+      if (!availability.available) throw new HeatlabError('invalid_request', availability.reason ?? 'Slurm cannot be used on this machine.');
+    }
     const plan = await validatePlan(record.plan, this.#ports);
     if (this.#closing) throw new HeatlabError('conflict', 'Heatlab is shutting down and starts no study.');
     if (!this.#repo.start(id)) this.#refuseIfRunning(this.#record(id));
-    const pipeline = new StudyPipeline(id, plan, { ports: this.#ports, repo: this.#repo, events: this.#events });
+    const pipeline = new StudyPipeline(id, plan, { ports: this.#ports, repo: this.#repo, events: this.#events }, cluster);
     const finished = pipeline.run().finally(() => this.#running.delete(id));
     this.#running.set(id, { pipeline, finished });
     return this.get(id);

@@ -34,6 +34,11 @@ export class FolderGrants {
     return folder;
   }
 
+  /** The real path of a folder Heatlab chose itself (the Downloads folder), checked by every rule but the grant. */
+  usable(path: string): string {
+    return this.#usable(path);
+  }
+
   /** The folder's real path, after every rule but the grant itself. */
   #usable(path: string): string {
     if (!isAbsolute(path)) throw new HeatlabError('invalid_request', `"${path}" is not an absolute path.`);

@@ -83,3 +83,13 @@ export async function printPdf(html: string, chromium: string, timeoutMs = 120_0
 function lastLine(text: string): string {
   return text.split('\n').map((l) => l.trim()).filter(Boolean).at(-1)?.replace(/\.$/, '') ?? '';
 }
+
+/** Prints a report's HTML to PDF bytes: Chromium here; the desktop app passes Electron's own printer. */
+export type PdfPrinter = (html: string) => Promise<Uint8Array>;
+
+/** The printer of browser mode and the command line: the machine's Chromium, else the sentence saying how to print from a browser. */
+export const chromiumPrinter: PdfPrinter = async (html) => {
+  const chromium = findChromium();
+  if (chromium === null) throw new HeatlabError('engine_unavailable', PRINT_FROM_BROWSER);
+  return printPdf(html, chromium);
+};

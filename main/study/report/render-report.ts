@@ -66,6 +66,12 @@ function provenanceSection(data: ReportData): string {
 <table><thead><tr><th>entity</th><th class="num">id</th><th>name</th><th>created</th><th>Heatlab</th><th>seed</th><th>engine</th></tr></thead><tbody>${body}</tbody></table></section>`;
 }
 
+/** What the report lacks (a study not finished), before anything else, so no reader takes it for the whole. */
+function missingSection(missing: readonly string[] | undefined): string {
+  if (missing === undefined || missing.length === 0) return '';
+  return `<section id="missing" class="missing"><h2>Not yet in this report</h2><ul>${missing.map((m) => `<li>${esc(m)}</li>`).join('')}</ul></section>`;
+}
+
 export function renderReport(data: ReportData): string {
   const generated = data.generatedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
   return `<!doctype html>
@@ -85,6 +91,7 @@ ${data.question === '' ? '' : `<p class="question" id="question">${esc(data.ques
 ${data.citation === null ? '' : `<p class="meta">Following: ${esc(data.citation)}</p>`}
 </header>
 <main>
+${missingSection(data.missing)}
 ${conclusionsSection(data.evaluations)}
 ${dataSection(data.datasets)}
 ${modelsSection(data.models)}

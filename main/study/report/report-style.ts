@@ -24,6 +24,7 @@ table.results tr.baseline { font-style: italic; color: #444444; }
 table.results .best { font-weight: bold; }
 .mark { font-size: 8pt; color: #555555; }
 .warn { color: #8a4b00; }
+section.missing { border-left: 3px solid #b26a00; padding: 2px 10px; margin: 10px 0; }
 table.confusion td { text-align: right; min-width: 2.6em; }
 ul.conclusions { padding-left: 18px; }
 ul.conclusions li { margin: 3px 0; }
