@@ -230,6 +230,8 @@ export interface StudySummary {
   status: StudyStatus;
   template: { id: string; size: StudySize } | null;
   steps: { done: number; total: number };
+  /** How many datasets, models, runs and evaluations the study holds so far. */
+  counts: Record<StudyEntityKind, number>;
   progress: StudyProgress | null;
   /** Why the last run did not finish, as a sentence. */
   error: ApiError | null;

@@ -4,7 +4,7 @@
 // A study that was running in a process that is gone (a crash, a kill) is marked interrupted.
 import { HeatlabError } from '../../shared/errors.js';
 import type { ParsedRequest } from '../../shared/api.js';
-import type { Study, StudyCluster, StudyDeletion, StudyPlan, StudyStatus, StudyStep, StudySummary, StudyTemplateInfo, StudyValidation } from '../../shared/studies.js';
+import { studyEntityKinds, type Study, type StudyCluster, type StudyDeletion, type StudyEntityKind, type StudyMember, type StudyPlan, type StudyStatus, type StudyStep, type StudySummary, type StudyTemplateInfo, type StudyValidation } from '../../shared/studies.js';
 import type { StudiesRepository, StudyRecord } from '../catalogue/studies-repository.js';
 import type { EventBus } from '../jobs/event-bus.js';
 import { deleteStudyResults } from './delete-results.js';
@@ -13,6 +13,13 @@ import type { StudyPorts } from './ports.js';
 import { plannedSteps } from './steps.js';
 import { studyTemplates, templatePlan } from './templates/index.js';
 import { validatePlan } from './validate-plan.js';
+
+/** Each entity counted once, even when two places of the plan share it (a dataset named twice). */
+function countMembers(members: readonly StudyMember[]): Record<StudyEntityKind, number> {
+  const counts = Object.fromEntries(studyEntityKinds.map((k) => [k, 0])) as Record<StudyEntityKind, number>;
+  for (const key of new Set(members.map((m) => `${m.kind} ${m.id}`))) counts[key.split(' ')[0] as StudyEntityKind]++;
+  return counts;
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -182,6 +189,7 @@ export class StudiesService {
       status: record.status,
       template: record.template === null ? null : { id: record.template.id, size: record.template.size },
       steps: { done: pipeline.filter((s) => s.state === 'done').length, total: pipeline.length },
+      counts: countMembers(pipeline.flatMap((s) => s.members)),
       progress: record.progress,
       error: record.error,
       createdAt: record.createdAt,

@@ -5,6 +5,7 @@ export const routes = [
   { id: 'explain', label: 'Explain', group: 'work' },
   { id: 'annotate', label: 'Annotate', group: 'work' },
   { id: 'evaluate', label: 'Evaluate', group: 'work' },
+  { id: 'studies', label: 'Studies', group: 'work' },
   { id: 'catalogue', label: 'Catalogue', group: 'system' },
   { id: 'engine', label: 'Engine', group: 'system' },
   { id: 'help', label: 'Help', group: 'system' },

@@ -3,7 +3,7 @@
 // they make, checked by the same schema main parses it with.
 import { z } from 'zod';
 import type { ApiRequest } from '../../shared/api.js';
-import { architectureSchema, layerSpecSchema, trainingSchema, trainRequestSchema, type Architecture, type ArchitecturePreset, type LayerSpec, type LayerType } from '../../shared/models.js';
+import { architectureSchema, layerSpecSchema, trainingSchema, trainRequestSchema, type Architecture, type ArchitecturePreset, type LayerSpec, type LayerType, type TrainingParams } from '../../shared/models.js';
 import { layerWords, trainingWords } from './model-words.js';
 import { defaultsOf, fieldsOf, forParsing, issuesByField, type Field } from './schema-fields.js';
 
@@ -106,6 +106,21 @@ export class TrainDraft {
 
   setLayerType(key: number, type: LayerType): void {
     this.layers = this.layers.map((l) => (l.key === key ? { ...this.#layer(type), key } : l));
+  }
+
+  /** Takes a model a study plan describes: its architecture and training, every default filled in. */
+  load(architecture: Architecture, training: TrainingParams): void {
+    if (architecture.kind === 'preset') {
+      [this.kind, this.preset, this.batchNorm, this.dropout] = ['preset', architecture.preset, architecture.batchNorm, architecture.dropout];
+    } else {
+      this.kind = 'custom';
+      this.layers = architecture.layers.map(({ type, ...values }) => this.#layer(type, values));
+    }
+    this.training = Object.fromEntries(trainingFields.map((f) => [f.key, (training as Record<string, unknown>)[f.key]]));
+    this.validation = training.validation === 'dataset' ? 'dataset' : 'fraction';
+    if (training.validation !== 'dataset') this.validationFraction = training.validation;
+    this.earlyStopping = training.earlyStopping !== null;
+    if (training.earlyStopping !== null) [this.patience, this.restoreBest] = [training.earlyStopping.patience, training.earlyStopping.restoreBest];
   }
 
   resetTraining(): void {

@@ -11,6 +11,7 @@ export const viewLoaders = {
   explain: () => import('../views/ExplainView.svelte'),
   annotate: () => import('../views/AnnotateView.svelte'),
   evaluate: () => import('../views/EvaluateView.svelte'),
+  studies: () => import('../views/StudiesView.svelte'),
   catalogue: () => import('../views/CatalogueView.svelte'),
   engine: () => import('../views/EngineView.svelte'),
   help: () => import('../views/HelpView.svelte'),

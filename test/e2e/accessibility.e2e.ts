@@ -10,11 +10,11 @@ import sharp from 'sharp';
 import { pytorchMadeCnn } from '../fixtures/foreign-onnx.js';
 import { appUrl } from './env.js';
 import type { WebSocketApi } from '../../shared/ws-client.js';
-import { collectErrors, connectApi, finished, trainModel, value } from './e2e-api.js';
+import { collectErrors, connectApi, finished, runSmallStudy, trainModel, value } from './e2e-api.js';
 import { focusWalk, type FocusProblem } from './focus-walk.js';
 
 const stamp = Date.now();
-const created = { dataset: 0, model: 0, trainJob: 0, runs: [] as number[], set: 0, evaluation: 0 };
+const created = { dataset: 0, model: 0, trainJob: 0, runs: [] as number[], set: 0, evaluation: 0, study: 0 };
 /** A second model explained on the same images and evaluated the same way, to compare the two. */
 const second = { model: 0, runs: [] as number[], evaluation: 0 };
 /** Whether this machine has Slurm's commands, so the forms' cluster choice can be chosen. */
@@ -43,6 +43,8 @@ test.beforeAll(async () => {
     created.evaluation = (evaluated.result as { evaluationId: number }).evaluationId;
     await makeSecondModel(api);
     clusterAvailable = value(await api['cluster.settings']({})).availability.available;
+    // A study over the model, run to its end: the Studies list and a study page with its report.
+    created.study = (await runSmallStudy(api, `e2e a11y study ${stamp}`, created.dataset, created.model)).id;
 
     // A folder of PNGs in two class folders (the import form's plan) and a PyTorch-made ONNX file.
     folder = mkdtempSync(join(tmpdir(), 'heatlab-e2e-a11y-'));
@@ -74,6 +76,7 @@ async function makeSecondModel(api: WebSocketApi): Promise<void> {
 
 test.afterAll(async () => {
   const api = await connectApi();
+  if (created.study) await api['studies.delete']({ id: created.study, withResults: true });
   if (second.evaluation) await api['evaluations.delete']({ id: second.evaluation });
   for (const id of second.runs) await api['explanations.delete']({ id });
   if (second.model) await api['models.delete']({ id: second.model });
@@ -185,6 +188,31 @@ const stops: Stop[] = [
   { name: 'evaluation page', hash: () => `#/evaluate/${created.evaluation}`, ready: async (p) => void (await expect(p.getByTestId('score-table')).toBeVisible()) },
   { name: 'Catalogue', hash: () => '#/catalogue', ready: async (p) => void (await expect(p.getByTestId('workspace-path')).toBeVisible()) },
   { name: 'Engine', hash: () => '#/engine', ready: async (p) => void (await expect(p.getByTestId('tfjs-backend')).toBeVisible()) },
+  { name: 'Studies list', hash: () => '#/studies', ready: async (p) => void (await expect(main(p).getByText(`e2e a11y study ${stamp}`)).toBeVisible()) },
+  { name: 'New study', hash: () => '#/studies/new', ready: async (p) => void (await expect(p.getByTestId('template-card')).toHaveCount(4)) },
+  {
+    name: 'study plan form',
+    hash: () => `#/studies/new/plan?models=${created.model}`,
+    ready: async (p) => {
+      await p.getByRole('region', { name: 'The question' }).getByRole('textbox', { name: 'Name' }).fill('e2e a11y plan');
+      await p.getByRole('checkbox', { name: /^Gradient \(signed\)/ }).check();
+      await p.getByRole('checkbox', { name: /^Sparseness/ }).check();
+      await expect(p.getByTestId('plan-status')).toContainText('The plan is valid');
+    },
+  },
+  {
+    name: 'study page',
+    hash: () => `#/studies/${created.study}`,
+    ready: async (p) => void (await expect(p.frameLocator('[data-testid="study-report"]').locator('table.results')).toBeVisible()),
+  },
+  {
+    name: 'study delete dialog',
+    hash: () => `#/studies/${created.study}`,
+    ready: async (p) => {
+      await p.getByRole('button', { name: 'Delete…' }).click();
+      await expect(p.getByRole('dialog', { name: `Delete the study “e2e a11y study ${stamp}”?` })).toBeVisible();
+    },
+  },
 ];
 
 /** Chooses the cluster in a form's "Where to run" when this machine has Slurm, or shows why it cannot. */
@@ -320,7 +348,8 @@ for (const theme of ['light', 'dark'] as const) {
       await visit(page, stop);
       await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
       await page.screenshot({ path: testInfo.outputPath(`${theme}-${stop.name.replace(/\W+/g, '-')}.png`) });
-      const { violations } = await new AxeBuilder({ page }).analyze();
+      // A study report's frame runs no script, so axe cannot run inside it: the report is checked as a document of its own below.
+      const { violations } = await new AxeBuilder({ page }).exclude('[data-testid="study-report"]').analyze();
       for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical'))
         found.push(`${stop.name}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')}${n.failureSummary ? ` [${n.failureSummary.replace(/\s+/g, ' ')}]` : ''}`).join('; ')}`);
     }
@@ -339,4 +368,21 @@ test('reaches every control on every view, page and dialog by keyboard, with a v
   }
   expect(found).toEqual([]);
   expect(errors).toEqual([]);
+});
+
+test('passes axe-core without serious or critical violations on a study report, the document the study page shows and saves', async ({ page }) => {
+  const errors = collectErrors(page);
+  const api = await connectApi();
+  try {
+    const { html } = value(await api['studies.report']({ id: created.study }));
+    await page.setContent(html);
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    const found = violations
+      .filter((x) => x.impact === 'serious' || x.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')}${n.failureSummary ? ` [${n.failureSummary.replace(/\s+/g, ' ')}]` : ''}`).join('; ')}`);
+    expect(found).toEqual([]);
+    expect(errors).toEqual([]);
+  } finally {
+    api.close();
+  }
 });

@@ -3,12 +3,19 @@
 import type { Locator, Page } from '@playwright/test';
 import WebSocket from 'ws';
 import type { Job } from '../../shared/jobs.js';
+import type { Study } from '../../shared/studies.js';
 import { connectWebSocketApi, type WebSocketApi, type WebSocketConstructor } from '../../shared/ws-client.js';
 import { appUrl } from './env.js';
 
+/**
+ * Playwright's trace recorder (trace: 'retain-on-failure') injects its snapshot script into every
+ * frame; a study report's frame, sandboxed without scripts, refuses it — the sandbox working, not an error of the app.
+ */
+const traceRefused = /^Blocked script execution in 'about:srcdoc' because the document's frame is sandboxed and the 'allow-scripts' permission is not set\.$/;
+
 export function collectErrors(page: Page): string[] {
   const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('console', (m) => m.type() === 'error' && !traceRefused.test(m.text()) && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
   return errors;
 }
@@ -38,6 +45,30 @@ export async function trainModel(api: WebSocketApi, created: { dataset: number; 
   created.dataset = (gen.result as { datasetId: number }).datasetId;
   const train = await finished(api, value(await api['models.train']({ datasetId: created.dataset, name: `${label} model ${stamp}`, training: { epochs } })));
   created.model = (train.result as { modelId: number }).modelId;
+}
+
+/**
+ * A study over an existing dataset and model — one method on four test images, one metric against the
+ * generated object masks — made and run through the API until it stops; a page to look at, cheaply.
+ */
+export async function runSmallStudy(api: WebSocketApi, name: string, datasetId: number, modelId: number): Promise<Study> {
+  const plan = {
+    name,
+    question: 'Does the gradient put its relevance on the shape?',
+    datasets: [{ kind: 'existing', datasetId, models: [{ kind: 'existing', modelId }] }],
+    methods: [{ id: 'gradient' }, { id: 'random' }],
+    images: { split: 'test', pick: 'first', n: 4 },
+    groundTruths: [{ kind: 'generated', mask: 'object' }],
+    metrics: [{ id: 'relevance-mass-accuracy' }],
+    resamples: 100,
+  };
+  const study = value(await api['studies.create']({ plan }));
+  value(await api['studies.run']({ id: study.id }));
+  for (;;) {
+    const now = value(await api['studies.get']({ id: study.id }));
+    if (now.status !== 'running') return now;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 export function value<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {

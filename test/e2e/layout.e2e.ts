@@ -4,7 +4,7 @@
 // scrollbar.
 import { expect, test, type Page } from '@playwright/test';
 import { appUrl } from './env.js';
-import { collectErrors, connectApi, finished, trainModel, value } from './e2e-api.js';
+import { collectErrors, connectApi, finished, runSmallStudy, trainModel, value } from './e2e-api.js';
 
 const sizes = [
   { width: 1440, height: 900 },
@@ -72,7 +72,7 @@ test('shows every view and entity page whole at 1440×900 and 1280×800: no side
   const errors = collectErrors(page);
   const api = await connectApi();
   const stamp = Date.now();
-  const created = { dataset: 0, model: 0, runs: [] as number[], set: 0, evaluation: 0, second: 0, secondRuns: [] as number[], secondEvaluation: 0 };
+  const created = { dataset: 0, model: 0, runs: [] as number[], set: 0, evaluation: 0, second: 0, secondRuns: [] as number[], secondEvaluation: 0, study: 0 };
   try {
     // A small dataset and model, six methods' runs on four images, an annotation set and a five-metric evaluation.
     await trainModel(api, created, 'e2e layout', stamp, 120, 1);
@@ -97,6 +97,10 @@ test('shows every view and entity page whole at 1440×900 and 1280×800: no side
     const secondEvaluated = await finished(api, value(await api['evaluate.start']({ runIds: created.secondRuns, metrics: metrics.map((id) => ({ id })), groundTruth: { kind: 'generated', mask: 'object' }, resamples: 100 })));
     expect(secondEvaluated.status).toBe('done');
     created.secondEvaluation = (secondEvaluated.result as { evaluationId: number }).evaluationId;
+    // A study over the first model, run to its end, for the Studies list and a study page with its report.
+    const study = await runSmallStudy(api, `e2e layout study ${stamp}`, created.dataset, created.model);
+    created.study = study.id;
+    expect(study.status).toBe('done');
 
     const main = page.locator('main');
     const pages: { name: string; hash: string; ready: (page: Page) => Promise<void> }[] = [
@@ -168,6 +172,14 @@ test('shows every view and entity page whole at 1440×900 and 1280×800: no side
         },
       },
       { name: 'engine', hash: '#/engine', ready: async (p) => void (await expect(p.getByTestId('tfjs-backend')).toBeVisible()) },
+      { name: 'studies-list', hash: '#/studies', ready: async () => void (await expect(main.getByText(`e2e layout study ${stamp}`)).toBeVisible()) },
+      { name: 'study-new', hash: '#/studies/new', ready: async (p) => void (await expect(p.getByTestId('template-card')).toHaveCount(4)) },
+      { name: 'study-plan-form', hash: '#/studies/new/plan?template=ts2018&size=small', ready: async (p) => void (await expect(p.getByTestId('plan-status')).toContainText('The plan is valid')) },
+      {
+        name: 'study-page',
+        hash: `#/studies/${created.study}`,
+        ready: async (p) => void (await expect(p.frameLocator('[data-testid="study-report"]').locator('table.results')).toBeVisible()),
+      },
     ];
 
     // Help, the glossary's tooltips, the shortcuts and where a job runs, added since the pages above.
@@ -244,6 +256,7 @@ test('shows every view and entity page whole at 1440×900 and 1280×800: no side
     expect(found).toEqual([]);
     expect(errors).toEqual([]);
   } finally {
+    if (created.study) await api['studies.delete']({ id: created.study, withResults: true });
     if (created.secondEvaluation) await api['evaluations.delete']({ id: created.secondEvaluation });
     for (const id of created.secondRuns) await api['explanations.delete']({ id });
     if (created.second) await api['models.delete']({ id: created.second });

@@ -96,6 +96,7 @@ describe('studies', () => {
     first.api.on('study.progress', (p) => progress.push(p.fraction));
     const done = await runToEnd(first.api, first.heatlab, study.id);
     expect(done.steps).toEqual({ done: 4, total: 4 });
+    expect(ok(await first.api['studies.list']({})).map((s) => s.counts)).toEqual([{ dataset: 1, model: 1, run: 3, evaluation: 1 }]);
     expect(done.pipeline.every((s) => s.state === 'done')).toBe(true);
     expect(done.members.filter((m) => m.kind === 'run').map((m) => m.slot)).toEqual([0, 1, 2].map((k) => `datasets[0].models[0].explain.methods[${k}]`));
     // Progress of the whole only grows, and ends at 1 with the study done.

@@ -1,5 +1,6 @@
 // The README's screenshots: a Triangles & Squares dataset, a model trained on it, six methods'
-// heatmaps, an annotation, and an evaluation, each view photographed at 1440×900 as a user sees it.
+// heatmaps, an annotation, an evaluation, and a first study (the Samek 2017 template, small), each
+// view photographed at 1440×900 as a user sees it.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -65,6 +66,28 @@ test('takes the README screenshots from the real app', async ({ page }) => {
     await page.goto(`${appUrl()}#/catalogue`);
     await expect(page.getByTestId('workspace-path')).toBeVisible();
     await shoot(page, 'catalogue');
+
+    // Your first study: the Samek 2017 template at its small size, made and run in the Studies view.
+    await page.goto(`${appUrl()}#/studies/new`);
+    const samek = page.getByTestId('template-card').filter({ has: page.getByRole('heading', { name: /^Samek et al\. 2017/ }) });
+    await samek.getByText(/^Where Heatlab differs from the paper/).click();
+    await shoot(page, 'study-new');
+    await samek.getByRole('button', { name: 'Create study' }).click();
+    await page.waitForURL(/#\/studies\/\d+$/);
+    await page.locator('main').getByRole('button', { name: 'Run', exact: true }).click();
+    // The evaluation is the longest step: photograph the pipeline while it runs.
+    await expect(page.getByTestId('study-step')).toHaveAttribute('data-kind', 'evaluate', { timeout: 240_000 });
+    await page.waitForTimeout(2000);
+    await shoot(page, 'study-running');
+    await expect(page.getByTestId('study-status')).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
+    const report = page.frameLocator('[data-testid="study-report"]');
+    await expect(report.locator('table.results')).toBeVisible({ timeout: 60_000 });
+    await report.locator('table.results').scrollIntoViewIfNeeded();
+    await shoot(page, 'study-report');
+
+    await page.goto(`${appUrl()}#/studies`);
+    await expect(page.getByTestId('study-row')).toHaveCount(1);
+    await shoot(page, 'studies');
   } finally {
     api.close();
   }
