@@ -1,8 +1,11 @@
 // Studies in the app (issue 16): the Samek et al. 2017 template is made at its small size from the
 // New study page, run, followed to its end, and its report — shown in the study page — carries the
-// very numbers the catalogue holds; a study built in the plan form (its bad part named next to it)
+// very numbers the catalogue holds, and is saved (HTML, PDF) with the bundle into a picked folder; a study built in the plan form (its bad part named next to it)
 // is cancelled from the page during its explanation step, shows as cancelled, and "Run again"
 // finishes it without generating its dataset or training its model again.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { WebSocketApi } from '../../shared/ws-client.js';
 import { appUrl } from './env.js';
@@ -19,12 +22,13 @@ async function studyRow(api: WebSocketApi, id: number) {
   return value(await api['studies.list']({})).find((s) => s.id === id)!;
 }
 
-test('makes the Samek 2017 template at small scale, runs it to the end with live progress, and shows a report whose results table equals the catalogue', async ({ page }, testInfo) => {
+test('makes the Samek 2017 template at small scale, runs it to the end with live progress, and shows a report whose results table equals the catalogue, then saves it as HTML and PDF with its bundle', async ({ page }, testInfo) => {
   test.setTimeout(300_000);
   const errors = collectErrors(page);
   const api = await connectApi();
   const stamp = Date.now();
   let id = 0;
+  let folder = '';
   try {
     await page.goto(`${appUrl()}#/studies`);
     await page.getByRole('link', { name: 'New study' }).first().click();
@@ -89,6 +93,23 @@ test('makes the Samek 2017 template at small scale, runs it to the end with live
     }
     await page.screenshot({ path: testInfo.outputPath('samek-done.png') });
 
+    // Save the report (HTML and PDF) and export the bundle into a folder picked in the app.
+    folder = mkdtempSync(join(tmpdir(), 'heatlab-e2e-study-'));
+    await main(page).getByRole('radio', { name: 'a folder…' }).click();
+    const picker = page.getByRole('dialog', { name: 'Save the report and bundle into a folder' });
+    await picker.getByRole('textbox', { name: 'Go to path' }).fill(folder);
+    await picker.getByRole('textbox', { name: 'Go to path' }).press('Enter');
+    await expect(picker.getByRole('listbox', { name: `Contents of ${folder}` })).toBeVisible();
+    await picker.getByRole('button', { name: 'Choose this folder' }).click();
+    await main(page).getByRole('button', { name: 'Save report and PDF' }).click();
+    await expect(page.getByTestId('report-saved')).toContainText('.pdf', { timeout: 60_000 });
+    await main(page).getByRole('button', { name: 'Export bundle' }).click();
+    await expect(page.getByTestId('report-saved')).toContainText('.zip', { timeout: 120_000 });
+    const files = readdirSync(folder).sort();
+    expect(files.map((f) => f.replace(/^.*\./, '')).sort()).toEqual(['html', 'pdf', 'zip']);
+    expect(readFileSync(join(folder, files.find((f) => f.endsWith('.pdf'))!)).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(readFileSync(join(folder, files.find((f) => f.endsWith('.html'))!), 'utf8')).toContain(`data-evaluation="${evaluationId}"`);
+
     // The list shows it done, with its counts.
     await page.getByRole('link', { name: '← Studies' }).click();
     const row = page.getByTestId('study-row').and(page.locator(`[data-study="${id}"]`));
@@ -98,6 +119,7 @@ test('makes the Samek 2017 template at small scale, runs it to the end with live
   } finally {
     if (id) await api['studies.delete']({ id, withResults: true });
     api.close();
+    if (folder) rmSync(folder, { recursive: true, force: true });
   }
 });
 
