@@ -2,7 +2,7 @@
 // custom architecture, and each layer's output shape and parameter count, exactly as tfjs builds
 // it (main/train/architectures.ts) — shared, so the form can show the model before training. tfjs
 // layer and class names; 'same' → ceil(n/s), 'valid' → floor((n−k)/s)+1, pools valid with stride = size.
-import type { Architecture, LayerSpec, LayerSummary } from './models.js';
+import { architectureLabels, type Architecture, type LayerSpec, type LayerSummary } from './models.js';
 
 export interface InputShape {
   height: number;
@@ -31,6 +31,9 @@ export function layersFor(architecture: Architecture, classes: number): LayerSpe
   const { preset, batchNorm, dropout } = architecture;
   const presets: Record<typeof preset, LayerSpec[]> = {
     'tiny-cnn': [conv(16, 3), maxpool(), conv(32, 3), maxpool(), conv(32, 3, { stride: 2 }), { type: 'flatten' }, dense(64), dense(classes, 'none')],
+    // The study's 1×1×K convolution sees a 1×1 map only on 32×32 images; there it is a dense layer
+    // over the 100 features, which is what it stays on larger images (over the whole map), so the
+    // model ends in K class scores at every size its layers allow (32×32 and up).
     lenet5: [
       conv(10, 5, { padding: 'valid' }),
       maxpool(),
@@ -38,8 +41,8 @@ export function layersFor(architecture: Architecture, classes: number): LayerSpe
       maxpool(),
       conv(100, 4, { padding: 'valid' }),
       maxpool(),
-      conv(classes, 1, { padding: 'valid', activation: 'none' }),
       { type: 'flatten' },
+      dense(classes, 'none'),
     ],
     mlp: [{ type: 'flatten' }, dense(8), dense(classes, 'none')],
     'vgg-small': [conv(32, 3), conv(32, 3), maxpool(), conv(64, 3), conv(64, 3), maxpool(), { type: 'flatten' }, dense(128), dense(classes, 'none')],
@@ -125,6 +128,23 @@ export function planModel(specs: LayerSpec[], input: InputShape): ModelPlan {
 }
 
 const sum = (layers: LayerSummary[]) => layers.reduce((a, l) => a + l.parameters, 0);
+
+/**
+ * The plan of an architecture with `classes` outputs on the dataset's images. A preset the images
+ * are too small for says so in one sentence with the size it needs: its layers cannot be changed,
+ * so the layer arithmetic would name a window the user has no say over.
+ */
+export function planArchitecture(architecture: Architecture, classes: number, input: InputShape): ModelPlan {
+  const plan = planModel(layersFor(architecture, classes), input);
+  if (plan.problem === null || architecture.kind !== 'preset') return plan;
+  const fits = (side: number) => planModel(layersFor(architecture, classes), { height: side, width: side, channels: input.channels }).problem === null;
+  const side = Array.from({ length: 1024 }, (_, k) => k + 1).find(fits);
+  if (side === undefined || (input.height >= side && input.width >= side)) return plan;
+  return {
+    ...plan,
+    problem: `These ${input.height}×${input.width} images are too small for ${architectureLabels[architecture.preset].label}, which needs at least ${side}×${side} pixels; choose another architecture or a custom layer list.`,
+  };
+}
 
 /** "tiny-cnn", "lenet5 + batchnorm", "custom (7 layers)", as main names architectures. */
 export function describeArchitecture(architecture: Architecture): string {

@@ -63,7 +63,7 @@ export const architectureLabels: { [P in ArchitecturePreset]: { label: string; d
   },
   lenet5: {
     label: 'LeNet-5 (Triangles & Squares study)',
-    description: 'conv 5×5×10, conv 5×5×25, conv 4×4×100, conv 1×1×K, each with ReLU and 2×2 max pooling (Ranguelova et al. 2018)',
+    description: 'conv 5×5×10, conv 5×5×25, conv 4×4×100, each with ReLU and 2×2 max pooling, dense K; images of 32×32 and larger (Ranguelova et al. 2018)',
   },
   mlp: { label: 'MLP "short_relu"', description: 'flatten, dense 8 – ReLU, dense K (Ranguelova et al. 2018)' },
   'vgg-small': { label: 'Small VGG', description: 'two blocks of two conv 3×3 – ReLU and a 2×2 max pooling (32 then 64 filters), dense 128 – ReLU, dense K' },

@@ -5,7 +5,7 @@ import { readLabelsFile } from '../onnx/import/labels.js';
 import { planImport } from '../onnx/import/plan.js';
 import { readOnnxSource } from '../onnx/import/source.js';
 import type { JobService } from '../jobs/job-service.js';
-import { checkLayers, layersFor } from '../train/architectures.js';
+import { checkArchitecture } from '../train/architectures.js';
 import type { ModelsService } from '../train/models-service.js';
 import type { Handlers } from './router.js';
 
@@ -19,7 +19,7 @@ export function modelHandlers(models: ModelsService, datasets: DatasetsService, 
     'models.train': (request) => {
       const dataset = datasets.ref(request.datasetId);
       // An impossible architecture is a bad request now, not a failed job later.
-      checkLayers(layersFor(request.architecture, dataset.classNames.length), dataset);
+      checkArchitecture(request.architecture, dataset.classNames.length, dataset);
       return jobs.submit('models.train', { ...request, dataset });
     },
     'models.list': () => models.list(),

@@ -3,7 +3,7 @@
 // every named catalogue entity and file. The first problem is one sentence naming the bad part.
 // What comes back is the plan with every default filled in, as the study stores it.
 import { isAbsolute } from 'node:path';
-import { describeArchitecture, layersFor, planModel, type InputShape } from '../../shared/architectures.js';
+import { describeArchitecture, planArchitecture, type InputShape } from '../../shared/architectures.js';
 import { HeatlabError } from '../../shared/errors.js';
 import { generatorInfo, generatorSchemas, type MaskKind } from '../../shared/generators.js';
 import { studyPlanSchema, type StudyDataset, type StudyModel, type StudyPlan } from '../../shared/studies.js';
@@ -75,7 +75,7 @@ async function datasetFacts(dataset: StudyDataset, d: number, ports: StudyPorts)
 async function checkModel(model: StudyModel, slot: string, facts: DatasetFacts, ports: StudyPorts): Promise<void> {
   const images = `${facts.channels}×${facts.height}×${facts.width}`;
   if (model.kind === 'train') {
-    const planned = planModel(layersFor(model.architecture, facts.classes), facts);
+    const planned = planArchitecture(model.architecture, facts.classes, facts);
     if (planned.problem !== null) throw planProblem(`${slot} (${describeArchitecture(model.architecture)}): ${failure(planned.problem)}`, { path: slot });
     const scores = planned.layers.at(-1)?.outputShape[0];
     if (scores !== facts.classes)

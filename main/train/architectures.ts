@@ -2,8 +2,8 @@
 // Weights are initialised from the run's seed, so a run is repeatable.
 import type * as tfType from '@tensorflow/tfjs';
 import { HeatlabError } from '../../shared/errors.js';
-import { describeArchitecture, layersFor, planModel, type InputShape } from '../../shared/architectures.js';
-import type { LayerSpec, LayerSummary } from '../../shared/models.js';
+import { describeArchitecture, layersFor, planArchitecture, planModel, type InputShape } from '../../shared/architectures.js';
+import type { Architecture, LayerSpec, LayerSummary } from '../../shared/models.js';
 
 export { describeArchitecture, layersFor, type InputShape };
 
@@ -12,6 +12,12 @@ type Tf = typeof tfType;
 /** Throws the first impossible layer as one sentence naming it (the arithmetic is shared/architectures.ts). */
 export function checkLayers(layers: LayerSpec[], input: InputShape): void {
   const { problem } = planModel(layers, input);
+  if (problem !== null) throw new HeatlabError('invalid_request', problem);
+}
+
+/** Throws when the architecture cannot classify these images, as one sentence (a preset too small for them says the size it needs). */
+export function checkArchitecture(architecture: Architecture, classes: number, input: InputShape): void {
+  const { problem } = planArchitecture(architecture, classes, input);
   if (problem !== null) throw new HeatlabError('invalid_request', problem);
 }
 

@@ -14,7 +14,7 @@ import type { LoadedOrt } from '../onnx/runtime.js';
 import type { ResolvedTfjs } from './tfjs-backend.js';
 import type { JobContext } from '../jobs/host/job-context.js';
 import { EXPORT_TOLERANCE, exportAgrees, exportLayersModel, verifyExport } from '../onnx/export/index.js';
-import { buildModel, describeArchitecture, layersFor, summarize } from './architectures.js';
+import { buildModel, checkArchitecture, describeArchitecture, layersFor, summarize } from './architectures.js';
 import { DatasetFeed } from '../workspace/dataset-feed.js';
 import { trainValidationSplit } from './validation-split.js';
 import { argmaxRows, softmax, testMetrics } from '../numeric/classification.js';
@@ -62,6 +62,8 @@ export async function runTraining(params: TrainRequest & { dataset: DatasetRef }
   const tf = engines.tfjs.tf;
   const { dataset, training, architecture } = params;
   const classes = dataset.classNames.length;
+  // Also here, for jobs no request handler checked (a study's): a sentence, not tfjs's shape error.
+  checkArchitecture(architecture, classes, dataset);
   const feed = new DatasetFeed(ctx.workspace, dataset);
   const layers = layersFor(architecture, classes);
   const model = buildModel(tf, layers, dataset, training.seed);

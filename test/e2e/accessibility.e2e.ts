@@ -9,11 +9,16 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { pytorchMadeCnn } from '../fixtures/foreign-onnx.js';
 import { appUrl } from './env.js';
+import type { WebSocketApi } from '../../shared/ws-client.js';
 import { collectErrors, connectApi, finished, runSmallStudy, trainModel, value } from './e2e-api.js';
 import { focusWalk, type FocusProblem } from './focus-walk.js';
 
 const stamp = Date.now();
 const created = { dataset: 0, model: 0, trainJob: 0, runs: [] as number[], set: 0, evaluation: 0, study: 0 };
+/** A second model explained on the same images and evaluated the same way, to compare the two. */
+const second = { model: 0, runs: [] as number[], evaluation: 0 };
+/** Whether this machine has Slurm's commands, so the forms' cluster choice can be chosen. */
+let clusterAvailable = false;
 let folder = '';
 
 test.beforeAll(async () => {
@@ -36,6 +41,8 @@ test.beforeAll(async () => {
       value(await api['evaluate.start']({ runIds: created.runs, metrics: [{ id: 'region-perturbation' }, { id: 'pointing-game' }], groundTruth: { kind: 'generated', mask: 'object' }, resamples: 100 })),
     );
     created.evaluation = (evaluated.result as { evaluationId: number }).evaluationId;
+    await makeSecondModel(api);
+    clusterAvailable = value(await api['cluster.settings']({})).availability.available;
     // A study over the model, run to its end: the Studies list and a study page with its report.
     created.study = (await runSmallStudy(api, `e2e a11y study ${stamp}`, created.dataset, created.model)).id;
 
@@ -51,9 +58,28 @@ test.beforeAll(async () => {
   }
 });
 
+/** The second model, its runs of the same two methods on the same four images, and their evaluation with the same metrics. */
+async function makeSecondModel(api: WebSocketApi): Promise<void> {
+  const trained = await finished(api, value(await api['models.train']({ datasetId: created.dataset, name: `e2e a11y second model ${stamp}`, training: { epochs: 1, seed: 2 } })));
+  second.model = (trained.result as { modelId: number }).modelId;
+  const explained = await finished(
+    api,
+    value(await api['explain.start']({ modelId: second.model, datasetId: created.dataset, images: { pick: 'indices', indices: [0, 1, 2, 3] }, methods: [{ id: 'gradient' }, { id: 'grad-cam' }] })),
+  );
+  second.runs = (explained.result as { runIds: number[] }).runIds;
+  const evaluated = await finished(
+    api,
+    value(await api['evaluate.start']({ runIds: second.runs, metrics: [{ id: 'region-perturbation' }, { id: 'pointing-game' }], groundTruth: { kind: 'generated', mask: 'object' }, resamples: 100 })),
+  );
+  second.evaluation = (evaluated.result as { evaluationId: number }).evaluationId;
+}
+
 test.afterAll(async () => {
   const api = await connectApi();
   if (created.study) await api['studies.delete']({ id: created.study, withResults: true });
+  if (second.evaluation) await api['evaluations.delete']({ id: second.evaluation });
+  for (const id of second.runs) await api['explanations.delete']({ id });
+  if (second.model) await api['models.delete']({ id: second.model });
   if (created.evaluation) await api['evaluations.delete']({ id: created.evaluation });
   if (created.set) await api['annotations.delete']({ id: created.set });
   for (const id of created.runs) await api['explanations.delete']({ id });
@@ -189,10 +215,115 @@ const stops: Stop[] = [
   },
 ];
 
+/** Chooses the cluster in a form's "Where to run" when this machine has Slurm, or shows why it cannot. */
+async function whereToRun(page: Page): Promise<void> {
+  const where = page.getByRole('group', { name: 'Where to run' });
+  const cluster = where.getByRole('radio', { name: 'Run on cluster (Slurm)' });
+  if (clusterAvailable) {
+    await cluster.check();
+    await expect(where.getByRole('spinbutton', { name: 'Shards' })).toBeVisible();
+  } else {
+    await expect(where.getByTestId('cluster-missing')).toBeVisible();
+    await expect(cluster).toBeDisabled();
+  }
+}
+
+// The views added since the stops above were written: Help, the glossary's tooltips, the Catalogue
+// as the lab notebook, comparing models, and where a job runs.
+const laterStops: Stop[] = [
+  {
+    name: 'Help with a search',
+    hash: () => '#/help',
+    ready: async (p) => {
+      await p.getByRole('searchbox', { name: 'Search help' }).fill('wilcoxon holm');
+      await expect(p.getByText(/^\d+ (entry matches|entries match)\.$/)).toBeVisible();
+      await expect(p.getByTestId('help-entry').first()).toBeVisible();
+    },
+  },
+  { name: 'Help entry by a deep link', hash: () => '#/help/aopc', ready: async (p) => void (await expect(p.locator('#help-aopc')).toBeInViewport()) },
+  {
+    name: 'keyboard shortcuts dialog',
+    hash: () => '#/help',
+    ready: async (p) => {
+      await expect(p.getByRole('heading', { level: 1, name: 'Help' })).toBeVisible();
+      await p.keyboard.press('?');
+      await expect(p.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+    },
+  },
+  {
+    name: 'glossary tooltip',
+    hash: () => '#/evaluate',
+    ready: async (p) => {
+      await p.getByRole('combobox', { name: 'Model' }).selectOption({ label: `e2e a11y model ${stamp}` });
+      await p.locator('[data-term="aopc"]').first().hover();
+      await expect(p.getByRole('tooltip')).toContainText('AOPC: Area Over the Perturbation Curve');
+    },
+  },
+  {
+    name: 'Catalogue entities with a parameter list open',
+    hash: () => '#/catalogue',
+    ready: async (p) => {
+      const row = p.getByTestId('entity-row').filter({ hasText: `e2e a11y model ${stamp}` }).first();
+      await row.locator('summary').first().click();
+      await expect(row.locator('details[open] dl')).toBeVisible();
+    },
+  },
+  {
+    name: 'Catalogue clean-up',
+    hash: () => '#/catalogue',
+    ready: async (p) => {
+      await p.getByRole('button', { name: 'Review what nothing references' }).click();
+      await p.getByRole('checkbox', { name: 'Select every entity shown' }).check();
+      await expect(p.getByRole('button', { name: 'Delete selected…' })).toBeEnabled();
+    },
+  },
+  {
+    name: 'Catalogue clean-up dialog',
+    hash: () => '#/catalogue',
+    ready: async (p) => {
+      await p.getByRole('button', { name: 'Review what nothing references' }).click();
+      await p.getByRole('checkbox', { name: 'Select every entity shown' }).check();
+      await p.getByRole('button', { name: 'Delete selected…' }).click();
+      await expect(p.getByRole('dialog', { name: /^Delete \d+ entit(y|ies)\?$/ })).toBeVisible();
+    },
+  },
+  {
+    name: 'run grid of two models',
+    hash: () => `#/explain/runs/${[...created.runs, ...second.runs].join(',')}`,
+    ready: async (p) => {
+      await expect(p.getByTestId('model-group-head')).toHaveCount(2);
+      await expect(p.getByTestId('heat-row').first()).toHaveAttribute('data-drawn', /^[1-9]/);
+    },
+  },
+  {
+    name: 'models compared',
+    hash: () => `#/evaluate/compare/${created.evaluation},${second.evaluation}`,
+    ready: async (p) => void (await expect(p.getByTestId('comparison-table')).toHaveCount(2)),
+  },
+  {
+    name: 'Explain setup’s where to run',
+    hash: () => `#/explain?model=${created.model}&dataset=${created.dataset}`,
+    ready: async (p) => {
+      await expect(p.getByRole('combobox', { name: 'Model' })).toHaveValue(String(created.model));
+      await whereToRun(p);
+    },
+  },
+  {
+    name: 'Evaluate setup’s where to run',
+    hash: () => '#/evaluate',
+    ready: async (p) => {
+      await p.getByRole('combobox', { name: 'Model' }).selectOption({ label: `e2e a11y model ${stamp}` });
+      await expect(p.getByRole('checkbox', { name: /^Gradient \(signed\)/ })).toBeChecked();
+      await whereToRun(p);
+    },
+  },
+];
+
 /** Opens a stop from a fresh load, so each starts from its own address. */
 async function visit(page: Page, stop: Stop): Promise<void> {
+  // The token in the address makes every goto a full load (the server trades it for a cookie and
+  // redirects). No reload after it: a form takes what a link hands it once and drops it from the address.
   await page.goto(`${appUrl()}${stop.hash()}`);
-  await page.reload();
   await stop.ready(page);
   // Let late content (plots, thumbnails, lists) settle.
   await page.waitForTimeout(300);
@@ -213,7 +344,7 @@ for (const theme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: theme === 'light' ? 'dark' : 'light' });
     await chooseTheme(page, theme);
     const found: string[] = [];
-    for (const stop of stops) {
+    for (const stop of [...stops, ...laterStops]) {
       await visit(page, stop);
       await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
       await page.screenshot({ path: testInfo.outputPath(`${theme}-${stop.name.replace(/\W+/g, '-')}.png`) });
@@ -231,7 +362,7 @@ test('reaches every control on every view, page and dialog by keyboard, with a v
   test.setTimeout(420_000);
   const errors = collectErrors(page);
   const found: FocusProblem[] = [];
-  for (const stop of stops) {
+  for (const stop of [...stops, ...laterStops]) {
     await visit(page, stop);
     for (const problem of await focusWalk(page)) found.push({ ...problem, where: `${stop.name}: ${problem.where}` });
   }

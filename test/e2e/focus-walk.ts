@@ -28,6 +28,8 @@ function markControls(page: Page): Promise<Record<string, string>> {
         const r = el.getBoundingClientRect();
         const style = getComputedStyle(el);
         if (r.width < 2 || r.height < 2 || style.visibility === 'hidden' || el.closest('[inert], [aria-hidden="true"]')) continue;
+        // The content of a closed <details> keeps its boxes in Chromium but is not shown (content-visibility).
+        if (!el.checkVisibility({ visibilityProperty: true })) continue;
         if ((el as HTMLButtonElement).disabled || el.getAttribute('aria-disabled') === 'true' || el.closest('fieldset:disabled')) continue;
         // A tabindex="-1" target of programmatic focus (a heading, a region) is not a control.
         const role = el.getAttribute('role');

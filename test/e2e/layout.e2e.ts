@@ -1,4 +1,4 @@
-// Issue 15 item 8: at laptop sizes every view and entity page fits. The document never scrolls
+// Issue 15 item 8: at laptop sizes, with the Jobs panel open, every view and entity page fits. The document never scrolls
 // sideways, every table shows all its columns (no column cut at a container's or the window's right
 // edge), only the heatmap grid's own panel may scroll sideways, and the page has one vertical
 // scrollbar.
@@ -182,13 +182,71 @@ test('shows every view and entity page whole at 1440×900 and 1280×800: no side
       },
     ];
 
+    // Help, the glossary's tooltips, the shortcuts and where a job runs, added since the pages above.
+    const clusterAvailable = value(await api['cluster.settings']({})).availability.available;
+    const whereToRun = async (p: Page) => {
+      const where = p.getByRole('group', { name: 'Where to run' });
+      if (clusterAvailable) {
+        await where.getByRole('radio', { name: 'Run on cluster (Slurm)' }).check();
+        await expect(where.getByText(/split by image range into at most \d+ shards/)).toBeVisible();
+      } else await expect(where.getByTestId('cluster-missing')).toBeVisible();
+    };
+    const laterPages: typeof pages = [
+      {
+        name: 'help-search',
+        hash: '#/help',
+        ready: async (p) => {
+          await p.getByRole('searchbox', { name: 'Search help' }).fill('wilcoxon holm');
+          await expect(p.getByTestId('help-entry').first()).toBeVisible();
+        },
+      },
+      { name: 'help-entry', hash: '#/help/region-perturbation', ready: async (p) => void (await expect(p.locator('#help-region-perturbation')).toBeInViewport()) },
+      {
+        name: 'shortcuts-dialog',
+        hash: '#/help',
+        ready: async (p) => {
+          await expect(p.getByRole('heading', { level: 1, name: 'Help' })).toBeVisible();
+          await p.keyboard.press('?');
+          await expect(p.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+        },
+      },
+      {
+        name: 'glossary-tooltip',
+        hash: '#/evaluate',
+        ready: async (p) => {
+          await p.getByRole('combobox', { name: 'Model' }).selectOption({ label: `e2e layout model ${stamp}` });
+          await p.locator('[data-term="aopc"]').first().hover();
+          await expect(p.getByRole('tooltip')).toBeVisible();
+        },
+      },
+      {
+        name: 'explain-where-to-run',
+        hash: '#/explain',
+        ready: async (p) => {
+          await p.getByRole('combobox', { name: 'Model' }).selectOption({ label: `e2e layout model ${stamp}` });
+          await whereToRun(p);
+        },
+      },
+      {
+        name: 'evaluate-where-to-run',
+        hash: '#/evaluate',
+        ready: async (p) => {
+          await p.getByRole('combobox', { name: 'Model' }).selectOption({ label: `e2e layout model ${stamp}` });
+          await expect(p.getByRole('checkbox', { name: /^Gradient \(signed\)/ })).toBeChecked();
+          await whereToRun(p);
+        },
+      },
+    ];
+
     const found: string[] = [];
     for (const size of sizes) {
       await page.setViewportSize(size);
-      for (const view of pages) {
+      for (const view of [...pages, ...laterPages]) {
         await page.goto(`${appUrl()}${view.hash}`);
         await page.reload();
         await view.ready(page);
+        // The sizes are meant with the Jobs panel open beside the view.
+        await expect(page.getByRole('complementary', { name: 'Jobs' })).toBeVisible();
         // Let late content (lists, plots, thumbnails) settle before measuring.
         await page.waitForTimeout(400);
         await page.screenshot({ path: testInfo.outputPath(`${size.width}x${size.height}-${view.name}.png`) });

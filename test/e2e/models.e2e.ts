@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appUrl } from './env.js';
+import { connectApi, finished, value } from './e2e-api.js';
 
 function collectErrors(page: Page): string[] {
   const errors: string[] = [];
@@ -129,4 +130,36 @@ test('trains a tiny CNN from the Models view, watches the chart move, and reads 
   await page.getByRole('dialog', { name: `Delete “${datasetName}”?` }).getByRole('button', { name: 'Delete dataset' }).click();
   await expect(page).toHaveURL(/#\/data$/);
   expect(errors).toEqual([]);
+});
+
+test('says in the Train form that LeNet-5 needs images of at least 32×32, and plans it on 64×64 images to end in one score per class', async ({ page }) => {
+  const errors = collectErrors(page);
+  const api = await connectApi();
+  const stamp = Date.now();
+  const ids: number[] = [];
+  try {
+    const small = await finished(api, value(await api['datasets.generate']({ generator: 'triangles-squares', params: { count: 20, size: 16 }, name: `e2e lenet small ${stamp}` })));
+    ids.push((small.result as { datasetId: number }).datasetId);
+    const scaled = await finished(api, value(await api['datasets.generate']({ generator: 'triangles-squares-scaled', params: { count: 20 }, name: `e2e lenet scaled ${stamp}` })));
+    ids.push((scaled.result as { datasetId: number }).datasetId);
+
+    await page.goto(`${appUrl()}#/models/train?dataset=${ids[0]}`);
+    await page.getByRole('radio', { name: 'LeNet-5 (Triangles & Squares study)' }).check();
+    const summary = page.getByRole('region', { name: 'Model summary' });
+    await expect(summary.getByTestId('architecture-problem')).toHaveText(
+      'These 16×16 images are too small for LeNet-5 (Triangles & Squares study), which needs at least 32×32 pixels; choose another architecture or a custom layer list.',
+    );
+    await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeDisabled();
+
+    // On 64×64 images the last layer is a dense one with the two class scores: 5×5×100 features × 2 + 2 biases.
+    await page.getByLabel('Dataset to train on').selectOption({ label: `e2e lenet scaled ${stamp} — 20 images` });
+    await expect(summary.getByTestId('architecture-problem')).toHaveCount(0);
+    await expect(summary.getByRole('table', { name: 'Layers' }).locator('tbody tr').last()).toHaveText(/l08_dense\s*Dense\s*2\s*5,002/);
+    await expect(summary.getByTestId('parameter-total')).toHaveText('51,637');
+    await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
+    expect(errors).toEqual([]);
+  } finally {
+    for (const id of ids) await api['datasets.delete']({ id });
+    api.close();
+  }
 });

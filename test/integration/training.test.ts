@@ -121,6 +121,25 @@ describe('training', () => {
     reloaded.dispose();
   });
 
+  it('trains LeNet-5 on 64×64 images into a model with one score per class, and refuses it on 16×16 images with a sentence before any job starts', async () => {
+    const generated = await run(ok(await api['datasets.generate']({ generator: 'triangles-squares-scaled', params: { count: 200, seed: 4 } })));
+    const scaled = (generated.result as { datasetId: number }).datasetId;
+    const job = await run(ok(await api['models.train']({ datasetId: scaled, architecture: { kind: 'preset', preset: 'lenet5' }, training: { epochs: 1, batchSize: 32 } })));
+    expect(job.status, job.error?.message).toBe('done');
+    const model = ok(await api['models.get']({ id: (job.result as { modelId: number }).modelId }));
+    expect(model.preprocessing).toMatchObject({ height: 64, width: 64, channels: 1 });
+    expect(model.layers.at(-1)).toMatchObject({ type: 'Dense', outputShape: [2] });
+    expect(model.test!.confusion).toEqual([expect.any(Array), expect.any(Array)]);
+    expect(model.onnx.maxAbsDifference).toBeLessThanOrEqual(1e-4);
+
+    const small = await run(ok(await api['datasets.generate']({ generator: 'triangles-squares', params: { count: 20, size: 16, seed: 5 } })));
+    const refused = await api['models.train']({ datasetId: (small.result as { datasetId: number }).datasetId, architecture: { kind: 'preset', preset: 'lenet5' } });
+    expect(refused).toEqual({
+      ok: false,
+      error: { code: 'invalid_request', message: 'These 16×16 images are too small for LeNet-5 (Triangles & Squares study), which needs at least 32×32 pixels; choose another architecture or a custom layer list.' },
+    });
+  });
+
   it('refuses a custom architecture that shrinks the image to nothing before any job starts, naming the layer', async () => {
     const conv = { type: 'conv2d' as const, filters: 4, kernel: 11, padding: 'valid' as const };
     const result = await api['models.train']({ datasetId, architecture: { kind: 'custom', layers: [conv, conv, conv, conv] } });

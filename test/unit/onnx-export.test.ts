@@ -337,8 +337,9 @@ describe('the ONNX file', () => {
       return nodes.find((n) => n.outputs.includes(flatten.inputs[0]!))?.opType;
     };
     expect(opBeforeFlatten(build())).toBe('Transpose');
+    // LeNet-5's last pooling leaves a 1×1 map on 32×32 images.
     const lenet = heatlabModel(layersFor({ kind: 'preset', preset: 'lenet5', batchNorm: false, dropout: 0 }, 2), { height: 32, width: 32, channels: 1 }, 1);
-    expect(opBeforeFlatten(lenet)).toBe('Conv');
+    expect(opBeforeFlatten(lenet)).toBe('MaxPool');
   });
 
   it('gives probabilities that sum to 1 and equal the softmax of the logits', async () => {

@@ -92,13 +92,13 @@ describe('study plan validation', () => {
     expect(await problem(withParams({ count: 100, colour: 'red' }))).toBe('Study plan: datasets[0].params.colour is not a known field.');
   });
 
-  it('refuses an architecture that cannot classify the dataset’s images: LeNet-5’s last convolution gives class scores only on 32×32', async () => {
-    const scaled = { ...tiny(), datasets: [{ kind: 'generate', generator: 'triangles-squares-scaled', params: { count: 100 }, models: [{ kind: 'train', architecture: { kind: 'preset', preset: 'lenet5' } }] }] };
-    expect(await problem(scaled)).toBe(
-      'Study plan: datasets[0].models[0] (lenet5) ends in 50 values on 64×64 images, not the 2 class scores a classifier must give; choose another architecture or a custom layer list.',
-    );
+  it('refuses an architecture the dataset’s images are too small for, saying the size it needs, and takes LeNet-5 on 64×64 images', async () => {
     const small = { ...tiny(), datasets: [{ kind: 'generate', generator: 'triangles-squares', params: { count: 100, size: 16 }, models: [{ kind: 'train', architecture: { kind: 'preset', preset: 'lenet5' } }] }] };
-    expect(await problem(small)).toMatch(/^Study plan: datasets\[0\]\.models\[0\] \(lenet5\): layer 5 \(conv2d\) would shrink the 1×1 input to nothing/);
+    expect(await problem(small)).toBe(
+      'Study plan: datasets[0].models[0] (lenet5): these 16×16 images are too small for LeNet-5 (Triangles & Squares study), which needs at least 32×32 pixels; choose another architecture or a custom layer list.',
+    );
+    const scaled = { ...tiny(), datasets: [{ kind: 'generate', generator: 'triangles-squares-scaled', params: { count: 100 }, models: [{ kind: 'train', architecture: { kind: 'preset', preset: 'lenet5' } }] }] };
+    await expect(validatePlan(scaled, portsWith())).resolves.toMatchObject({ datasets: [{ generator: 'triangles-squares-scaled' }] });
   });
 
   it('checks each ground truth against every dataset', async () => {
