@@ -22,6 +22,7 @@ import { clusterProgress, shardStatuses } from './shard-status.js';
 import type { Slurm } from './slurm.js';
 import { describeEnd, failedStates, type JobRecord } from './slurm-output.js';
 import { readState, slurmIds, writeState, type SubmissionState } from './submission-state.js';
+import { processAlive } from '../workspace/process-alive.js';
 
 const POLL_MS = 1000;
 /** A lease not renewed for this long belongs to a process that is gone. */
@@ -192,7 +193,7 @@ export class ClusterRunner implements ExternalRunner {
         return (f.leader = true);
       }
       const [host, pid] = holder.split(' ');
-      const dead = host === hostname() && !alive(Number(pid));
+      const dead = host === hostname() && !processAlive(Number(pid));
       if (dead || Date.now() - statSync(path).mtimeMs > LEASE_STALE_MS) {
         rmSync(path, { force: true });
         return (f.leader = take());
@@ -314,12 +315,4 @@ export class ClusterRunner implements ExternalRunner {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 

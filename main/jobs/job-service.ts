@@ -10,6 +10,7 @@ import type { JobsRepository } from '../catalogue/jobs-repository.js';
 import { explainDiskFull } from '../workspace/disk-full.js';
 import type { HostChannel, HostLauncher } from './host-launcher.js';
 import type { ExternalReport, ExternalRunner } from './external-runner.js';
+import { processAlive } from '../workspace/process-alive.js';
 
 export interface EngineStatus {
   engines: EngineInfo | null;
@@ -28,14 +29,6 @@ const READY_TIMEOUT_MS = 120_000;
 
 const closedWhileRunning: ApiError = { code: 'interrupted', message: 'Heatlab was closed while this job was running.' };
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * What main does with a job's staged output before the job counts as done — e.g. recording a
@@ -88,7 +81,7 @@ export class JobService {
     this.#workspace = options.workspace;
     this.#external = options.external ?? {};
     // Work on a cluster goes on without the process that submitted it: it is followed again, not interrupted.
-    for (const job of this.#repo.orphans(isAlive).filter((j) => this.#external[j.kind] === undefined)) {
+    for (const job of this.#repo.orphans(processAlive).filter((j) => this.#external[j.kind] === undefined)) {
       try {
         this.#repo.finish(job.id, 'interrupted', {
           error: { code: 'interrupted', message: `Heatlab stopped while this job was ${job.status}; run it again.` },

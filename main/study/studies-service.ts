@@ -13,6 +13,7 @@ import type { StudyPorts } from './ports.js';
 import { plannedSteps } from './steps.js';
 import { studyTemplates, templatePlan } from './templates/index.js';
 import { validatePlan } from './validate-plan.js';
+import { processAlive } from '../workspace/process-alive.js';
 
 /** Each entity counted once, even when two places of the plan share it (a dataset named twice). */
 function countMembers(members: readonly StudyMember[]): Record<StudyEntityKind, number> {
@@ -21,14 +22,6 @@ function countMembers(members: readonly StudyMember[]): Record<StudyEntityKind, 
   return counts;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export interface StudiesServiceOptions {
   repo: StudiesRepository;
@@ -50,7 +43,7 @@ export class StudiesService {
     this.#ports = options.ports;
     this.#events = options.events;
     this.#version = options.version;
-    for (const study of this.#repo.orphans(isAlive)) {
+    for (const study of this.#repo.orphans(processAlive)) {
       const error = { code: 'interrupted' as const, message: 'Heatlab stopped while this study was running; run it again to resume it.' };
       this.#repo.finish(study.id, 'interrupted', error, study.progress === null ? null : { ...study.progress, status: 'interrupted', message: error.message });
     }
